@@ -1,0 +1,243 @@
+/* test-application.c: the applet in-process, with a fake tray, under Xvfb
+ *
+ * The application starts, opens the "Sessions" window in its empty state, and keeps the tray's
+ * icon, title and menu in step with the sessions model through one coalesced update.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gtk/gtk.h>
+
+#include "amt-application.h"
+#include "amt-fake-tray.h"
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wake_up_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main context until @condition holds; fails the test after 10 s. */
+static void
+spin_until (Condition   condition,
+            gpointer    data,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint wake_up_id = g_timeout_add (50, wake_up_cb, NULL);
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (wake_up_id);
+}
+
+/* Runs everything that is ready now, idles included. */
+static void
+drain_main_context (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+has_window (gpointer data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (data));
+
+  return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+typedef struct
+{
+  AmtFakeTray *tray;
+  guint        n_menu_sets;
+} MenuWait;
+
+static gboolean
+menu_set_again (gpointer data)
+{
+  MenuWait *wait = data;
+
+  return amt_fake_tray_get_n_menu_sets (wait->tray) > wait->n_menu_sets;
+}
+
+static GtkStack *
+window_get_stack (GtkWindow *window)
+{
+  GtkWidget *child = gtk_bin_get_child (GTK_BIN (window));
+
+  g_assert_true (GTK_IS_STACK (child));
+  return GTK_STACK (child);
+}
+
+static void
+collect_label_texts (GtkWidget *widget,
+                     gpointer   data)
+{
+  GString *texts = data;
+
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    g_string_append_printf (texts, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  else if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    g_string_append_printf (texts, "%s\n", gtk_button_get_label (GTK_BUTTON (widget)));
+
+  if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), collect_label_texts, texts);
+}
+
+static char *
+visible_page_texts (GtkStack *stack)
+{
+  GString *texts = g_string_new (NULL);
+
+  collect_label_texts (gtk_stack_get_visible_child (stack), texts);
+  return g_string_free (texts, FALSE);
+}
+
+static void
+activate_cb (GApplication *app,
+             AmtFakeTray  *tray)
+{
+  AmtSessions *sessions = amt_application_get_sessions (AMT_APPLICATION (app));
+  GtkIconTheme *icon_theme = gtk_icon_theme_get_default ();
+  g_autoptr(AmtProfile) dev = amt_profile_new ("dev");
+  g_autoptr(AmtProfile) prod = amt_profile_new ("prod");
+  g_autoptr(AmtProfile) ci = amt_profile_new ("ci");
+  g_autofree char *menu = NULL;
+  g_autofree char *texts = NULL;
+  MenuWait wait = { tray, 0 };
+  GtkWindow *window;
+  GtkStack *stack;
+
+  /* The window opens in its empty state. */
+  spin_until (has_window, app, "the window to be mapped");
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_cmpstr (gtk_window_get_title (window), ==, "Sessions");
+  stack = window_get_stack (window);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+  texts = visible_page_texts (stack);
+  g_assert_nonnull (strstr (texts, "No MFA Profiles Found\n"));
+  g_assert_nonnull (strstr (texts, "_Add Profile…\n"));
+  g_clear_pointer (&texts, g_free);
+
+  /* The tray tells the same. */
+  g_assert_cmpstr (amt_fake_tray_get_icon_name (tray), ==, APP_ID "-symbolic");
+  g_assert_cmpstr (amt_fake_tray_get_title (tray), ==, "AWS MFA Tray: no MFA profiles");
+  menu = amt_fake_tray_dump_menu (tray);
+  g_assert_cmpstr (menu, ==,
+                   "No MFA profiles found [-]\n"
+                   "_Add Profile… [app.add-profile]\n"
+                   "--\n"
+                   "_Open Window [app.open-window]\n"
+                   "_Preferences [app.preferences]\n"
+                   "--\n"
+                   "_Quit [app.quit]\n");
+  g_clear_pointer (&menu, g_free);
+
+  /* Three changes in a row reach the tray as one update. */
+  drain_main_context ();
+  wait.n_menu_sets = amt_fake_tray_get_n_menu_sets (tray);
+  amt_profile_set_state (dev, AMT_SESSION_STATE_VALID);
+  amt_profile_set_state (prod, AMT_SESSION_STATE_EXPIRING);
+  amt_sessions_add_profile (sessions, dev);
+  amt_sessions_add_profile (sessions, prod);
+  amt_sessions_add_profile (sessions, ci);
+  spin_until (menu_set_again, &wait, "the tray menu to be updated");
+  drain_main_context ();
+  g_assert_cmpuint (amt_fake_tray_get_n_menu_sets (tray), ==, wait.n_menu_sets + 1);
+
+  /* The worst state wins: "ci" was never logged in. */
+  g_assert_cmpstr (amt_fake_tray_get_icon_name (tray), ==, APP_ID "-expired");
+  g_assert_cmpstr (amt_fake_tray_get_title (tray), ==, "AWS MFA Tray: not logged in");
+  menu = amt_fake_tray_dump_menu (tray);
+  g_assert_cmpstr (menu, ==,
+                   "dev — valid [-]\n"
+                   "prod — expiring soon [-]\n"
+                   "ci — not logged in [-]\n"
+                   "--\n"
+                   "_Open Window [app.open-window]\n"
+                   "_Preferences [app.preferences]\n"
+                   "--\n"
+                   "_Quit [app.quit]\n");
+  g_clear_pointer (&menu, g_free);
+
+  /* The window lists the profiles. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "profiles");
+  texts = visible_page_texts (stack);
+  g_assert_cmpstr (texts, ==, "dev\nvalid\nprod\nexpiring soon\nci\nnot logged in\n");
+  g_clear_pointer (&texts, g_free);
+
+  /* Every state has its icon, and the theme finds each one. */
+  wait.n_menu_sets = amt_fake_tray_get_n_menu_sets (tray);
+  amt_profile_set_state (ci, AMT_SESSION_STATE_VALID);
+  spin_until (menu_set_again, &wait, "the tray to follow a state change");
+  g_assert_cmpstr (amt_fake_tray_get_icon_name (tray), ==, APP_ID "-expiring");
+  texts = visible_page_texts (stack);
+  g_assert_cmpstr (texts, ==, "dev\nvalid\nprod\nexpiring soon\nci\nvalid\n");
+  g_clear_pointer (&texts, g_free);
+
+  wait.n_menu_sets = amt_fake_tray_get_n_menu_sets (tray);
+  amt_profile_set_state (prod, AMT_SESSION_STATE_ERROR);
+  spin_until (menu_set_again, &wait, "the tray to show an error");
+  g_assert_cmpstr (amt_fake_tray_get_icon_name (tray), ==, APP_ID "-error");
+
+  wait.n_menu_sets = amt_fake_tray_get_n_menu_sets (tray);
+  amt_profile_set_state (prod, AMT_SESSION_STATE_VALID);
+  spin_until (menu_set_again, &wait, "the tray to show all valid");
+  g_assert_cmpstr (amt_fake_tray_get_icon_name (tray), ==, APP_ID "-valid");
+
+  for (AmtSessionState state = AMT_SESSION_STATE_VALID; state <= AMT_SESSION_STATE_ERROR; state++)
+    {
+      const char *icon_name = amt_tray_icon_name_for (TRUE, state);
+      g_autofree char *symbolic = g_strconcat (icon_name, "-symbolic", NULL);
+
+      g_assert_true (gtk_icon_theme_has_icon (icon_theme, icon_name));
+      g_assert_true (gtk_icon_theme_has_icon (icon_theme, symbolic));
+    }
+  g_assert_true (gtk_icon_theme_has_icon (icon_theme, amt_tray_icon_name_for (FALSE, 0)));
+  g_assert_true (gtk_icon_theme_has_icon (icon_theme, APP_ID));
+
+  /* Removing every profile brings the empty state back. */
+  g_assert_true (amt_sessions_remove_profile (sessions, "dev"));
+  g_assert_true (amt_sessions_remove_profile (sessions, "prod"));
+  g_assert_true (amt_sessions_remove_profile (sessions, "ci"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+static void
+test_application_window_and_tray (void)
+{
+  g_autoptr(AmtApplication) app = amt_application_new ();
+  g_autoptr(AmtFakeTray) tray = amt_fake_tray_new ();
+  int status;
+
+  amt_application_set_tray (app, AMT_TRAY (tray));
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), tray);
+
+  status = g_application_run (G_APPLICATION (app), 0, NULL);
+  g_assert_cmpint (status, ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("DISPLAY") == NULL)
+    g_error ("No DISPLAY: the gui suite runs under Xvfb, which ./run test starts");
+
+  g_test_add_func ("/application/window-and-tray", test_application_window_and_tray);
+
+  return g_test_run ();
+}
