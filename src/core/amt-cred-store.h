@@ -1,0 +1,59 @@
+/* amt-cred-store.h: atomic, locked updates of the sections this program manages
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Siblings of the credentials file (after following a symlink), named so that no AWS tool
+ * reads them: ".credentials.amt-lock" is the advisory lock that serializes our writers, and
+ * ".credentials.amt-XXXXXX" are temporary files (a stale one, left by a killed writer, is
+ * removed by the next writer). */
+#define AMT_CRED_STORE_LOCK_SUFFIX ".amt-lock"
+#define AMT_CRED_STORE_TEMP_SUFFIX ".amt-XXXXXX"
+
+typedef struct {
+  char      *access_key_id;
+  char      *secret_access_key;
+  char      *session_token;   /* nullable */
+  GDateTime *expiration;      /* nullable */
+} AmtCredentials;
+
+AmtCredentials *amt_credentials_new               (const char           *access_key_id,
+                                                   const char           *secret_access_key,
+                                                   const char           *session_token,
+                                                   GDateTime            *expiration);
+AmtCredentials *amt_credentials_copy              (const AmtCredentials *credentials);
+void            amt_credentials_free              (AmtCredentials       *credentials);
+GDateTime      *amt_credentials_parse_expiration  (const char           *text);
+char           *amt_credentials_format_expiration (GDateTime            *expiration);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmtCredentials, amt_credentials_free)
+
+#define AMT_TYPE_CRED_STORE (amt_cred_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (AmtCredStore, amt_cred_store, AMT, CRED_STORE, GObject)
+
+AmtCredStore   *amt_cred_store_new                (const char           *path);
+AmtCredStore   *amt_cred_store_new_default        (void);
+const char     *amt_cred_store_get_path           (AmtCredStore         *self);
+
+gboolean        amt_cred_store_replace_section    (AmtCredStore         *self,
+                                                   const char           *section,
+                                                   const AmtCredentials *credentials,
+                                                   GError              **error);
+gboolean        amt_cred_store_remove_section     (AmtCredStore         *self,
+                                                   const char           *section,
+                                                   GError              **error);
+AmtCredentials *amt_cred_store_read_section       (AmtCredStore         *self,
+                                                   const char           *section,
+                                                   GError              **error);
+gboolean        amt_cred_store_read_expiration    (AmtCredStore         *self,
+                                                   const char           *section,
+                                                   GDateTime           **expiration,
+                                                   GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,167 @@
+/* fuzz-ini.c: libFuzzer target for the lossless INI document
+ *
+ * For any bytes: serializing the parsed document gives back the same bytes; every query works;
+ * and, when the file is one AWS tools can read, an edit chosen from the input either is refused
+ * and leaves the document unchanged, or is made and gives a document that reads back with the
+ * edited value and that AWS tools can still read.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "amt-fuzz-ini"
+
+#include "config.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "amt-ini.h"
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+static void
+assert_serializes_to (AmtIniDocument *doc,
+                      const char     *data,
+                      gsize           size)
+{
+  gsize length;
+  char *out = amt_ini_document_serialize (doc, &length);
+
+  if (length != size || memcmp (out, data, size) != 0)
+    g_error ("the document does not serialize to its input");
+  amt_ini_wipe_and_free (out, length);
+}
+
+static void
+query_everything (AmtIniDocument *doc)
+{
+  g_auto(GStrv) sections = amt_ini_document_get_sections (doc);
+
+  for (guint i = 0; sections[i] != NULL; i++)
+    {
+      g_auto(GStrv) keys = amt_ini_document_get_keys (doc, sections[i]);
+
+      g_assert_true (amt_ini_document_has_section (doc, sections[i]));
+      g_assert_cmpuint (amt_ini_document_get_section_line (doc, sections[i]), >, 0);
+      for (guint k = 0; keys[k] != NULL; k++)
+        {
+          g_autoptr(GHashTable) nested = amt_ini_document_get_nested (doc, sections[i], keys[k]);
+          const char *value = amt_ini_document_get_value (doc, sections[i], keys[k]);
+
+          g_assert_nonnull (value);
+          /* Only a value that starts with a newline is an indented block. */
+          g_assert_true (nested == NULL || value[0] == '\n');
+        }
+    }
+}
+
+static guint32
+hash_input (const uint8_t *data,
+            size_t         size)
+{
+  guint32 hash = 2166136261u;
+
+  for (size_t i = 0; i < size; i++)
+    hash = (hash ^ data[i]) * 16777619u;
+
+  return hash;
+}
+
+static void
+edit_and_check (AmtIniDocument *doc,
+                const uint8_t  *data,
+                size_t          size)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) sections = amt_ini_document_get_sections (doc);
+  guint n_sections = g_strv_length (sections);
+  guint32 hash = hash_input (data, size);
+  const char *section = n_sections > 0 ? sections[(hash >> 8) % n_sections] : "amt fuzz";
+  g_auto(GStrv) keys = NULL;
+  const char *key = "aws_session_token";
+  const char *value = "FwoGZXIvYXdzE//fuzz==";
+  gboolean done = FALSE;
+  gboolean keyed = FALSE;
+  char *out;
+  gsize length;
+
+  if (n_sections > 0)
+    {
+      keys = amt_ini_document_get_keys (doc, section);
+      if (keys[0] != NULL && (hash & 0x10))
+        key = keys[(hash >> 16) % g_strv_length (keys)];
+    }
+
+  switch (hash % 6)
+    {
+    case 0: /* set a key, existing or new */
+      done = amt_ini_document_set_value (doc, section, key, value, &error);
+      keyed = TRUE;
+      break;
+
+    case 1: /* add a section and fill it, as the credential store does */
+      if (amt_ini_document_has_section (doc, "amt fuzz"))
+        break;
+      done = amt_ini_document_add_section (doc, "amt fuzz", &error) &&
+             amt_ini_document_set_value (doc, "amt fuzz", "aws_access_key_id", "ASIA", &error) &&
+             amt_ini_document_set_value (doc, "amt fuzz", "aws_session_token", value, &error);
+      section = "amt fuzz";
+      key = "aws_session_token";
+      keyed = done;
+      break;
+
+    case 2:
+      done = amt_ini_document_remove_section (doc, section, &error);
+      break;
+
+    case 3:
+      done = amt_ini_document_remove_key (doc, section, key, &error);
+      break;
+
+    case 4: /* an empty value */
+      value = "";
+      done = amt_ini_document_set_value (doc, section, key, value, &error);
+      keyed = TRUE;
+      break;
+
+    default: /* the key under another case */
+      key = "AWS_Access_Key_ID";
+      done = amt_ini_document_set_value (doc, section, key, value, &error);
+      keyed = TRUE;
+      break;
+    }
+
+  if (!done)
+    {
+      /* A refused edit leaves the document as it was (case 1 may stop half way). */
+      if ((hash % 6) != 1)
+        assert_serializes_to (doc, (const char *) data, size);
+      return;
+    }
+
+  out = amt_ini_document_serialize (doc, &length);
+  {
+    g_autoptr(AmtIniDocument) again = amt_ini_document_new_from_data (out, length);
+
+    if (!amt_ini_document_check (again, "edited", &error))
+      g_error ("an edit made a file AWS tools cannot read: %s", error->message);
+    if (keyed && g_strcmp0 (amt_ini_document_get_value (again, section, key), value) != 0)
+      g_error ("the edited value does not read back");
+    query_everything (again);
+  }
+  amt_ini_wipe_and_free (out, length);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  g_autoptr(AmtIniDocument) doc = amt_ini_document_new_from_data ((const char *) data, size);
+
+  assert_serializes_to (doc, (const char *) data, size);
+  query_everything (doc);
+
+  if (amt_ini_document_check (doc, "fuzz", NULL))
+    edit_and_check (doc, data, size);
+
+  return 0;
+}

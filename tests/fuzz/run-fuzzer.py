@@ -1,0 +1,32 @@
+#!/usr/bin/python3
+# Runs a libFuzzer target for a while from a copy of the seed corpus.
+#   run-fuzzer.py TARGET SEED_DIR SECONDS
+# A crash leaves its input in $AMT_TEST_TMPDIR (printed), and fails the test.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+target, seeds, seconds = sys.argv[1], sys.argv[2], sys.argv[3]
+work = tempfile.mkdtemp(dir=os.environ.get("AMT_TEST_TMPDIR"))
+corpus = os.path.join(work, "corpus")
+shutil.copytree(seeds, corpus)
+
+result = subprocess.run([target, f"-max_total_time={seconds}", "-timeout=10",
+                         "-rss_limit_mb=2048", "-max_len=65536", "-print_final_stats=1",
+                         f"-artifact_prefix={work}/", corpus],
+                        stderr=subprocess.PIPE, text=True)
+lines = result.stderr.splitlines()
+for line in lines:
+    if line.startswith(("stat::", "#", "==", "SUMMARY", "artifact")) or "ERROR" in line:
+        if not line.startswith("#") or "DONE" in line or "INITED" in line:
+            print(line)
+ok = result.returncode == 0
+print(f"{'ok' if ok else 'FAIL'} - {os.path.basename(target)} ran {seconds} s without a finding")
+if not ok:
+    print("\n".join(lines[-60:]))
+print(f"{int(ok)} passed, {int(not ok)} failed")
+sys.exit(0 if ok else 1)
