@@ -1,0 +1,1302 @@
+/* amt-aws-client.c
+ *
+ * The STS and IAM calls: GetSessionToken, AssumeRole, GetCallerIdentity, ListMFADevices.
+ * Each call is an _async/_finish pair; the signing, the blocking HTTP exchange (through an
+ * AmtHttpTransport, libcurl by default) and the parsing run in a GTask worker thread.
+ *
+ * Retries: a few, with jittered exponential backoff, for throttling, 5xx answers, connection
+ * failures and timeouts — never for a request that carried an MFA code, which the server may
+ * have consumed. The one exception is a clock-skew refusal: AWS checks the time before the key
+ * and the code, so such a request consumed nothing, and it is signed again once with the
+ * offset taken from the answer's Date header (DESIGN.md "Endpoints and environment"). The
+ * offset is kept for later calls and shown as the "clock-skew" property.
+ *
+ * g_debug() gives actions, endpoints, statuses and request ids; never keys, tokens or codes.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "amt-aws-client"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "amt-aws-client.h"
+#include "amt-aws-response.h"
+#include "amt-curl-http.h"
+
+#define DEFAULT_CONNECT_TIMEOUT_MS  10000
+#define DEFAULT_TIMEOUT_MS          30000
+#define DEFAULT_MAX_RESPONSE_SIZE   (1024 * 1024)
+#define DEFAULT_MAX_ATTEMPTS        3
+#define DEFAULT_RETRY_DELAY_MS      200
+#define MAX_RETRY_DELAY_MS          5000
+/* A Date header further off than this is a wrong clock, not network latency. */
+#define SKEW_THRESHOLD_SECONDS      (5 * 60)
+/* How long a code sent to a device stays refused here; a TOTP code is valid for ~90 s. */
+#define USED_CODE_MEMORY_USEC       (10 * 60 * G_USEC_PER_SEC)
+#define MAX_PAGES                   100
+
+struct _AmtAwsClient
+{
+  GObject           parent_instance;
+
+  AmtHttpTransport *transport;
+  char             *region;
+  char             *endpoint_url;
+  char             *ca_bundle;
+  char            **environ;
+
+  guint             connect_timeout_ms;
+  guint             timeout_ms;
+  guint64           max_response_size;
+  guint             max_attempts;
+  guint             retry_delay_ms;
+  gboolean          accept_json;
+
+  gint64            clock_skew;
+
+  /* "serial\ncode" → monotonic time it was sent; main thread only */
+  GHashTable       *used_codes;
+};
+
+G_DEFINE_FINAL_TYPE (AmtAwsClient, amt_aws_client, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_TRANSPORT,
+  PROP_REGION,
+  PROP_ENDPOINT_URL,
+  PROP_CA_BUNDLE,
+  PROP_ENVIRON,
+  PROP_CONNECT_TIMEOUT,
+  PROP_TIMEOUT,
+  PROP_MAX_RESPONSE_SIZE,
+  PROP_MAX_ATTEMPTS,
+  PROP_RETRY_DELAY,
+  PROP_ACCEPT_JSON,
+  PROP_CLOCK_SKEW,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---------------------------------------------------------------------------------------- */
+/* Result types                                                                             */
+
+G_DEFINE_BOXED_TYPE (AmtAwsSessionCredentials, amt_aws_session_credentials,
+                     amt_aws_session_credentials_copy, amt_aws_session_credentials_free)
+
+AmtAwsSessionCredentials *
+amt_aws_session_credentials_copy (const AmtAwsSessionCredentials *self)
+{
+  AmtAwsSessionCredentials *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_new0 (AmtAwsSessionCredentials, 1);
+  copy->access_key_id = g_strdup (self->access_key_id);
+  copy->secret_access_key = g_strdup (self->secret_access_key);
+  copy->session_token = g_strdup (self->session_token);
+  copy->expiration = self->expiration ? g_date_time_ref (self->expiration) : NULL;
+  copy->assumed_role_arn = g_strdup (self->assumed_role_arn);
+
+  return copy;
+}
+
+void
+amt_aws_session_credentials_free (AmtAwsSessionCredentials *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->access_key_id);
+  amt_secret_free (self->secret_access_key);
+  amt_secret_free (self->session_token);
+  g_clear_pointer (&self->expiration, g_date_time_unref);
+  g_free (self->assumed_role_arn);
+  g_free (self);
+}
+
+/**
+ * amt_aws_session_credentials_to_credentials:
+ *
+ * Returns: (transfer full): credentials to sign the next call with (AssumeRole with the
+ *   MFA-bearing session of GetSessionToken)
+ */
+AmtAwsCredentials *
+amt_aws_session_credentials_to_credentials (const AmtAwsSessionCredentials *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return amt_aws_credentials_new (self->access_key_id, self->secret_access_key,
+                                  self->session_token);
+}
+
+G_DEFINE_BOXED_TYPE (AmtAwsCallerIdentity, amt_aws_caller_identity,
+                     amt_aws_caller_identity_copy, amt_aws_caller_identity_free)
+
+AmtAwsCallerIdentity *
+amt_aws_caller_identity_copy (const AmtAwsCallerIdentity *self)
+{
+  AmtAwsCallerIdentity *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_new0 (AmtAwsCallerIdentity, 1);
+  copy->account = g_strdup (self->account);
+  copy->arn = g_strdup (self->arn);
+  copy->user_id = g_strdup (self->user_id);
+
+  return copy;
+}
+
+void
+amt_aws_caller_identity_free (AmtAwsCallerIdentity *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->account);
+  g_free (self->arn);
+  g_free (self->user_id);
+  g_free (self);
+}
+
+/**
+ * amt_aws_default_role_session_name:
+ * @user_name: (nullable): the local user; %NULL for g_get_user_name()
+ *
+ * Returns: (transfer full): `aws-mfa-tray-USER`, with characters AWS does not allow in a
+ *   RoleSessionName (`[\w+=,.@-]`) replaced by `-`, at most 64 characters
+ */
+char *
+amt_aws_default_role_session_name (const char *user_name)
+{
+  GString *name = g_string_new ("aws-mfa-tray-");
+
+  if (user_name == NULL || *user_name == '\0')
+    user_name = g_get_user_name ();
+
+  for (const char *p = user_name; *p != '\0' && name->len < 64; p++)
+    {
+      if (g_ascii_isalnum (*p) || strchr ("_+=,.@-", *p) != NULL)
+        g_string_append_c (name, *p);
+      else if ((guchar) *p < 0x80 || ((guchar) *p & 0xc0) == 0xc0)
+        g_string_append_c (name, '-');   /* one dash per character, not per UTF-8 byte */
+    }
+
+  return g_string_free (name, FALSE);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The call, in the worker thread                                                           */
+
+typedef enum {
+  CALL_GET_SESSION_TOKEN,
+  CALL_ASSUME_ROLE,
+  CALL_GET_CALLER_IDENTITY,
+  CALL_LIST_MFA_DEVICES,
+} CallKind;
+
+typedef struct {
+  CallKind           kind;
+  const char        *action;
+  AmtAwsEndpoint    *endpoint;
+  AmtAwsCredentials *credentials;
+  GPtrArray         *params;          /* name, value, …: wiped (TokenCode) */
+  char              *used_code_key;   /* "serial\ncode", or NULL */
+  AmtHttpTransport  *transport;
+  char              *ca_bundle;
+  guint              connect_timeout_ms;
+  guint              timeout_ms;
+  gsize              max_response_size;
+  guint              max_attempts;
+  guint              retry_delay_ms;
+  gboolean           accept_json;
+  guint              page_size;
+
+  /* In: the known offset; out: the offset after this call, and whether it changed. */
+  gint64             clock_skew;
+  gboolean           clock_skew_changed;
+  guint              requests_sent;
+} CallData;
+
+static void
+call_data_free (CallData *data)
+{
+  g_clear_pointer (&data->endpoint, amt_aws_endpoint_free);
+  g_clear_pointer (&data->credentials, amt_aws_credentials_free);
+  g_clear_pointer (&data->params, g_ptr_array_unref);
+  g_clear_pointer (&data->used_code_key, amt_secret_free);
+  g_clear_object (&data->transport);
+  g_free (data->ca_bundle);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CallData, call_data_free)
+
+static void
+call_data_add_param (CallData   *data,
+                     const char *name,
+                     const char *value)
+{
+  if (value == NULL)
+    return;
+
+  g_ptr_array_add (data->params, g_strdup (name));
+  g_ptr_array_add (data->params, g_strdup (value));
+}
+
+static gboolean
+is_retryable (const GError *error)
+{
+  return g_error_matches (error, AMT_AWS_ERROR, AMT_AWS_ERROR_THROTTLED) ||
+         g_error_matches (error, AMT_AWS_ERROR, AMT_AWS_ERROR_SERVER) ||
+         g_error_matches (error, AMT_AWS_ERROR, AMT_AWS_ERROR_NETWORK) ||
+         g_error_matches (error, AMT_AWS_ERROR, AMT_AWS_ERROR_TIMEOUT);
+}
+
+/* Sleeps before retry @attempt (1-based): half the exponential delay plus a random half,
+ * so that many clients throttled at once do not come back at once. */
+static gboolean
+backoff (CallData     *data,
+         guint         attempt,
+         GCancellable *cancellable)
+{
+  guint64 delay_ms = (guint64) data->retry_delay_ms << MIN (attempt - 1, 16);
+  gint64 deadline;
+
+  delay_ms = MIN (delay_ms, MAX_RETRY_DELAY_MS);
+  delay_ms = delay_ms / 2 + (delay_ms > 1 ? (guint64) g_random_int_range (0, (gint32) (delay_ms / 2 + 1)) : 0);
+  deadline = g_get_monotonic_time () + (gint64) delay_ms * 1000;
+
+  g_debug ("%s: retry %u in %" G_GUINT64_FORMAT " ms", data->action, attempt, delay_ms);
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+      g_usleep (MIN (10000, MAX (0, deadline - g_get_monotonic_time ())));
+    }
+
+  return !g_cancellable_is_cancelled (cancellable);
+}
+
+static AmtSigV4Request *
+build_request (CallData   *data,
+               const char *marker)
+{
+  g_autoptr(GPtrArray) pairs = g_ptr_array_new ();
+  g_autoptr(AmtSigV4Request) request = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) signing_time = NULL;
+
+  g_ptr_array_add (pairs, (gpointer) "Action");
+  g_ptr_array_add (pairs, (gpointer) data->action);
+  g_ptr_array_add (pairs, (gpointer) "Version");
+  g_ptr_array_add (pairs, (gpointer) data->endpoint->api_version);
+  for (guint i = 0; i < data->params->len; i++)
+    g_ptr_array_add (pairs, g_ptr_array_index (data->params, i));
+  if (marker != NULL)
+    {
+      g_ptr_array_add (pairs, (gpointer) "Marker");
+      g_ptr_array_add (pairs, (gpointer) marker);
+    }
+  g_ptr_array_add (pairs, NULL);
+
+  body = amt_sigv4_form_encode ((const char * const *) pairs->pdata);
+
+  request = amt_sigv4_request_new ("POST", data->endpoint->path);
+  amt_sigv4_request_add_header (request, "Host", data->endpoint->host);
+  amt_sigv4_request_add_header (request, "Content-Type",
+                                "application/x-www-form-urlencoded; charset=utf-8");
+  if (data->accept_json)
+    amt_sigv4_request_add_header (request, "Accept", "application/json");
+  amt_sigv4_request_set_body (request, body, strlen (body));
+  amt_secret_wipe (body, strlen (body));
+
+  now = g_date_time_new_now_utc ();
+  signing_time = g_date_time_add_seconds (now, (gdouble) data->clock_skew);
+  amt_sigv4_sign (request, data->credentials, data->endpoint->signing_region,
+                  data->endpoint->signing_name, signing_time);
+
+  return g_steal_pointer (&request);
+}
+
+/* The server's clock minus ours, from the Date header; FALSE when there is none. */
+static gboolean
+server_clock_offset (AmtHttpResponse *response,
+                     gint64          *offset)
+{
+  const char *date = amt_http_response_get_header (response, "date");
+  time_t server_time;
+
+  if (date == NULL)
+    return FALSE;
+
+  server_time = curl_getdate (date, NULL);
+  if (server_time == (time_t) -1)
+    return FALSE;
+
+  *offset = (gint64) server_time - g_get_real_time () / G_USEC_PER_SEC;
+  return TRUE;
+}
+
+/* One request, with its retries. Returns the parsed body of a 2xx answer. */
+static AmtAwsNode *
+perform (CallData      *data,
+         const char    *marker,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  gboolean carries_code = data->used_code_key != NULL;
+  gboolean resigned = FALSE;
+  guint attempt = 0;
+
+  for (;;)
+    {
+      g_autoptr(AmtSigV4Request) request = NULL;
+      g_autoptr(AmtHttpResponse) response = NULL;
+      g_autoptr(AmtAwsNode) root = NULL;
+      g_autoptr(GError) local_error = NULL;
+      AmtHttpRequest http = { 0, };
+      AmtAwsErrorInfo info;
+      const char *request_id;
+      const char *content_type;
+      const guint8 *body;
+      gsize body_len;
+
+      attempt++;
+
+      request = build_request (data, marker);
+      http.url = data->endpoint->url;
+      http.request = request;
+      http.ca_bundle = data->ca_bundle;
+      http.connect_timeout_ms = data->connect_timeout_ms;
+      http.timeout_ms = data->timeout_ms;
+      http.max_response_size = data->max_response_size;
+
+      data->requests_sent++;
+      response = amt_http_transport_send (data->transport, &http, cancellable, &local_error);
+
+      if (response == NULL)
+        {
+          g_debug ("%s → %s: %s", data->action, data->endpoint->url, local_error->message);
+          if (!carries_code && is_retryable (local_error) && attempt < data->max_attempts &&
+              backoff (data, attempt, cancellable))
+            continue;
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return NULL;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+
+      request_id = amt_http_response_get_header (response, "x-amzn-requestid");
+      content_type = amt_http_response_get_header (response, "content-type");
+      body = g_bytes_get_data (response->body, &body_len);
+      g_debug ("%s → %s: HTTP %u, request id %s", data->action, data->endpoint->url,
+               response->status, request_id ? request_id : "(none)");
+
+      root = amt_aws_response_parse ((const char *) body, body_len, content_type, &local_error);
+
+      if (response->status >= 200 && response->status < 300)
+        {
+          if (root == NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          return g_steal_pointer (&root);
+        }
+
+      if (root == NULL || !amt_aws_response_get_error (root, response->status, &info))
+        {
+          /* Not an AWS error body: a proxy's page, or a server in trouble. */
+          g_clear_error (&local_error);
+          local_error = amt_aws_error_new_simple (response->status >= 500 ? AMT_AWS_ERROR_SERVER
+                                                  : response->status == 429 ? AMT_AWS_ERROR_THROTTLED
+                                                  : AMT_AWS_ERROR_INVALID_RESPONSE);
+        }
+      else if (amt_aws_error_is_clock_skew (&info))
+        {
+          gint64 offset = 0;
+          gboolean have_offset = server_clock_offset (response, &offset);
+          gint64 correction = (have_offset && ABS (offset) > SKEW_THRESHOLD_SECONDS) ? offset : 0;
+
+          g_debug ("%s: clock skew refusal; server clock %s%" G_GINT64_FORMAT " s", data->action,
+                   offset >= 0 ? "+" : "", offset);
+
+          /* Refused before the key and the code were looked at: safe to sign again. */
+          if (!resigned && have_offset && correction != data->clock_skew)
+            {
+              data->clock_skew = correction;
+              data->clock_skew_changed = TRUE;
+              resigned = TRUE;
+              attempt--;
+              continue;
+            }
+
+          g_propagate_error (error, amt_aws_error_new_clock_skew (have_offset ? offset
+                                                                             : data->clock_skew));
+          return NULL;
+        }
+      else
+        {
+          if (info.request_id == NULL)
+            info.request_id = request_id;
+          local_error = amt_aws_error_new_from_info (&info);
+        }
+
+      if (!carries_code && is_retryable (local_error) && attempt < data->max_attempts &&
+          backoff (data, attempt, cancellable))
+        continue;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+}
+
+static gboolean
+set_invalid_response (GError     **error,
+                      const char  *what)
+{
+  g_debug ("Response lacks %s", what);
+  g_propagate_error (error, amt_aws_error_new_simple (AMT_AWS_ERROR_INVALID_RESPONSE));
+  return FALSE;
+}
+
+static AmtAwsSessionCredentials *
+parse_session_credentials (AmtAwsNode  *root,
+                           const char  *action,
+                           GError     **error)
+{
+  g_autofree char *result_path = g_strdup_printf ("%sResponse/%sResult", action, action);
+  g_autoptr(AmtAwsSessionCredentials) credentials = g_new0 (AmtAwsSessionCredentials, 1);
+  AmtAwsNode *result = amt_aws_node_lookup (root, result_path);
+  const char *key_id;
+  const char *secret;
+  const char *token;
+  const char *expiration;
+
+  if (result == NULL)
+    {
+      set_invalid_response (error, result_path);
+      return NULL;
+    }
+
+  key_id = amt_aws_node_lookup_text (result, "Credentials/AccessKeyId");
+  secret = amt_aws_node_lookup_text (result, "Credentials/SecretAccessKey");
+  token = amt_aws_node_lookup_text (result, "Credentials/SessionToken");
+  expiration = amt_aws_node_lookup_text (result, "Credentials/Expiration");
+
+  if (key_id == NULL || *key_id == '\0' || secret == NULL || *secret == '\0' ||
+      token == NULL || *token == '\0')
+    {
+      set_invalid_response (error, "Credentials");
+      return NULL;
+    }
+
+  credentials->expiration = amt_aws_parse_timestamp (expiration);
+  if (credentials->expiration == NULL)
+    {
+      set_invalid_response (error, "a valid Expiration");
+      return NULL;
+    }
+
+  credentials->access_key_id = g_strdup (key_id);
+  credentials->secret_access_key = g_strdup (secret);
+  credentials->session_token = g_strdup (token);
+  credentials->assumed_role_arn = g_strdup (amt_aws_node_lookup_text (result, "AssumedRoleUser/Arn"));
+
+  return g_steal_pointer (&credentials);
+}
+
+static AmtAwsCallerIdentity *
+parse_caller_identity (AmtAwsNode  *root,
+                       GError     **error)
+{
+  AmtAwsNode *result = amt_aws_node_lookup (root, "GetCallerIdentityResponse/GetCallerIdentityResult");
+  g_autoptr(AmtAwsCallerIdentity) identity = g_new0 (AmtAwsCallerIdentity, 1);
+
+  if (result == NULL)
+    {
+      set_invalid_response (error, "GetCallerIdentityResult");
+      return NULL;
+    }
+
+  identity->account = g_strdup (amt_aws_node_lookup_text (result, "Account"));
+  identity->arn = g_strdup (amt_aws_node_lookup_text (result, "Arn"));
+  identity->user_id = g_strdup (amt_aws_node_lookup_text (result, "UserId"));
+
+  if (identity->account == NULL || identity->arn == NULL)
+    {
+      set_invalid_response (error, "Account and Arn");
+      return NULL;
+    }
+
+  return g_steal_pointer (&identity);
+}
+
+static GStrv
+list_mfa_devices (CallData      *data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(GStrvBuilder) serials = g_strv_builder_new ();
+  g_autofree char *marker = NULL;
+
+  for (guint page = 0; page < MAX_PAGES; page++)
+    {
+      g_autoptr(AmtAwsNode) root = perform (data, marker, cancellable, error);
+      g_autoptr(GPtrArray) members = NULL;
+      AmtAwsNode *result;
+      const char *truncated;
+
+      if (root == NULL)
+        return NULL;
+
+      result = amt_aws_node_lookup (root, "ListMFADevicesResponse/ListMFADevicesResult");
+      if (result == NULL)
+        {
+          set_invalid_response (error, "ListMFADevicesResult");
+          return NULL;
+        }
+
+      members = amt_aws_node_lookup_all (result, "MFADevices/member/SerialNumber");
+      for (guint i = 0; i < members->len; i++)
+        g_strv_builder_add (serials, amt_aws_node_get_text (g_ptr_array_index (members, i)));
+
+      truncated = amt_aws_node_lookup_text (result, "IsTruncated");
+      if (g_strcmp0 (truncated, "true") != 0)
+        return g_strv_builder_end (serials);
+
+      g_free (marker);
+      marker = g_strdup (amt_aws_node_lookup_text (result, "Marker"));
+      if (marker == NULL || *marker == '\0')
+        {
+          set_invalid_response (error, "Marker");
+          return NULL;
+        }
+    }
+
+  set_invalid_response (error, "an end to the pages");
+  return NULL;
+}
+
+static void
+call_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  CallData *data = task_data;
+  GError *error = NULL;
+
+  if (data->kind == CALL_LIST_MFA_DEVICES)
+    {
+      GStrv serials = list_mfa_devices (data, cancellable, &error);
+
+      if (serials == NULL)
+        g_task_return_error (task, error);
+      else
+        g_task_return_pointer (task, serials, (GDestroyNotify) g_strfreev);
+    }
+  else
+    {
+      g_autoptr(AmtAwsNode) root = perform (data, NULL, cancellable, &error);
+
+      if (root == NULL)
+        {
+          g_task_return_error (task, error);
+        }
+      else if (data->kind == CALL_GET_CALLER_IDENTITY)
+        {
+          AmtAwsCallerIdentity *identity = parse_caller_identity (root, &error);
+
+          if (identity == NULL)
+            g_task_return_error (task, error);
+          else
+            g_task_return_pointer (task, identity, (GDestroyNotify) amt_aws_caller_identity_free);
+        }
+      else
+        {
+          AmtAwsSessionCredentials *credentials = parse_session_credentials (root, data->action, &error);
+
+          if (credentials == NULL)
+            g_task_return_error (task, error);
+          else
+            g_task_return_pointer (task, credentials,
+                                   (GDestroyNotify) amt_aws_session_credentials_free);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The client, in the caller's thread                                                       */
+
+static void
+params_free (gpointer data)
+{
+  amt_secret_free (data);
+}
+
+static CallData *
+call_data_new (AmtAwsClient             *self,
+               CallKind                  kind,
+               const char               *action,
+               AmtAwsService             service,
+               const AmtAwsCredentials  *credentials,
+               GError                  **error)
+{
+  g_autoptr(CallData) data = g_new0 (CallData, 1);
+
+  data->endpoint = amt_aws_client_dup_endpoint (self, service, error);
+  if (data->endpoint == NULL)
+    return NULL;
+
+  data->kind = kind;
+  data->action = action;
+  data->credentials = amt_aws_credentials_copy (credentials);
+  data->params = g_ptr_array_new_with_free_func (params_free);
+  data->transport = g_object_ref (self->transport);
+  data->ca_bundle = amt_aws_endpoint_resolve_ca_bundle (self->ca_bundle,
+                                                        (const char * const *) self->environ);
+  data->connect_timeout_ms = self->connect_timeout_ms;
+  data->timeout_ms = self->timeout_ms;
+  data->max_response_size = (gsize) self->max_response_size;
+  data->max_attempts = MAX (1, self->max_attempts);
+  data->retry_delay_ms = self->retry_delay_ms;
+  data->accept_json = self->accept_json;
+  data->clock_skew = self->clock_skew;
+
+  return g_steal_pointer (&data);
+}
+
+static void
+forget_old_codes (AmtAwsClient *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gint64 now = g_get_monotonic_time ();
+
+  g_hash_table_iter_init (&iter, self->used_codes);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (now - *(gint64 *) value > USED_CODE_MEMORY_USEC)
+      g_hash_table_iter_remove (&iter);
+}
+
+/* Adds SerialNumber and TokenCode; FALSE (and an error) when this code was sent before. */
+static gboolean
+call_data_add_mfa (AmtAwsClient  *self,
+                   CallData      *data,
+                   const char    *serial_number,
+                   const char    *token_code,
+                   GError       **error)
+{
+  g_autofree gint64 *sent = NULL;
+
+  if (serial_number == NULL || token_code == NULL)
+    {
+      call_data_add_param (data, "SerialNumber", serial_number);
+      return TRUE;
+    }
+
+  forget_old_codes (self);
+  data->used_code_key = g_strconcat (serial_number, "\n", token_code, NULL);
+  if (g_hash_table_contains (self->used_codes, data->used_code_key))
+    {
+      g_debug ("%s: refusing to send a code already sent for this device", data->action);
+      g_propagate_error (error, amt_aws_error_new_simple (AMT_AWS_ERROR_MFA_CODE_REUSED));
+      return FALSE;
+    }
+
+  sent = g_new (gint64, 1);
+  *sent = g_get_monotonic_time ();
+  g_hash_table_insert (self->used_codes, g_strdup (data->used_code_key), g_steal_pointer (&sent));
+
+  call_data_add_param (data, "SerialNumber", serial_number);
+  call_data_add_param (data, "TokenCode", token_code);
+  return TRUE;
+}
+
+static void
+start_call (AmtAwsClient        *self,
+            CallData            *data,
+            gpointer             source_tag,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, data->action);
+  g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_debug ("%s → %s (signed for %s)", data->action, data->endpoint->url,
+           data->endpoint->signing_region);
+  g_task_run_in_thread (task, call_thread);
+}
+
+static void
+fail_call (AmtAwsClient        *self,
+           GError              *error,
+           gpointer             source_tag,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_return_error (task, error);
+}
+
+/* Takes the clock offset the call learned, and keeps a code marked used unless the answer
+ * proves the server did not look at it. */
+static gpointer
+finish_call (AmtAwsClient  *self,
+             GAsyncResult  *result,
+             gpointer       source_tag,
+             GError       **error)
+{
+  GTask *task;
+  CallData *data;
+  g_autoptr(GError) local_error = NULL;
+  gpointer ret;
+
+  g_return_val_if_fail (AMT_IS_AWS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  task = G_TASK (result);
+  data = g_task_get_task_data (task);
+  ret = g_task_propagate_pointer (task, &local_error);
+
+  if (data != NULL && data->clock_skew_changed && data->clock_skew != self->clock_skew)
+    {
+      self->clock_skew = data->clock_skew;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOCK_SKEW]);
+    }
+
+  if (data != NULL && data->used_code_key != NULL && local_error != NULL &&
+      local_error->domain == AMT_AWS_ERROR &&
+      (local_error->code == AMT_AWS_ERROR_TLS ||
+       local_error->code == AMT_AWS_ERROR_INVALID_ENDPOINT ||
+       local_error->code == AMT_AWS_ERROR_CLOCK_SKEW ||
+       local_error->code == AMT_AWS_ERROR_SIGNATURE ||
+       local_error->code == AMT_AWS_ERROR_INVALID_CLIENT_TOKEN ||
+       local_error->code == AMT_AWS_ERROR_EXPIRED_TOKEN ||
+       local_error->code == AMT_AWS_ERROR_THROTTLED ||
+       local_error->code == AMT_AWS_ERROR_INVALID_PARAMETER ||
+       local_error->code == AMT_AWS_ERROR_DURATION_TOO_LONG ||
+       local_error->code == AMT_AWS_ERROR_WRONG_MFA_SERIAL))
+    g_hash_table_remove (self->used_codes, data->used_code_key);
+
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return ret;
+}
+
+/**
+ * amt_aws_client_get_session_token_async:
+ * @long_term: the user's long-term keys
+ * @serial_number: (nullable): the MFA device
+ * @token_code: (nullable): its current code; sent once, never retried
+ * @duration_seconds: 0 for AWS's default (12 h)
+ */
+void
+amt_aws_client_get_session_token_async (AmtAwsClient            *self,
+                                        const AmtAwsCredentials *long_term,
+                                        const char              *serial_number,
+                                        const char              *token_code,
+                                        guint                    duration_seconds,
+                                        GCancellable            *cancellable,
+                                        GAsyncReadyCallback      callback,
+                                        gpointer                 user_data)
+{
+  g_autoptr(CallData) data = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (AMT_IS_AWS_CLIENT (self));
+  g_return_if_fail (long_term != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  data = call_data_new (self, CALL_GET_SESSION_TOKEN, "GetSessionToken", AMT_AWS_SERVICE_STS,
+                        long_term, &error);
+  if (data != NULL && duration_seconds > 0)
+    {
+      g_autofree char *duration = g_strdup_printf ("%u", duration_seconds);
+
+      call_data_add_param (data, "DurationSeconds", duration);
+    }
+  if (data == NULL || !call_data_add_mfa (self, data, serial_number, token_code, &error))
+    {
+      fail_call (self, error, amt_aws_client_get_session_token_async, callback, user_data);
+      return;
+    }
+
+  start_call (self, g_steal_pointer (&data), amt_aws_client_get_session_token_async,
+              cancellable, callback, user_data);
+}
+
+/**
+ * amt_aws_client_get_session_token_finish:
+ *
+ * Returns: (transfer full): the session credentials, or %NULL with an AMT_AWS_ERROR or
+ *   G_IO_ERROR_CANCELLED
+ */
+AmtAwsSessionCredentials *
+amt_aws_client_get_session_token_finish (AmtAwsClient  *self,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  return finish_call (self, result, amt_aws_client_get_session_token_async, error);
+}
+
+/**
+ * amt_aws_client_assume_role_async:
+ * @credentials: long-term keys, or the session of GetSessionToken
+ * @role_session_name: (nullable): %NULL for amt_aws_default_role_session_name()
+ * @external_id: (nullable)
+ * @duration_seconds: 0 for AWS's default (1 h)
+ * @serial_number: (nullable)
+ * @token_code: (nullable): sent once, never retried
+ */
+void
+amt_aws_client_assume_role_async (AmtAwsClient            *self,
+                                  const AmtAwsCredentials *credentials,
+                                  const char              *role_arn,
+                                  const char              *role_session_name,
+                                  const char              *external_id,
+                                  guint                    duration_seconds,
+                                  const char              *serial_number,
+                                  const char              *token_code,
+                                  GCancellable            *cancellable,
+                                  GAsyncReadyCallback      callback,
+                                  gpointer                 user_data)
+{
+  g_autoptr(CallData) data = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (AMT_IS_AWS_CLIENT (self));
+  g_return_if_fail (credentials != NULL);
+  g_return_if_fail (role_arn != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  data = call_data_new (self, CALL_ASSUME_ROLE, "AssumeRole", AMT_AWS_SERVICE_STS,
+                        credentials, &error);
+  if (data != NULL)
+    {
+      g_autofree char *default_name = NULL;
+
+      if (role_session_name == NULL || *role_session_name == '\0')
+        role_session_name = default_name = amt_aws_default_role_session_name (NULL);
+
+      call_data_add_param (data, "RoleArn", role_arn);
+      call_data_add_param (data, "RoleSessionName", role_session_name);
+      if (external_id != NULL && *external_id != '\0')
+        call_data_add_param (data, "ExternalId", external_id);
+      if (duration_seconds > 0)
+        {
+          g_autofree char *duration = g_strdup_printf ("%u", duration_seconds);
+
+          call_data_add_param (data, "DurationSeconds", duration);
+        }
+    }
+  if (data == NULL || !call_data_add_mfa (self, data, serial_number, token_code, &error))
+    {
+      fail_call (self, error, amt_aws_client_assume_role_async, callback, user_data);
+      return;
+    }
+
+  start_call (self, g_steal_pointer (&data), amt_aws_client_assume_role_async,
+              cancellable, callback, user_data);
+}
+
+/**
+ * amt_aws_client_assume_role_finish:
+ *
+ * Returns: (transfer full): the role session's credentials, or %NULL with an error
+ */
+AmtAwsSessionCredentials *
+amt_aws_client_assume_role_finish (AmtAwsClient  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return finish_call (self, result, amt_aws_client_assume_role_async, error);
+}
+
+void
+amt_aws_client_get_caller_identity_async (AmtAwsClient            *self,
+                                          const AmtAwsCredentials *credentials,
+                                          GCancellable            *cancellable,
+                                          GAsyncReadyCallback      callback,
+                                          gpointer                 user_data)
+{
+  g_autoptr(CallData) data = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (AMT_IS_AWS_CLIENT (self));
+  g_return_if_fail (credentials != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  data = call_data_new (self, CALL_GET_CALLER_IDENTITY, "GetCallerIdentity",
+                        AMT_AWS_SERVICE_STS, credentials, &error);
+  if (data == NULL)
+    {
+      fail_call (self, error, amt_aws_client_get_caller_identity_async, callback, user_data);
+      return;
+    }
+
+  start_call (self, g_steal_pointer (&data), amt_aws_client_get_caller_identity_async,
+              cancellable, callback, user_data);
+}
+
+/**
+ * amt_aws_client_get_caller_identity_finish:
+ *
+ * Returns: (transfer full): account, ARN and user id, or %NULL with an error
+ */
+AmtAwsCallerIdentity *
+amt_aws_client_get_caller_identity_finish (AmtAwsClient  *self,
+                                           GAsyncResult  *result,
+                                           GError       **error)
+{
+  return finish_call (self, result, amt_aws_client_get_caller_identity_async, error);
+}
+
+/**
+ * amt_aws_client_list_mfa_devices_async:
+ * @user_name: (nullable): %NULL for the caller
+ * @page_size: MaxItems per page; 0 for AWS's default (100). Every page is fetched.
+ */
+void
+amt_aws_client_list_mfa_devices_async (AmtAwsClient            *self,
+                                       const AmtAwsCredentials *credentials,
+                                       const char              *user_name,
+                                       guint                    page_size,
+                                       GCancellable            *cancellable,
+                                       GAsyncReadyCallback      callback,
+                                       gpointer                 user_data)
+{
+  g_autoptr(CallData) data = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (AMT_IS_AWS_CLIENT (self));
+  g_return_if_fail (credentials != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  data = call_data_new (self, CALL_LIST_MFA_DEVICES, "ListMFADevices", AMT_AWS_SERVICE_IAM,
+                        credentials, &error);
+  if (data == NULL)
+    {
+      fail_call (self, error, amt_aws_client_list_mfa_devices_async, callback, user_data);
+      return;
+    }
+
+  if (user_name != NULL && *user_name != '\0')
+    call_data_add_param (data, "UserName", user_name);
+  if (page_size > 0)
+    {
+      g_autofree char *max_items = g_strdup_printf ("%u", page_size);
+
+      call_data_add_param (data, "MaxItems", max_items);
+    }
+
+  start_call (self, g_steal_pointer (&data), amt_aws_client_list_mfa_devices_async,
+              cancellable, callback, user_data);
+}
+
+/**
+ * amt_aws_client_list_mfa_devices_finish:
+ *
+ * Returns: (transfer full): the serial numbers (or ARNs) of the user's MFA devices, or %NULL
+ *   with an error
+ */
+GStrv
+amt_aws_client_list_mfa_devices_finish (AmtAwsClient  *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  return finish_call (self, result, amt_aws_client_list_mfa_devices_async, error);
+}
+
+/**
+ * amt_aws_client_dup_endpoint:
+ *
+ * Returns: (transfer full) (nullable): where @service's calls go and the region they are
+ *   signed for
+ */
+AmtAwsEndpoint *
+amt_aws_client_dup_endpoint (AmtAwsClient   *self,
+                             AmtAwsService   service,
+                             GError        **error)
+{
+  g_return_val_if_fail (AMT_IS_AWS_CLIENT (self), NULL);
+
+  return amt_aws_endpoint_resolve (service, self->region, self->endpoint_url,
+                                   (const char * const *) self->environ, error);
+}
+
+/**
+ * amt_aws_client_get_clock_skew:
+ *
+ * Returns: how far the server's clock is ahead of ours, in seconds, as learned from a
+ *   clock-skew refusal (0: no skew over 5 minutes seen); requests are signed with it
+ */
+gint64
+amt_aws_client_get_clock_skew (AmtAwsClient *self)
+{
+  g_return_val_if_fail (AMT_IS_AWS_CLIENT (self), 0);
+
+  return self->clock_skew;
+}
+
+void
+amt_aws_client_set_timeouts (AmtAwsClient *self,
+                             guint         connect_timeout_ms,
+                             guint         timeout_ms)
+{
+  g_return_if_fail (AMT_IS_AWS_CLIENT (self));
+
+  g_object_set (self, "connect-timeout", connect_timeout_ms, "timeout", timeout_ms, NULL);
+}
+
+static void
+amt_aws_client_constructed (GObject *object)
+{
+  AmtAwsClient *self = AMT_AWS_CLIENT (object);
+
+  G_OBJECT_CLASS (amt_aws_client_parent_class)->constructed (object);
+
+  if (self->transport == NULL)
+    self->transport = amt_curl_http_new ();
+  if (self->environ == NULL)
+    self->environ = g_get_environ ();
+}
+
+static void
+amt_aws_client_finalize (GObject *object)
+{
+  AmtAwsClient *self = AMT_AWS_CLIENT (object);
+
+  g_clear_object (&self->transport);
+  g_free (self->region);
+  g_free (self->endpoint_url);
+  g_free (self->ca_bundle);
+  g_strfreev (self->environ);
+  g_hash_table_unref (self->used_codes);
+
+  G_OBJECT_CLASS (amt_aws_client_parent_class)->finalize (object);
+}
+
+static void
+amt_aws_client_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  AmtAwsClient *self = AMT_AWS_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_TRANSPORT:
+      g_value_set_object (value, self->transport);
+      break;
+    case PROP_REGION:
+      g_value_set_string (value, self->region);
+      break;
+    case PROP_ENDPOINT_URL:
+      g_value_set_string (value, self->endpoint_url);
+      break;
+    case PROP_CA_BUNDLE:
+      g_value_set_string (value, self->ca_bundle);
+      break;
+    case PROP_ENVIRON:
+      g_value_set_boxed (value, self->environ);
+      break;
+    case PROP_CONNECT_TIMEOUT:
+      g_value_set_uint (value, self->connect_timeout_ms);
+      break;
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, self->timeout_ms);
+      break;
+    case PROP_MAX_RESPONSE_SIZE:
+      g_value_set_uint64 (value, self->max_response_size);
+      break;
+    case PROP_MAX_ATTEMPTS:
+      g_value_set_uint (value, self->max_attempts);
+      break;
+    case PROP_RETRY_DELAY:
+      g_value_set_uint (value, self->retry_delay_ms);
+      break;
+    case PROP_ACCEPT_JSON:
+      g_value_set_boolean (value, self->accept_json);
+      break;
+    case PROP_CLOCK_SKEW:
+      g_value_set_int64 (value, self->clock_skew);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+amt_aws_client_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  AmtAwsClient *self = AMT_AWS_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_TRANSPORT:
+      self->transport = g_value_dup_object (value);
+      break;
+    case PROP_REGION:
+      self->region = g_value_dup_string (value);
+      break;
+    case PROP_ENDPOINT_URL:
+      self->endpoint_url = g_value_dup_string (value);
+      break;
+    case PROP_CA_BUNDLE:
+      self->ca_bundle = g_value_dup_string (value);
+      break;
+    case PROP_ENVIRON:
+      self->environ = g_value_dup_boxed (value);
+      break;
+    case PROP_CONNECT_TIMEOUT:
+      self->connect_timeout_ms = g_value_get_uint (value);
+      break;
+    case PROP_TIMEOUT:
+      self->timeout_ms = g_value_get_uint (value);
+      break;
+    case PROP_MAX_RESPONSE_SIZE:
+      self->max_response_size = g_value_get_uint64 (value);
+      break;
+    case PROP_MAX_ATTEMPTS:
+      self->max_attempts = g_value_get_uint (value);
+      break;
+    case PROP_RETRY_DELAY:
+      self->retry_delay_ms = g_value_get_uint (value);
+      break;
+    case PROP_ACCEPT_JSON:
+      self->accept_json = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+amt_aws_client_class_init (AmtAwsClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = amt_aws_client_constructed;
+  object_class->finalize = amt_aws_client_finalize;
+  object_class->get_property = amt_aws_client_get_property;
+  object_class->set_property = amt_aws_client_set_property;
+
+  properties[PROP_TRANSPORT] =
+    g_param_spec_object ("transport", NULL, NULL, AMT_TYPE_HTTP_TRANSPORT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REGION] =
+    g_param_spec_string ("region", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENDPOINT_URL] =
+    g_param_spec_string ("endpoint-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CA_BUNDLE] =
+    g_param_spec_string ("ca-bundle", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENVIRON] =
+    g_param_spec_boxed ("environ", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONNECT_TIMEOUT] =
+    g_param_spec_uint ("connect-timeout", NULL, NULL, 1, G_MAXINT, DEFAULT_CONNECT_TIMEOUT_MS,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                       G_PARAM_STATIC_STRINGS);
+  properties[PROP_TIMEOUT] =
+    g_param_spec_uint ("timeout", NULL, NULL, 1, G_MAXINT, DEFAULT_TIMEOUT_MS,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                       G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_RESPONSE_SIZE] =
+    g_param_spec_uint64 ("max-response-size", NULL, NULL, 1024, G_MAXINT32,
+                         DEFAULT_MAX_RESPONSE_SIZE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_ATTEMPTS] =
+    g_param_spec_uint ("max-attempts", NULL, NULL, 1, 10, DEFAULT_MAX_ATTEMPTS,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                       G_PARAM_STATIC_STRINGS);
+  properties[PROP_RETRY_DELAY] =
+    g_param_spec_uint ("retry-delay", NULL, NULL, 0, 60000, DEFAULT_RETRY_DELAY_MS,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                       G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACCEPT_JSON] =
+    g_param_spec_boolean ("accept-json", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * AmtAwsClient:clock-skew:
+   *
+   * How far the server's clock is ahead of ours, in seconds (negative: behind), when a call
+   * was refused for clock skew; 0 otherwise. The UI tells the user to set their clock.
+   */
+  properties[PROP_CLOCK_SKEW] =
+    g_param_spec_int64 ("clock-skew", NULL, NULL, G_MININT64, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+amt_aws_client_init (AmtAwsClient *self)
+{
+  self->used_codes = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                            (GDestroyNotify) amt_secret_free, g_free);
+}
+
+/**
+ * amt_aws_client_new:
+ * @region: (nullable): the profile's region; %NULL for the global STS endpoint
+ * @profile_endpoint_url: (nullable): the profile's `endpoint_url`
+ * @profile_ca_bundle: (nullable): the profile's `ca_bundle`
+ *
+ * A client over libcurl that reads AWS_ENDPOINT_URL*, AWS_CA_BUNDLE from the environment.
+ */
+AmtAwsClient *
+amt_aws_client_new (const char *region,
+                    const char *profile_endpoint_url,
+                    const char *profile_ca_bundle)
+{
+  return amt_aws_client_new_full (NULL, region, profile_endpoint_url, profile_ca_bundle, NULL);
+}
+
+/**
+ * amt_aws_client_new_full:
+ * @transport: (nullable): %NULL for libcurl
+ * @envp: (nullable): the environment to read; %NULL for the process's
+ */
+AmtAwsClient *
+amt_aws_client_new_full (AmtHttpTransport   *transport,
+                         const char         *region,
+                         const char         *profile_endpoint_url,
+                         const char         *profile_ca_bundle,
+                         const char * const *envp)
+{
+  g_return_val_if_fail (transport == NULL || AMT_IS_HTTP_TRANSPORT (transport), NULL);
+
+  return g_object_new (AMT_TYPE_AWS_CLIENT,
+                       "transport", transport,
+                       "region", region,
+                       "endpoint-url", profile_endpoint_url,
+                       "ca-bundle", profile_ca_bundle,
+                       "environ", envp,
+                       NULL);
+}
