@@ -7,9 +7,11 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdlib.h>
 #include <glib/gi18n.h>
 
 #include "amt-application.h"
+#include "amt-cli.h"
 
 int
 main (int   argc,
@@ -23,6 +25,15 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_application_name (_("AWS MFA Tray"));
+
+  /* The subcommands need no display: they never touch GTK. */
+  if (argc > 1 && amt_cli_is_command (argv[1]))
+    return amt_cli_run (argc, argv);
+  if (argc > 1 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
+    {
+      amt_cli_print_usage ();
+      return EXIT_SUCCESS;
+    }
 
   app = amt_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

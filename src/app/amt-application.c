@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "amt-application.h"
+#include "amt-service.h"
 #include "amt-tray-indicator.h"
 #include "amt-window.h"
 
@@ -20,6 +21,8 @@ struct _AmtApplication
   GtkApplication  parent_instance;
 
   AmtSessions    *sessions;
+  AmtService     *service;
+  GSettings      *settings;
   AmtTray        *tray;
   guint           update_tray_id;
   gboolean        start_in_background;
@@ -204,6 +207,11 @@ amt_application_startup (GApplication *app)
   if (self->tray == NULL)
     self->tray = amt_tray_indicator_new (G_ACTION_GROUP (self));
 
+  /* A file that cannot be read is shown (load-error); the applet runs on regardless. */
+  amt_sessions_bind_settings (self->sessions, self->settings);
+  amt_sessions_load (self->sessions, NULL);
+  amt_sessions_watch_files (self->sessions);
+
   g_signal_connect_object (self->sessions, "changed",
                            G_CALLBACK (sessions_changed_cb),
                            self, G_CONNECT_SWAPPED);
@@ -224,6 +232,34 @@ amt_application_activate (GApplication *app)
   present_window (self);
 }
 
+static gboolean
+amt_application_dbus_register (GApplication     *app,
+                               GDBusConnection  *connection,
+                               const char       *object_path,
+                               GError          **error)
+{
+  AmtApplication *self = AMT_APPLICATION (app);
+
+  if (!G_APPLICATION_CLASS (amt_application_parent_class)->dbus_register (app, connection,
+                                                                          object_path, error))
+    return FALSE;
+
+  self->service = amt_service_new (connection, object_path, self->sessions, error);
+  return self->service != NULL;
+}
+
+static void
+amt_application_dbus_unregister (GApplication    *app,
+                                 GDBusConnection *connection,
+                                 const char      *object_path)
+{
+  AmtApplication *self = AMT_APPLICATION (app);
+
+  g_clear_object (&self->service);
+
+  G_APPLICATION_CLASS (amt_application_parent_class)->dbus_unregister (app, connection, object_path);
+}
+
 static void
 amt_application_shutdown (GApplication *app)
 {
@@ -242,7 +278,9 @@ amt_application_dispose (GObject *object)
 
   g_clear_handle_id (&self->update_tray_id, g_source_remove);
   g_clear_object (&self->tray);
+  g_clear_object (&self->service);
   g_clear_object (&self->sessions);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (amt_application_parent_class)->dispose (object);
 }
@@ -259,12 +297,17 @@ amt_application_class_init (AmtApplicationClass *klass)
   app_class->startup = amt_application_startup;
   app_class->activate = amt_application_activate;
   app_class->shutdown = amt_application_shutdown;
+  app_class->dbus_register = amt_application_dbus_register;
+  app_class->dbus_unregister = amt_application_dbus_unregister;
 }
 
 static void
 amt_application_init (AmtApplication *self)
 {
-  self->sessions = amt_sessions_new ();
+  g_autoptr(AmtClock) clock = amt_system_clock_new (TRUE);
+
+  self->sessions = amt_sessions_new_with_clock (clock);
+  self->settings = g_settings_new (APP_ID);
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
 }
 

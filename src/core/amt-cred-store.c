@@ -945,6 +945,76 @@ amt_cred_store_remove_section (AmtCredStore  *self,
   return update_file (self, remove_section_edit, section, error);
 }
 
+typedef struct {
+  const char         *section;
+  const char * const *pairs;
+} SetValuesData;
+
+static gboolean
+set_values_edit (AmtIniDocument  *doc,
+                 gconstpointer    user_data,
+                 GError         **error)
+{
+  const SetValuesData *data = user_data;
+
+  if (!amt_ini_document_has_section (doc, data->section) &&
+      !amt_ini_document_add_section (doc, data->section, error))
+    return FALSE;
+
+  for (guint i = 0; data->pairs[i] != NULL; i += 2)
+    {
+      const char *key = data->pairs[i];
+      const char *value = data->pairs[i + 1];
+
+      if (value == NULL)
+        amt_ini_document_remove_key (doc, data->section, key, NULL);
+      else if (!amt_ini_document_set_value (doc, data->section, key, value, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * amt_cred_store_set_values:
+ * @self: a store (of either file: the write discipline serves the config file as well)
+ * @section: the section, created at the end when missing, e.g. "profile dev"
+ * @pairs: (array): 2 × @n_pairs strings: a key, its value, the next key, …; a %NULL value
+ *   removes its key
+ * @n_pairs: the number of key/value pairs in @pairs
+ * @error: return location for a #GError
+ *
+ * Sets (or removes) keys of @section with the same care as amt_cred_store_replace_section().
+ *
+ * Returns: %TRUE when the file holds the values
+ */
+gboolean
+amt_cred_store_set_values (AmtCredStore        *self,
+                           const char          *section,
+                           const char * const  *pairs,
+                           guint                n_pairs,
+                           GError             **error)
+{
+  g_autofree const char **terminated = NULL;
+  SetValuesData data;
+
+  g_return_val_if_fail (AMT_IS_CRED_STORE (self), FALSE);
+  g_return_val_if_fail (section != NULL, FALSE);
+  g_return_val_if_fail (pairs != NULL || n_pairs == 0, FALSE);
+
+  /* The edit walks the pairs up to a NULL key. */
+  terminated = g_new0 (const char *, 2 * n_pairs + 2);
+  for (guint i = 0; i < 2 * n_pairs; i++)
+    {
+      g_return_val_if_fail (i % 2 == 1 || pairs[i] != NULL, FALSE);
+      terminated[i] = pairs[i];
+    }
+
+  data.section = section;
+  data.pairs = terminated;
+  return update_file (self, set_values_edit, &data, error);
+}
+
 static AmtIniDocument *
 read_document (AmtCredStore  *self,
                const char    *display,

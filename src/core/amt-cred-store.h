@@ -48,6 +48,11 @@ gboolean        amt_cred_store_replace_section    (AmtCredStore         *self,
 gboolean        amt_cred_store_remove_section     (AmtCredStore         *self,
                                                    const char           *section,
                                                    GError              **error);
+gboolean        amt_cred_store_set_values         (AmtCredStore         *self,
+                                                   const char           *section,
+                                                   const char * const   *pairs,
+                                                   guint                 n_pairs,
+                                                   GError              **error);
 AmtCredentials *amt_cred_store_read_section       (AmtCredStore         *self,
                                                    const char           *section,
                                                    GError              **error);

@@ -1,21 +1,30 @@
 /* amt-profile.c
  *
+ * A managed profile: its name (what the user types after --profile), its configuration as
+ * discovered in the AWS files (amt-discovery.c), and the state of its session, which the
+ * sessions model keeps up to date. The configuration is replaced as a whole when the files
+ * change; the state properties notify, for the tray and the window.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "amt-profile"
 
 #include "config.h"
 
+#include <string.h>
+
 #include "amt-core-enums.h"
 #include "amt-profile.h"
 
 struct _AmtProfile
 {
-  GObject          parent_instance;
+  GObject           parent_instance;
 
-  char            *name;
-  AmtSessionState  state;
-  GDateTime       *expiration;
+  char             *name;
+  AmtProfileConfig  config;
+  AmtSessionState   state;
+  GDateTime        *expiration;
+  char             *error;
 };
 
 G_DEFINE_FINAL_TYPE (AmtProfile, amt_profile, G_TYPE_OBJECT)
@@ -25,10 +34,48 @@ enum {
   PROP_NAME,
   PROP_STATE,
   PROP_EXPIRATION,
+  PROP_ERROR,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+void
+amt_profile_config_clear (AmtProfileConfig *config)
+{
+  g_clear_pointer (&config->target, g_free);
+  g_clear_pointer (&config->source_profile, g_free);
+  g_clear_pointer (&config->mfa_serial, g_free);
+  g_clear_pointer (&config->role_arn, g_free);
+  g_clear_pointer (&config->external_id, g_free);
+  g_clear_pointer (&config->role_session_name, g_free);
+  g_clear_pointer (&config->region, g_free);
+  g_clear_pointer (&config->endpoint_url, g_free);
+  g_clear_pointer (&config->ca_bundle, g_free);
+  g_clear_pointer (&config->mfa_process, g_free);
+  g_clear_pointer (&config->problem, g_free);
+  config->duration_seconds = 0;
+  config->kind = AMT_PROFILE_KIND_SESSION;
+}
+
+gboolean
+amt_profile_config_equal (const AmtProfileConfig *a,
+                          const AmtProfileConfig *b)
+{
+  return a->kind == b->kind &&
+         a->duration_seconds == b->duration_seconds &&
+         g_strcmp0 (a->target, b->target) == 0 &&
+         g_strcmp0 (a->source_profile, b->source_profile) == 0 &&
+         g_strcmp0 (a->mfa_serial, b->mfa_serial) == 0 &&
+         g_strcmp0 (a->role_arn, b->role_arn) == 0 &&
+         g_strcmp0 (a->external_id, b->external_id) == 0 &&
+         g_strcmp0 (a->role_session_name, b->role_session_name) == 0 &&
+         g_strcmp0 (a->region, b->region) == 0 &&
+         g_strcmp0 (a->endpoint_url, b->endpoint_url) == 0 &&
+         g_strcmp0 (a->ca_bundle, b->ca_bundle) == 0 &&
+         g_strcmp0 (a->mfa_process, b->mfa_process) == 0 &&
+         g_strcmp0 (a->problem, b->problem) == 0;
+}
 
 static void
 amt_profile_finalize (GObject *object)
@@ -36,7 +83,9 @@ amt_profile_finalize (GObject *object)
   AmtProfile *self = (AmtProfile *)object;
 
   g_clear_pointer (&self->name, g_free);
+  amt_profile_config_clear (&self->config);
   g_clear_pointer (&self->expiration, g_date_time_unref);
+  g_clear_pointer (&self->error, g_free);
 
   G_OBJECT_CLASS (amt_profile_parent_class)->finalize (object);
 }
@@ -61,6 +110,10 @@ amt_profile_get_property (GObject    *object,
 
     case PROP_EXPIRATION:
       g_value_set_boxed (value, self->expiration);
+      break;
+
+    case PROP_ERROR:
+      g_value_set_string (value, self->error);
       break;
 
     default:
@@ -88,6 +141,10 @@ amt_profile_set_property (GObject      *object,
 
     case PROP_EXPIRATION:
       amt_profile_set_expiration (self, g_value_get_boxed (value));
+      break;
+
+    case PROP_ERROR:
+      amt_profile_set_error (self, g_value_get_string (value));
       break;
 
     default:
@@ -120,6 +177,16 @@ amt_profile_class_init (AmtProfileClass *klass)
                         G_TYPE_DATE_TIME,
                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * AmtProfile:error:
+   *
+   * Why the profile is in the error state: a sentence for the user, or %NULL.
+   */
+  properties[PROP_ERROR] =
+    g_param_spec_string ("error", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -139,12 +206,75 @@ amt_profile_new (const char *name)
                        NULL);
 }
 
+/**
+ * amt_profile_new_with_config:
+ * @config: (transfer full): the configuration; its contents are taken and @config is cleared
+ */
+AmtProfile *
+amt_profile_new_with_config (const char       *name,
+                             AmtProfileConfig *config)
+{
+  AmtProfile *self = amt_profile_new (name);
+
+  amt_profile_set_config (self, config);
+  return self;
+}
+
 const char *
 amt_profile_get_name (AmtProfile *self)
 {
   g_return_val_if_fail (AMT_IS_PROFILE (self), NULL);
 
   return self->name;
+}
+
+const AmtProfileConfig *
+amt_profile_get_config (AmtProfile *self)
+{
+  g_return_val_if_fail (AMT_IS_PROFILE (self), NULL);
+
+  return &self->config;
+}
+
+/**
+ * amt_profile_set_config:
+ * @config: (transfer full): its contents are taken, and @config is left cleared
+ */
+void
+amt_profile_set_config (AmtProfile       *self,
+                        AmtProfileConfig *config)
+{
+  g_return_if_fail (AMT_IS_PROFILE (self));
+  g_return_if_fail (config != NULL);
+
+  amt_profile_config_clear (&self->config);
+  self->config = *config;
+  memset (config, 0, sizeof *config);
+}
+
+AmtProfileKind
+amt_profile_get_kind (AmtProfile *self)
+{
+  g_return_val_if_fail (AMT_IS_PROFILE (self), AMT_PROFILE_KIND_SESSION);
+
+  return self->config.kind;
+}
+
+/* Returns: (nullable): the credentials section this profile's session is written to */
+const char *
+amt_profile_get_target (AmtProfile *self)
+{
+  g_return_val_if_fail (AMT_IS_PROFILE (self), NULL);
+
+  return self->config.target;
+}
+
+const char *
+amt_profile_get_mfa_serial (AmtProfile *self)
+{
+  g_return_val_if_fail (AMT_IS_PROFILE (self), NULL);
+
+  return self->config.mfa_serial;
 }
 
 AmtSessionState
@@ -192,4 +322,27 @@ amt_profile_set_expiration (AmtProfile *self,
   if (expiration != NULL)
     self->expiration = g_date_time_ref (expiration);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPIRATION]);
+}
+
+/* Returns: (nullable): why the profile is in the error state */
+const char *
+amt_profile_get_error (AmtProfile *self)
+{
+  g_return_val_if_fail (AMT_IS_PROFILE (self), NULL);
+
+  return self->error;
+}
+
+void
+amt_profile_set_error (AmtProfile *self,
+                       const char *error)
+{
+  g_return_if_fail (AMT_IS_PROFILE (self));
+
+  if (g_strcmp0 (self->error, error) == 0)
+    return;
+
+  g_free (self->error);
+  self->error = g_strdup (error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
 }

@@ -1,0 +1,703 @@
+/* amt-cli.c
+ *
+ *   aws-mfa-tray status [--json]
+ *   aws-mfa-tray login --profile NAME [--code-stdin]
+ *   aws-mfa-tray credential-process --profile NAME
+ *
+ * Exit status 0 on success; 1 with one line on standard error when something failed; 2 for a
+ * command line that cannot be understood. Codes come, in this order, from standard input
+ * (--code-stdin, one per line), the profile's mfa_process, the running applet's dialog (over
+ * D-Bus, amt-service.c), or the terminal.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "amt-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gi18n.h>
+#include <gio/gunixinputstream.h>
+#include <json-glib/json-glib.h>
+
+#include "amt-cli.h"
+#include "amt-cred-store.h"
+#include "amt-discovery.h"
+#include "amt-service.h"
+#include "amt-sessions.h"
+#include "amt-sigv4.h"
+
+#define EXIT_USAGE 2
+
+static const char * const commands[] = { "status", "login", "credential-process", "help" };
+
+gboolean
+amt_cli_is_command (const char *argument)
+{
+  if (argument == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argument, commands[i]))
+      return TRUE;
+
+  return FALSE;
+}
+
+void
+amt_cli_print_usage (void)
+{
+  g_print ("%s", _("Usage:\n"
+                   "  aws-mfa-tray [--background]                  Start the applet (again: open its window)\n"
+                   "  aws-mfa-tray status [--json]                 List the MFA profiles and their sessions\n"
+                   "  aws-mfa-tray login --profile NAME [--code-stdin]\n"
+                   "                                               Refresh NAME and the profiles sharing its MFA device\n"
+                   "  aws-mfa-tray credential-process --profile NAME\n"
+                   "                                               Print NAME’s session for credential_process\n"
+                   "  aws-mfa-tray --version                       Show the version\n"
+                   "\n"
+                   "Codes come from standard input (--code-stdin, one per line), the profile’s\n"
+                   "mfa_process, the running applet’s dialog, or the terminal.\n"));
+}
+
+static int
+fail (const char *message)
+{
+  g_printerr ("aws-mfa-tray: %s\n", message);
+  return EXIT_FAILURE;
+}
+
+static AmtSessions *
+load_sessions (GError **error)
+{
+  g_autoptr(AmtSessions) sessions = amt_sessions_new ();
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  /* The preferences hold the lead time and durations; without the schema, the defaults. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL)
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+      amt_sessions_bind_settings (sessions, settings);
+    }
+
+  if (!amt_sessions_load (sessions, error))
+    return NULL;
+
+  return g_steal_pointer (&sessions);
+}
+
+static char *
+format_local_time (GDateTime *when)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (when);
+
+  return g_date_time_format (local, "%Y-%m-%d %H:%M %Z");
+}
+
+/* status */
+
+static JsonNode *
+profile_to_json (AmtSessions *sessions,
+                 AmtProfile  *profile)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const AmtProfileConfig *config = amt_profile_get_config (profile);
+  GDateTime *expiration = amt_profile_get_expiration (profile);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, amt_profile_get_name (profile));
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, config->kind == AMT_PROFILE_KIND_ROLE ? "role" : "session");
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, amt_session_state_to_string (amt_profile_get_state (profile)));
+  json_builder_set_member_name (builder, "expiration");
+  if (expiration != NULL)
+    {
+      g_autofree char *text = amt_credentials_format_expiration (expiration);
+
+      json_builder_add_string_value (builder, text);
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "seconds_left");
+  if (expiration != NULL)
+    {
+      g_autoptr(GDateTime) now = amt_clock_dup_now (amt_sessions_get_clock (sessions));
+
+      json_builder_add_int_value (builder, MAX (0, g_date_time_difference (expiration, now) / G_USEC_PER_SEC));
+    }
+  else
+    json_builder_add_null_value (builder);
+
+#define ADD_STRING(member, value) \
+  json_builder_set_member_name (builder, member); \
+  if ((value) != NULL) json_builder_add_string_value (builder, value); \
+  else json_builder_add_null_value (builder);
+
+  ADD_STRING ("target", config->target);
+  ADD_STRING ("source_profile", config->source_profile);
+  ADD_STRING ("mfa_serial", config->mfa_serial);
+  ADD_STRING ("role_arn", config->role_arn);
+  ADD_STRING ("region", config->region);
+  ADD_STRING ("error", amt_profile_get_error (profile));
+#undef ADD_STRING
+
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static int
+run_status (int    argc,
+            char **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— list the MFA profiles and their sessions"));
+  g_autoptr(AmtSessions) sessions = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *profiles;
+  guint n_items;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc > 1)
+    {
+      g_printerr ("aws-mfa-tray status: %s\n", error != NULL ? error->message : _("too many arguments"));
+      return EXIT_USAGE;
+    }
+
+  sessions = load_sessions (&error);
+  if (sessions == NULL)
+    return fail (error->message);
+
+  profiles = amt_sessions_get_profiles (sessions);
+  n_items = g_list_model_get_n_items (profiles);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+      g_autoptr(JsonArray) array = json_array_new ();
+      g_autofree char *text = NULL;
+
+      for (guint i = 0; i < n_items; i++)
+        {
+          g_autoptr(AmtProfile) profile = g_list_model_get_item (profiles, i);
+
+          json_array_add_element (array, profile_to_json (sessions, profile));
+        }
+      json_node_set_array (root, array);
+      text = json_to_string (root, TRUE);
+      g_print ("%s\n", text);
+      return EXIT_SUCCESS;
+    }
+
+  if (n_items == 0)
+    {
+      g_autofree char *config = amt_aws_config_dup_config_path ();
+      g_autofree char *credentials = amt_aws_config_dup_credentials_path ();
+      g_autofree char *config_display = amt_aws_config_dup_display_path (config);
+      g_autofree char *credentials_display = amt_aws_config_dup_display_path (credentials);
+
+      g_print (_("No MFA profiles found in %s or %s.\n"), config_display, credentials_display);
+      return EXIT_SUCCESS;
+    }
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(AmtProfile) profile = g_list_model_get_item (profiles, i);
+      g_autofree char *state = amt_sessions_describe_profile (sessions, profile);
+      g_autofree char *until = NULL;
+      GDateTime *expiration = amt_profile_get_expiration (profile);
+      const char *target = amt_profile_get_target (profile);
+
+      if (expiration != NULL)
+        until = format_local_time (expiration);
+
+      g_print ("%-20s %-24s %-22s", amt_profile_get_name (profile), state, until != NULL ? until : "");
+      if (g_strcmp0 (target, amt_profile_get_name (profile)) != 0)
+        /* Translators: where a profile's session is written, "→ admin-mfa" */
+        g_print (_("→ %s"), target);
+      g_print ("\n");
+      if (amt_profile_get_error (profile) != NULL)
+        g_print ("  %s\n", amt_profile_get_error (profile));
+    }
+
+  return EXIT_SUCCESS;
+}
+
+/* Running a login to its end */
+
+typedef struct {
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Wait;
+
+static void
+wait_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+static GAsyncResult *
+wait_for (Wait *wait)
+{
+  g_main_loop_run (wait->loop);
+  return wait->result;
+}
+
+typedef enum {
+  CODES_FROM_STDIN,
+  CODES_FROM_TERMINAL,
+} CodeSource;
+
+/* One line of standard input, without its end; NULL at the end. Wiped by the caller. */
+static char *
+read_code_line (GDataInputStream *input,
+                GError          **error)
+{
+  gsize length = 0;
+
+  return g_data_input_stream_read_line_utf8 (input, &length, NULL, error);
+}
+
+static gboolean
+run_login_with_codes (AmtLogin    *login,
+                      CodeSource   source,
+                      GError     **error)
+{
+  g_autoptr(GInputStream) fd_stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  g_autoptr(GDataInputStream) input = g_data_input_stream_new (fd_stream);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  while (!amt_login_is_finished (login))
+    {
+      g_autofree char *purpose = amt_login_dup_code_purpose (login);
+      g_autoptr(GError) read_error = NULL;
+      Wait wait = { loop, NULL };
+      g_autoptr(GAsyncResult) result = NULL;
+      char *code;
+
+      if (source == CODES_FROM_TERMINAL)
+        {
+          g_printerr ("%s\n", purpose);
+          /* Translators: the terminal prompt; %s is the MFA device */
+          g_printerr (_("MFA code for %s: "), amt_login_get_mfa_serial (login));
+        }
+
+      code = read_code_line (input, &read_error);
+      if (code == NULL)
+        {
+          guint index = amt_login_get_code_index (login);
+
+          amt_login_cancel (login);
+          if (read_error != NULL)
+            g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                         _("The code could not be read: %s"), read_error->message);
+          else if (index == 0)
+            g_set_error_literal (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                                 _("No code was given: write the six digits to standard input."));
+          else
+            g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                         _("Standard input ended before code %u of %u. %s"),
+                         index + 1, amt_login_get_n_codes (login), purpose);
+          return FALSE;
+        }
+
+      amt_login_submit_code_async (login, code, NULL, wait_cb, &wait);
+      amt_secret_wipe (code, strlen (code));
+      g_free (code);
+      result = wait_for (&wait);
+
+      if (!amt_login_submit_code_finish (login, result, error))
+        {
+          amt_login_cancel (login);
+          return FALSE;
+        }
+    }
+
+  return amt_login_get_result (login, error);
+}
+
+static gboolean
+run_login_with_mfa_process (AmtLogin  *login,
+                            GError   **error)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GAsyncResult) result = NULL;
+  Wait wait = { loop, NULL };
+
+  amt_login_run_mfa_process_async (login, NULL, wait_cb, &wait);
+  result = wait_for (&wait);
+  if (!amt_login_run_mfa_process_finish (login, result, error))
+    {
+      amt_login_cancel (login);
+      return FALSE;
+    }
+
+  return amt_login_get_result (login, error);
+}
+
+/* The applet, if it runs (or the session bus can start it) */
+
+static GDBusConnection *
+find_applet (void)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  gboolean has_owner = FALSE;
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  if (bus == NULL)
+    return NULL;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", APP_ID), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &has_owner);
+
+  return has_owner ? g_steal_pointer (&bus) : NULL;
+}
+
+static gboolean
+login_through_applet (GDBusConnection  *bus,
+                      const char       *profile,
+                      GError          **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_printerr (_("Enter the MFA code in the AWS MFA Tray dialog…\n"));
+  reply = g_dbus_connection_call_sync (bus, APP_ID, APP_PATH, AMT_SERVICE_INTERFACE, "Login",
+                                       g_variant_new ("(s)", profile), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, AMT_SERVICE_LOGIN_TIMEOUT_MS,
+                                       NULL, &local_error);
+  if (reply != NULL)
+    return TRUE;
+
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      g_set_error_literal (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                           _("No code was entered in the dialog within 5 minutes."));
+      return FALSE;
+    }
+
+  g_dbus_error_strip_remote_error (local_error);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+/* With no device configured and no applet to offer a choice: the one device there is. */
+static gboolean
+find_and_save_device (AmtSessions  *sessions,
+                      AmtProfile   *profile,
+                      GError      **error)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_auto(GStrv) serials = NULL;
+  Wait wait = { loop, NULL };
+
+  amt_sessions_find_mfa_devices_async (sessions, profile, NULL, wait_cb, &wait);
+  result = wait_for (&wait);
+  serials = amt_sessions_find_mfa_devices_finish (sessions, result, error);
+  if (serials == NULL)
+    return FALSE;
+
+  if (serials[1] != NULL)
+    {
+      g_autofree char *list = g_strjoinv (", ", serials);
+
+      g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE,
+                   _("%s’s IAM user has several MFA devices (%s): set mfa_serial (or aws_mfa_device) to the one to use."),
+                   amt_profile_get_name (profile), list);
+      return FALSE;
+    }
+
+  g_printerr (_("Using the MFA device %s, and saving it for %s.\n"), serials[0],
+              amt_profile_get_name (profile));
+  return amt_sessions_save_mfa_device (sessions, profile, serials[0], error);
+}
+
+/* Logs in @name with codes from wherever they can come; @allow_terminal for `login`. */
+static gboolean
+login_profile (AmtSessions  *sessions,
+               const char   *name,
+               gboolean      code_stdin,
+               gboolean      allow_terminal,
+               GError      **error)
+{
+  g_autoptr(AmtLogin) login = NULL;
+  g_autoptr(GDBusConnection) applet = NULL;
+  g_autoptr(GError) local_error = NULL;
+  AmtProfile *profile;
+
+  login = amt_sessions_create_login (sessions, name, &local_error);
+  if (login == NULL &&
+      g_error_matches (local_error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE) &&
+      (profile = amt_sessions_lookup_profile (sessions, name)) != NULL)
+    {
+      g_clear_error (&local_error);
+      if (!find_and_save_device (sessions, profile, error))
+        return FALSE;
+      login = amt_sessions_create_login (sessions, name, &local_error);
+    }
+  if (login == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (code_stdin)
+    return run_login_with_codes (login, CODES_FROM_STDIN, error);
+  if (amt_login_get_has_mfa_process (login))
+    return run_login_with_mfa_process (login, error);
+
+  applet = find_applet ();
+  if (applet != NULL)
+    {
+      /* The applet runs the login; ours would refuse its codes as already sent. */
+      amt_login_cancel (login);
+      return login_through_applet (applet, name, error);
+    }
+
+  if (allow_terminal && isatty (STDIN_FILENO))
+    return run_login_with_codes (login, CODES_FROM_TERMINAL, error);
+
+  amt_login_cancel (login);
+  g_set_error_literal (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                       _("Nothing can ask for the MFA code here: start aws-mfa-tray, give the code with "
+                         "“aws-mfa-tray login --code-stdin”, or set mfa_process."));
+  return FALSE;
+}
+
+static gboolean
+parse_profile_command (const char   *command,
+                       const char   *summary,
+                       int          *argc,
+                       char       ***argv,
+                       char        **profile,
+                       gboolean     *code_stdin)
+{
+  GOptionEntry entries[] = {
+    { "profile", 'p', 0, G_OPTION_ARG_STRING, profile, N_("The profile"), N_("NAME") },
+    { "code-stdin", 0, 0, G_OPTION_ARG_NONE, code_stdin, N_("Read the MFA codes from standard input, one per line"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (summary);
+  g_autoptr(GError) error = NULL;
+
+  /* credential-process takes no --code-stdin: its standard input is the caller's. */
+  if (code_stdin == NULL)
+    entries[1] = (GOptionEntry) { NULL };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("aws-mfa-tray %s: %s\n", command, error->message);
+      return FALSE;
+    }
+  if (*argc > 1)
+    {
+      g_printerr ("aws-mfa-tray %s: %s\n", command, _("too many arguments"));
+      return FALSE;
+    }
+  if (*profile == NULL || **profile == '\0')
+    {
+      g_printerr ("aws-mfa-tray %s: %s\n", command, _("--profile NAME is needed"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* login */
+
+static void
+print_refreshed (AmtSessions *sessions,
+                 const char  *name)
+{
+  AmtProfile *profile = amt_sessions_lookup_profile (sessions, name);
+  g_autoptr(GPtrArray) group = NULL;
+
+  if (profile == NULL)
+    return;
+
+  group = amt_sessions_get_group (sessions, profile);
+  for (guint i = 0; i < group->len; i++)
+    {
+      AmtProfile *member = g_ptr_array_index (group, i);
+      GDateTime *expiration = amt_profile_get_expiration (member);
+      g_autofree char *until = expiration != NULL ? format_local_time (expiration) : NULL;
+
+      if (until == NULL || amt_profile_get_state (member) == AMT_SESSION_STATE_ERROR)
+        continue;
+      /* Translators: 1: profile, 2: the section written, 3: a date */
+      g_print (_("%1$s: session written to [%2$s], valid until %3$s\n"),
+               amt_profile_get_name (member), amt_profile_get_target (member), until);
+    }
+}
+
+static int
+run_login (int    argc,
+           char **argv)
+{
+  g_autofree char *profile = NULL;
+  gboolean code_stdin = FALSE;
+  g_autoptr(AmtSessions) sessions = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!parse_profile_command ("login", _("— refresh a profile and those sharing its MFA device"),
+                              &argc, &argv, &profile, &code_stdin))
+    return EXIT_USAGE;
+
+  sessions = load_sessions (&error);
+  if (sessions == NULL)
+    return fail (error->message);
+
+  if (!login_profile (sessions, profile, code_stdin, TRUE, &error))
+    return fail (error->message);
+
+  /* The applet wrote the files: read what it wrote. */
+  amt_sessions_load (sessions, NULL);
+  print_refreshed (sessions, profile);
+  return EXIT_SUCCESS;
+}
+
+/* credential-process */
+
+static AmtCredentials *
+read_valid_session (AmtSessions  *sessions,
+                    AmtProfile   *profile,
+                    GError      **error)
+{
+  g_autoptr(AmtCredStore) store = NULL;
+  g_autoptr(AmtCredentials) credentials = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  AmtAwsConfig *config = amt_sessions_get_aws_config (sessions);
+
+  store = amt_cred_store_new (amt_aws_config_get_credentials_path (config));
+  credentials = amt_cred_store_read_section (store, amt_profile_get_target (profile), error);
+  if (credentials == NULL)
+    return NULL;
+
+  now = amt_clock_dup_now (amt_sessions_get_clock (sessions));
+  if (credentials->session_token == NULL || credentials->expiration == NULL ||
+      g_date_time_difference (credentials->expiration, now) <=
+        (GTimeSpan) amt_sessions_get_lead_time (sessions) * G_USEC_PER_SEC)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The session has expired."));
+      return NULL;
+    }
+
+  return g_steal_pointer (&credentials);
+}
+
+static void
+print_credential_process (const AmtCredentials *credentials)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *expiration = amt_credentials_format_expiration (credentials->expiration);
+  char *text;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "Version");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "AccessKeyId");
+  json_builder_add_string_value (builder, credentials->access_key_id);
+  json_builder_set_member_name (builder, "SecretAccessKey");
+  json_builder_add_string_value (builder, credentials->secret_access_key);
+  json_builder_set_member_name (builder, "SessionToken");
+  json_builder_add_string_value (builder, credentials->session_token);
+  json_builder_set_member_name (builder, "Expiration");
+  json_builder_add_string_value (builder, expiration);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+  amt_secret_free (text);
+  /* The builder's copies of the secret go with it; json-glib does not wipe them. */
+}
+
+static int
+run_credential_process (int    argc,
+                        char **argv)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(AmtSessions) sessions = NULL;
+  g_autoptr(AmtCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  AmtProfile *profile;
+
+  if (!parse_profile_command ("credential-process", _("— print a session for credential_process"),
+                              &argc, &argv, &name, NULL))
+    return EXIT_USAGE;
+
+  sessions = load_sessions (&error);
+  if (sessions == NULL)
+    return fail (error->message);
+
+  profile = amt_sessions_lookup_profile (sessions, name);
+  if (profile == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("There is no MFA profile called “%s”: “aws-mfa-tray status” lists them."),
+                                                  name);
+      return fail (message);
+    }
+
+  credentials = read_valid_session (sessions, profile, NULL);
+  if (credentials == NULL)
+    {
+      /* Standard input and error belong to the tool that runs us: no terminal prompt. */
+      if (!login_profile (sessions, name, FALSE, FALSE, &error))
+        return fail (error->message);
+
+      amt_sessions_load (sessions, NULL);
+      profile = amt_sessions_lookup_profile (sessions, name);
+      credentials = profile != NULL ? read_valid_session (sessions, profile, &error) : NULL;
+      if (credentials == NULL)
+        return fail (error != NULL ? error->message : _("The profile is gone from the AWS files."));
+    }
+
+  print_credential_process (credentials);
+  return EXIT_SUCCESS;
+}
+
+int
+amt_cli_run (int    argc,
+             char **argv)
+{
+  const char *command = argv[1];
+
+  /* Shift the command off, so that option parsing sees "aws-mfa-tray-COMMAND --options". */
+  argv[1] = argv[0];
+
+  if (g_str_equal (command, "status"))
+    return run_status (argc - 1, argv + 1);
+  if (g_str_equal (command, "login"))
+    return run_login (argc - 1, argv + 1);
+  if (g_str_equal (command, "credential-process"))
+    return run_credential_process (argc - 1, argv + 1);
+
+  amt_cli_print_usage ();
+  return EXIT_SUCCESS;
+}

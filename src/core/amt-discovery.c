@@ -1,0 +1,361 @@
+/* amt-discovery.c
+ *
+ * Reads the conventions users already have (DESIGN.md "Profiles") and decides, for each
+ * profile, where its session comes from and which credentials section it is written to:
+ *
+ *  1. aws-mfa: [NAME-long-term] holds long-term keys (and aws_mfa_device): the session of
+ *     NAME goes to [NAME].
+ *  2. A session profile: [profile NAME] with mfa_serial and source_profile, and no role_arn:
+ *     botocore ignores source_profile without role_arn, so keys written to [NAME] are what AWS
+ *     tools use for NAME.
+ *  3. A role profile: role_arn, source_profile and mfa_serial. AWS tools resolve NAME through
+ *     role_arn themselves, so keys written to [NAME] would be ignored: the session goes to
+ *     [NAME-mfa] (or the section named by mfa_tray_target).
+ *  4. Long-term keys and mfa_serial in one profile NAME: the keys must stay, so the session
+ *     goes to [NAME-mfa] (or mfa_tray_target).
+ *
+ * A profile that cannot be refreshed as configured is still listed, with a problem sentence,
+ * so that the user sees why. Keys written by this program are never written over long-term
+ * keys, nor into a section that AWS tools would resolve through a role, SSO or a process.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "amt-discovery"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "amt-discovery.h"
+
+static gboolean
+is_true (const char *value)
+{
+  return value != NULL &&
+         (g_ascii_strcasecmp (value, "true") == 0 || g_ascii_strcasecmp (value, "yes") == 0 ||
+          g_strcmp0 (value, "1") == 0);
+}
+
+static gboolean
+has_static_keys (AmtAwsConfig *config,
+                 const char   *profile)
+{
+  return amt_aws_config_get (config, profile, AMT_AWS_KEY_ACCESS_KEY_ID) != NULL &&
+         amt_aws_config_get (config, profile, AMT_AWS_KEY_SECRET_ACCESS_KEY) != NULL;
+}
+
+/**
+ * amt_discover_is_long_term_key:
+ *
+ * Returns: whether @profile holds long-term keys: an access key and a secret, and no session
+ *   token (an "ASIA…" key with a token is a session, which cannot call GetSessionToken)
+ */
+gboolean
+amt_discover_is_long_term_key (AmtAwsConfig *config,
+                               const char   *profile)
+{
+  return has_static_keys (config, profile) &&
+         amt_aws_config_get (config, profile, AMT_AWS_KEY_SESSION_TOKEN) == NULL &&
+         amt_aws_config_get (config, profile, "aws_security_token") == NULL;
+}
+
+static const char *
+get_first (AmtAwsConfig *config,
+           const char   *profile,
+           const char   *fallback_profile,
+           const char   *key)
+{
+  const char *value = amt_aws_config_get (config, profile, key);
+
+  if (value == NULL && fallback_profile != NULL)
+    value = amt_aws_config_get (config, fallback_profile, key);
+
+  return value;
+}
+
+static guint
+parse_duration (const char  *text,
+                guint        max,
+                const char  *profile,
+                char       **problem)
+{
+  g_autofree char *copy = NULL;
+  guint64 value = 0;
+
+  if (text == NULL)
+    return 0;
+
+  copy = g_strstrip (g_strdup (text));
+  if (!g_ascii_string_to_unsigned (copy, 10, AMT_SESSION_DURATION_MIN, max, &value, NULL))
+    {
+      if (*problem == NULL)
+        /* Translators: %s is a profile name; the numbers are seconds */
+        *problem = g_strdup_printf (_("duration_seconds of %s must be a number of seconds from %u to %u."),
+                                    profile, AMT_SESSION_DURATION_MIN, max);
+      return 0;
+    }
+
+  return (guint) value;
+}
+
+/**
+ * amt_discover_long_term_source:
+ * @profile: a profile whose source_profile, or which itself, may hold the keys
+ *
+ * Follows @profile to the profile holding the long-term keys that GetSessionToken and a
+ * direct AssumeRole are signed with: an aws-mfa [NAME-long-term], the source_profile of a
+ * session profile, or @profile itself.
+ *
+ * Returns: (transfer full) (nullable): that profile's name
+ */
+char *
+amt_discover_long_term_source (AmtAwsConfig *config,
+                               const char   *profile)
+{
+  const char *current = profile;
+
+  /* Role → source_profile → (session profile →) keys; a short chain, guarded against loops. */
+  for (guint depth = 0; depth < 8 && current != NULL; depth++)
+    {
+      g_autofree char *long_term = amt_aws_config_dup_long_term_name (current);
+      const char *next;
+
+      if (amt_aws_config_has_profile (config, long_term) &&
+          amt_discover_is_long_term_key (config, long_term))
+        return g_steal_pointer (&long_term);
+
+      if (amt_discover_is_long_term_key (config, current))
+        return g_strdup (current);
+
+      next = amt_aws_config_get (config, current, AMT_AWS_KEY_SOURCE_PROFILE);
+      if (next == NULL || g_strcmp0 (next, current) == 0)
+        return NULL;
+      current = next;
+    }
+
+  return NULL;
+}
+
+static gboolean
+is_long_term_name (const char *name)
+{
+  return g_str_has_suffix (name, AMT_AWS_LONG_TERM_SUFFIX) &&
+         strlen (name) > strlen (AMT_AWS_LONG_TERM_SUFFIX);
+}
+
+/* Why keys must not be written into @target, or NULL when they may. */
+static char *
+check_target (AmtAwsConfig *config,
+              const char   *profile,
+              const char   *target)
+{
+  const char *key = NULL;
+
+  if (amt_aws_config_has_profile (config, target) &&
+      amt_aws_config_resolves_elsewhere (config, target, &key))
+    /* Translators: 1: a profile name, 2: a key such as role_arn, 3: the profile */
+    return g_strdup_printf (_("The session of %3$s would go to the profile %1$s, which AWS tools resolve through %2$s: "
+                              "set mfa_tray_target in %3$s to another profile name."),
+                            target, key, profile);
+
+  /* A section with keys and no session token holds somebody's long-term keys. */
+  if (amt_aws_config_is_in_credentials_file (config, target, AMT_AWS_KEY_ACCESS_KEY_ID) &&
+      amt_discover_is_long_term_key (config, target))
+    return g_strdup_printf (_("The profile %s holds long-term keys, which a session would overwrite: "
+                              "move them to [%s-long-term] in the credentials file."),
+                            target, target);
+
+  return NULL;
+}
+
+static void
+fill_common (AmtAwsConfig     *config,
+             const char       *name,
+             const char       *source,
+             AmtProfileConfig *out)
+{
+  out->region = g_strdup (get_first (config, name, source, AMT_AWS_KEY_REGION));
+  out->endpoint_url = g_strdup (get_first (config, name, source, AMT_AWS_KEY_ENDPOINT_URL));
+  out->ca_bundle = g_strdup (get_first (config, name, source, AMT_AWS_KEY_CA_BUNDLE));
+  out->mfa_process = g_strdup (get_first (config, name, source, AMT_AWS_KEY_MFA_PROCESS));
+}
+
+static void
+discover_session (AmtAwsConfig     *config,
+                  const char       *name,
+                  const char       *source,
+                  const char       *target,
+                  AmtProfileConfig *out_config)
+{
+  AmtProfileConfig out = { 0, };
+  g_autofree char *long_term = NULL;
+  const char *serial;
+
+  out.kind = AMT_PROFILE_KIND_SESSION;
+  out.target = g_strdup (target);
+  out.source_profile = g_strdup (source);
+
+  serial = amt_aws_config_get (config, name, AMT_AWS_KEY_MFA_SERIAL);
+  if (serial == NULL)
+    serial = amt_aws_config_get_mfa_serial (config, name);
+  if (serial == NULL && source != NULL)
+    serial = get_first (config, source, NULL, AMT_AWS_KEY_AWS_MFA_DEVICE);
+  if (serial == NULL && source != NULL)
+    serial = get_first (config, source, NULL, AMT_AWS_KEY_MFA_SERIAL);
+  out.mfa_serial = g_strdup (serial);
+
+  fill_common (config, name, source, &out);
+  out.duration_seconds = parse_duration (get_first (config, name, source, AMT_AWS_KEY_DURATION_SECONDS),
+                                         AMT_SESSION_DURATION_MAX, name, &out.problem);
+
+  long_term = source != NULL ? amt_discover_long_term_source (config, source) : NULL;
+  if (out.problem == NULL && long_term == NULL)
+    {
+      if (source != NULL && !amt_aws_config_has_profile (config, source))
+        out.problem = g_strdup_printf (_("The source profile %s of %s does not exist."), source, name);
+      else
+        out.problem = g_strdup_printf (_("The profile %s has no long-term keys (aws_access_key_id and aws_secret_access_key) to log in with."),
+                                       source != NULL ? source : name);
+    }
+  else if (long_term != NULL)
+    {
+      g_free (out.source_profile);
+      out.source_profile = g_steal_pointer (&long_term);
+    }
+
+  if (out.problem == NULL)
+    out.problem = check_target (config, name, target);
+
+  *out_config = out;
+}
+
+static void
+discover_role (AmtAwsConfig     *config,
+               const char       *name,
+               AmtProfileConfig *out_config)
+{
+  AmtProfileConfig out = { 0, };
+  const char *source = amt_aws_config_get (config, name, AMT_AWS_KEY_SOURCE_PROFILE);
+  const char *target = amt_aws_config_get (config, name, AMT_KEY_TARGET);
+
+  out.kind = AMT_PROFILE_KIND_ROLE;
+  out.target = target != NULL ? g_strdup (target) : g_strconcat (name, AMT_TARGET_SUFFIX, NULL);
+  out.mfa_serial = g_strdup (amt_aws_config_get (config, name, AMT_AWS_KEY_MFA_SERIAL));
+  out.role_arn = g_strdup (amt_aws_config_get (config, name, AMT_AWS_KEY_ROLE_ARN));
+  out.external_id = g_strdup (amt_aws_config_get (config, name, AMT_AWS_KEY_EXTERNAL_ID));
+  out.role_session_name = g_strdup (amt_aws_config_get (config, name, AMT_AWS_KEY_ROLE_SESSION_NAME));
+  fill_common (config, name, source, &out);
+  out.duration_seconds = parse_duration (amt_aws_config_get (config, name, AMT_AWS_KEY_DURATION_SECONDS),
+                                         AMT_ROLE_DURATION_MAX, name, &out.problem);
+
+  out.source_profile = amt_discover_long_term_source (config, source);
+  if (out.problem == NULL && out.source_profile == NULL)
+    {
+      if (!amt_aws_config_has_profile (config, source))
+        out.problem = g_strdup_printf (_("The source profile %s of %s does not exist."), source, name);
+      else
+        out.problem = g_strdup_printf (_("The source profile %s of %s has no long-term keys (aws_access_key_id and aws_secret_access_key) to log in with."),
+                                       source, name);
+    }
+
+  if (out.problem == NULL && g_strcmp0 (out.target, name) == 0)
+    out.problem = g_strdup_printf (_("The session of %s cannot be written to %s itself, which AWS tools resolve through role_arn: "
+                                     "set mfa_tray_target to another profile name."),
+                                   name, name);
+  if (out.problem == NULL)
+    out.problem = check_target (config, name, out.target);
+
+  *out_config = out;
+}
+
+/**
+ * amt_discover_profiles:
+ * @config: the AWS files
+ *
+ * Returns: (transfer container) (element-type AmtProfile): the managed profiles, in the order
+ *   of the files, each with its configuration and the never-logged-in state
+ */
+GPtrArray *
+amt_discover_profiles (AmtAwsConfig *config)
+{
+  g_autoptr(GPtrArray) profiles = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* target section → the profile that writes it */
+  g_autoptr(GHashTable) targets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_auto(GStrv) names = amt_aws_config_get_profile_names (config);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *own_target = NULL;
+      AmtProfileConfig out = { 0, };
+      gboolean managed = TRUE;
+      const char *role_arn;
+      const char *source;
+      const char *serial;
+      const char *target;
+      const char *other;
+
+      if (is_long_term_name (names[i]))
+        name = g_strndup (names[i], strlen (names[i]) - strlen (AMT_AWS_LONG_TERM_SUFFIX));
+      else
+        name = g_strdup (names[i]);
+
+      if (g_hash_table_contains (seen, name))
+        continue;
+      g_hash_table_add (seen, g_strdup (name));
+
+      if (is_true (amt_aws_config_get (config, name, AMT_KEY_IGNORE)))
+        continue;
+
+      role_arn = amt_aws_config_get (config, name, AMT_AWS_KEY_ROLE_ARN);
+      source = amt_aws_config_get (config, name, AMT_AWS_KEY_SOURCE_PROFILE);
+      serial = amt_aws_config_get (config, name, AMT_AWS_KEY_MFA_SERIAL);
+      target = amt_aws_config_get (config, name, AMT_KEY_TARGET);
+
+      if (role_arn != NULL)
+        {
+          /* Roles without an MFA device, or without a source profile (credential_source,
+           * web identity), are refreshed by AWS tools themselves. */
+          if (source != NULL && serial != NULL &&
+              amt_aws_config_get (config, name, AMT_AWS_KEY_WEB_IDENTITY_TOKEN_FILE) == NULL)
+            discover_role (config, name, &out);
+          else
+            managed = FALSE;
+        }
+      else if (amt_aws_config_has_long_term (config, name))
+        {
+          g_autofree char *long_term = amt_aws_config_dup_long_term_name (name);
+
+          discover_session (config, name, long_term, target != NULL ? target : name, &out);
+        }
+      else if (serial != NULL && source != NULL)
+        discover_session (config, name, source, target != NULL ? target : name, &out);
+      else if (serial != NULL && amt_discover_is_long_term_key (config, name) &&
+               amt_aws_config_get_credential_source (config, name) == AMT_AWS_CREDENTIAL_SOURCE_STATIC_KEYS)
+        {
+          own_target = target != NULL ? g_strdup (target) : g_strconcat (name, AMT_TARGET_SUFFIX, NULL);
+          discover_session (config, name, name, own_target, &out);
+        }
+      else
+        managed = FALSE;
+
+      if (!managed)
+        continue;
+
+      /* Two profiles writing one section would undo each other's sessions. */
+      other = g_hash_table_lookup (targets, out.target);
+      if (other != NULL && out.problem == NULL)
+        out.problem = g_strdup_printf (_("%s and %s would both write their sessions to the profile %s: "
+                                         "set mfa_tray_target in one of them."),
+                                       other, name, out.target);
+      else if (other == NULL)
+        g_hash_table_insert (targets, g_strdup (out.target), g_strdup (name));
+
+      g_ptr_array_add (profiles, amt_profile_new_with_config (name, &out));
+    }
+
+  return g_steal_pointer (&profiles);
+}

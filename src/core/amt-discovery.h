@@ -1,0 +1,31 @@
+/* amt-discovery.h: which profiles of the AWS files this program manages, and how
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "amt-aws-config.h"
+#include "amt-profile.h"
+
+G_BEGIN_DECLS
+
+/* The keys of this program's own, in either file; AWS tools ignore them. */
+#define AMT_KEY_PREFIX           "mfa_tray_"
+#define AMT_KEY_TARGET           AMT_KEY_PREFIX "target"   /* the section a session goes to */
+#define AMT_KEY_IGNORE           AMT_KEY_PREFIX "ignore"   /* "true": not managed */
+/* The section a role profile's session goes to when it names none: PROFILE + this. */
+#define AMT_TARGET_SUFFIX        "-mfa"
+
+#define AMT_SESSION_DURATION_MIN 900
+#define AMT_SESSION_DURATION_MAX 129600
+#define AMT_ROLE_DURATION_MAX    43200
+/* AWS caps a role assumed with the credentials of another session at one hour. */
+#define AMT_CHAINED_ROLE_DURATION_MAX 3600
+
+GPtrArray  *amt_discover_profiles          (AmtAwsConfig *config);
+char       *amt_discover_long_term_source  (AmtAwsConfig *config,
+                                            const char   *profile);
+gboolean    amt_discover_is_long_term_key  (AmtAwsConfig *config,
+                                            const char   *profile);
+
+G_END_DECLS

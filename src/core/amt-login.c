@@ -1,0 +1,1174 @@
+/* amt-login.c
+ *
+ * One login refreshes every managed profile of one MFA device (DESIGN.md "Sessions"):
+ *
+ *   code 1 → GetSessionToken with the long-term keys → the session profiles are written, and
+ *            each role asking for at most an hour is assumed with that MFA-bearing session
+ *            (AWS caps such chained role sessions at an hour) and written;
+ *   code 2… → each role asking for more than an hour is assumed directly with the long-term
+ *            keys and a code of its own.
+ *
+ * When no profile needs the MFA session, the first code goes to the first such role. A step
+ * whose call fails (a wrong code, no network) stays where it is, so that the dialog can take
+ * another code; a code is never sent twice. What was written stays written when a later step
+ * fails or the login is cancelled, and those profiles are reported as failed.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "amt-login"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "amt-discovery.h"
+#include "amt-sessions-private.h"
+
+#define MFA_PROCESS_TIMEOUT_SECONDS  120
+/* A TOTP code changes every 30 s: how long to wait for mfa_process to give a new one. */
+#define NEXT_CODE_POLL_SECONDS       3
+#define NEXT_CODE_MAX_POLLS          15
+
+typedef enum {
+  STEP_SESSION_TOKEN,
+  STEP_ASSUME_ROLE,
+} StepKind;
+
+typedef struct {
+  StepKind      kind;
+  AmtLoginItem *role;   /* STEP_ASSUME_ROLE: the item it refreshes */
+} Step;
+
+struct _AmtLogin
+{
+  GObject                    parent_instance;
+
+  AmtSessions               *sessions;
+  char                      *mfa_serial;
+  char                      *mfa_process;
+  GPtrArray                 *items;       /* AmtLoginItem */
+  GArray                    *steps;       /* Step */
+  guint                      step;
+  guint                      session_duration;
+
+  AmtLoginItem              *session_item;  /* the profile whose keys GetSessionToken signs with */
+  AmtAwsSessionCredentials  *mfa_session;
+
+  GCancellable              *cancellable;   /* cancels whatever runs */
+  char                      *last_error;
+  guint                      pending;
+  gboolean                   busy;
+  gboolean                   finished;
+  gboolean                   cancelled;
+};
+
+G_DEFINE_FINAL_TYPE (AmtLogin, amt_login, G_TYPE_OBJECT)
+G_DEFINE_QUARK (amt-login-error-quark, amt_login_error)
+
+enum {
+  FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+login_item_free (AmtLoginItem *item)
+{
+  g_clear_object (&item->profile);
+  g_free (item->error);
+  g_free (item);
+}
+
+static void
+amt_login_dispose (GObject *object)
+{
+  AmtLogin *self = (AmtLogin *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->sessions != NULL && !self->finished)
+    _amt_sessions_login_finished (self->sessions, self);
+  g_clear_object (&self->sessions);
+
+  G_OBJECT_CLASS (amt_login_parent_class)->dispose (object);
+}
+
+static void
+amt_login_finalize (GObject *object)
+{
+  AmtLogin *self = (AmtLogin *)object;
+
+  g_free (self->mfa_serial);
+  g_free (self->mfa_process);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->steps, g_array_unref);
+  g_clear_pointer (&self->mfa_session, amt_aws_session_credentials_free);
+  g_clear_object (&self->cancellable);
+  g_free (self->last_error);
+
+  G_OBJECT_CLASS (amt_login_parent_class)->finalize (object);
+}
+
+static void
+amt_login_class_init (AmtLoginClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = amt_login_dispose;
+  object_class->finalize = amt_login_finalize;
+
+  /**
+   * AmtLogin::finished:
+   *
+   * Every code was given, skipped, or the login was cancelled; amt_login_get_result() tells
+   * what came of it.
+   */
+  signals[FINISHED] =
+    g_signal_new ("finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+amt_login_init (AmtLogin *self)
+{
+  self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) login_item_free);
+  self->steps = g_array_new (FALSE, TRUE, sizeof (Step));
+  self->cancellable = g_cancellable_new ();
+}
+
+static guint
+clamp_duration (guint requested,
+                guint fallback,
+                guint max)
+{
+  return CLAMP (requested != 0 ? requested : fallback, AMT_SESSION_DURATION_MIN, max);
+}
+
+/* Plans the steps: see the top of this file. @profiles all share @mfa_serial. */
+AmtLogin *
+_amt_login_new (AmtSessions *sessions,
+                const char  *mfa_serial,
+                GPtrArray   *profiles)
+{
+  g_autoptr(AmtLogin) self = g_object_new (AMT_TYPE_LOGIN, NULL);
+  guint session_duration = 0;
+  gboolean needs_session = FALSE;
+  guint next_code;
+
+  self->sessions = g_object_ref (sessions);
+  self->mfa_serial = g_strdup (mfa_serial);
+
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      AmtProfile *profile = g_ptr_array_index (profiles, i);
+      const AmtProfileConfig *config = amt_profile_get_config (profile);
+      AmtLoginItem *item = g_new0 (AmtLoginItem, 1);
+
+      item->profile = g_object_ref (profile);
+      if (config->kind == AMT_PROFILE_KIND_SESSION)
+        {
+          guint duration = clamp_duration (config->duration_seconds,
+                                           amt_sessions_get_session_duration (sessions),
+                                           AMT_SESSION_DURATION_MAX);
+
+          /* One GetSessionToken serves them all: the shortest duration any of them asks. */
+          session_duration = session_duration == 0 ? duration : MIN (session_duration, duration);
+          item->chained = FALSE;
+          needs_session = TRUE;
+          if (self->session_item == NULL)
+            self->session_item = item;
+        }
+      else
+        {
+          item->duration = clamp_duration (config->duration_seconds,
+                                           amt_sessions_get_role_duration (sessions),
+                                           AMT_ROLE_DURATION_MAX);
+          item->chained = item->duration <= AMT_CHAINED_ROLE_DURATION_MAX;
+          needs_session |= item->chained;
+        }
+
+      if (self->mfa_process == NULL && config->mfa_process != NULL)
+        self->mfa_process = g_strdup (config->mfa_process);
+
+      g_ptr_array_add (self->items, item);
+    }
+
+  if (session_duration == 0)
+    session_duration = clamp_duration (0, amt_sessions_get_session_duration (sessions),
+                                       AMT_SESSION_DURATION_MAX);
+  self->session_duration = session_duration;
+
+  next_code = 0;
+  if (needs_session)
+    {
+      Step step = { STEP_SESSION_TOKEN, NULL };
+
+      g_array_append_val (self->steps, step);
+      next_code = 1;
+    }
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      AmtLoginItem *item = g_ptr_array_index (self->items, i);
+
+      if (amt_profile_get_kind (item->profile) == AMT_PROFILE_KIND_SESSION)
+        item->duration = session_duration;
+
+      if (amt_profile_get_kind (item->profile) == AMT_PROFILE_KIND_SESSION || item->chained)
+        {
+          item->code_index = 0;
+          /* GetSessionToken signs with a session profile's keys, else with the first chained
+           * role's source. */
+          if (self->session_item == NULL)
+            self->session_item = item;
+        }
+      else
+        {
+          Step step = { STEP_ASSUME_ROLE, item };
+
+          item->code_index = next_code++;
+          g_array_append_val (self->steps, step);
+        }
+    }
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+amt_login_get_mfa_serial (AmtLogin *self)
+{
+  g_return_val_if_fail (AMT_IS_LOGIN (self), NULL);
+
+  return self->mfa_serial;
+}
+
+/**
+ * amt_login_get_items:
+ *
+ * Returns: (transfer none) (element-type AmtLoginItem): the profiles this login refreshes, with
+ *   their durations and the code each needs
+ */
+GPtrArray *
+amt_login_get_items (AmtLogin *self)
+{
+  g_return_val_if_fail (AMT_IS_LOGIN (self), NULL);
+
+  return self->items;
+}
+
+guint
+amt_login_get_n_codes (AmtLogin *self)
+{
+  g_return_val_if_fail (AMT_IS_LOGIN (self), 0);
+
+  return self->steps->len;
+}
+
+/* Returns: the code asked for now, from 0 */
+guint
+amt_login_get_code_index (AmtLogin *self)
+{
+  g_return_val_if_fail (AMT_IS_LOGIN (self), 0);
+
+  return self->step;
+}
+
+gboolean
+amt_login_get_has_mfa_process (AmtLogin *self)
+{
+  g_return_val_if_fail (AMT_IS_LOGIN (self), FALSE);
+
+  return self->mfa_process != NULL;
+}
+
+gboolean
+amt_login_is_finished (AmtLogin *self)
+{
+  g_return_val_if_fail (AMT_IS_LOGIN (self), TRUE);
+
+  return self->finished;
+}
+
+/* Returns: whether a code is being checked by AWS right now */
+gboolean
+amt_login_is_busy (AmtLogin *self)
+{
+  g_return_val_if_fail (AMT_IS_LOGIN (self), FALSE);
+
+  return self->busy;
+}
+
+static char *
+join_names (GPtrArray *names)
+{
+  if (names->len == 0)
+    return g_strdup ("");
+  if (names->len == 1)
+    return g_strdup (g_ptr_array_index (names, 0));
+
+  {
+    g_autofree char *head = NULL;
+    const char *last = g_ptr_array_index (names, names->len - 1);
+
+    g_ptr_array_add (names, NULL);
+    names->pdata[names->len - 2] = NULL;
+    head = g_strjoinv (", ", (char **) names->pdata);
+    names->pdata[names->len - 2] = (gpointer) last;
+    g_ptr_array_remove_index (names, names->len - 1);
+    /* Translators: the end of a list of profile names, "dev, prod and admin" */
+    return g_strdup_printf (_("%s and %s"), head, last);
+  }
+}
+
+/**
+ * amt_login_dup_code_purpose:
+ *
+ * Returns: (transfer full): what the code asked for now refreshes, and why it is another
+ *   code when it is not the first, as a sentence for the dialog and the terminal
+ */
+char *
+amt_login_dup_code_purpose (AmtLogin *self)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  Step *step;
+
+  g_return_val_if_fail (AMT_IS_LOGIN (self), NULL);
+
+  if (self->step >= self->steps->len)
+    return g_strdup (_("Every profile of this device has been refreshed."));
+
+  step = &g_array_index (self->steps, Step, self->step);
+  if (step->kind == STEP_ASSUME_ROLE && self->step > 0)
+    {
+      g_autofree char *hours = amt_format_duration (step->role->duration);
+
+      /* Translators: %1$s is a profile, %2$s a duration such as "12 h" */
+      return g_strdup_printf (_("%1$s asks for %2$s, longer than the hour AWS allows a role assumed with another session, "
+                                "so it needs a code of its own: wait for the next code."),
+                              amt_profile_get_name (step->role->profile), hours);
+    }
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      AmtLoginItem *item = g_ptr_array_index (self->items, i);
+
+      if (item->code_index == self->step)
+        {
+          g_autofree char *duration = amt_format_duration (item->duration);
+
+          /* Translators: a profile and how long its session will last, "dev (12 h)" */
+          g_ptr_array_add (names, g_strdup_printf (_("%s (%s)"), amt_profile_get_name (item->profile), duration));
+        }
+    }
+
+  {
+    g_autofree char *list = join_names (names);
+
+    /* Translators: %s is a list such as "dev (12 h) and admin (1 h)" */
+    return g_strdup_printf (_("This code refreshes %s."), list);
+  }
+}
+
+/**
+ * amt_login_check_code:
+ * @code: what the user typed or pasted
+ * @normalized: (out) (optional): the six digits, without the spaces people paste
+ *
+ * Returns: whether @code is six digits (spaces and dashes aside); AWS is not asked otherwise
+ */
+gboolean
+amt_login_check_code (const char  *code,
+                      char       **normalized,
+                      GError     **error)
+{
+  char digits[7];
+  guint n = 0;
+
+  g_return_val_if_fail (code != NULL, FALSE);
+
+  for (const char *p = code; *p != '\0'; p++)
+    {
+      if (*p == ' ' || *p == '-' || *p == '\t' || *p == '\n' || *p == '\r')
+        continue;
+      if (!g_ascii_isdigit (*p) || n == 6)
+        {
+          n = 7;
+          break;
+        }
+      digits[n++] = *p;
+    }
+
+  if (n != 6)
+    {
+      g_set_error_literal (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_MALFORMED_CODE,
+                           _("An MFA code is six digits: type the code your device shows now."));
+      return FALSE;
+    }
+
+  digits[6] = '\0';
+  if (normalized != NULL)
+    *normalized = g_strdup (digits);
+  return TRUE;
+}
+
+static void
+finish_login (AmtLogin *self)
+{
+  if (self->finished)
+    return;
+
+  self->finished = TRUE;
+  self->busy = FALSE;
+  g_clear_pointer (&self->mfa_session, amt_aws_session_credentials_free);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      AmtLoginItem *item = g_ptr_array_index (self->items, i);
+
+      if (!item->done && item->error != NULL)
+        _amt_sessions_profile_failed (self->sessions, item->profile, item->error);
+    }
+
+  _amt_sessions_login_finished (self->sessions, self);
+  g_signal_emit (self, signals[FINISHED], 0);
+}
+
+/**
+ * amt_login_get_result:
+ *
+ * Returns: %TRUE when every profile was refreshed; otherwise %FALSE and @error says which
+ *   were not and why (%AMT_LOGIN_ERROR_PARTIAL when some were), or that the login was
+ *   cancelled (%G_IO_ERROR_CANCELLED) before anything was refreshed
+ */
+gboolean
+amt_login_get_result (AmtLogin  *self,
+                      GError   **error)
+{
+  g_autoptr(GString) failures = g_string_new (NULL);
+  g_autoptr(GPtrArray) done = g_ptr_array_new ();
+  guint n_failed = 0;
+
+  g_return_val_if_fail (AMT_IS_LOGIN (self), FALSE);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      AmtLoginItem *item = g_ptr_array_index (self->items, i);
+
+      if (item->done)
+        {
+          g_ptr_array_add (done, (gpointer) amt_profile_get_name (item->profile));
+          continue;
+        }
+
+      n_failed++;
+      if (failures->len > 0)
+        g_string_append_c (failures, ' ');
+      if (item->error != NULL)
+        /* Translators: a profile that was not refreshed, and why */
+        g_string_append_printf (failures, _("%s was not refreshed: %s"),
+                                amt_profile_get_name (item->profile), item->error);
+      else
+        g_string_append_printf (failures, _("%s was not refreshed."),
+                                amt_profile_get_name (item->profile));
+    }
+
+  if (n_failed == 0)
+    return TRUE;
+
+  if (done->len == 0 && self->cancelled && self->last_error == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The login was cancelled."));
+      return FALSE;
+    }
+
+  if (done->len > 0)
+    {
+      g_autofree char *names = join_names (done);
+
+      g_autofree char *refreshed = NULL;
+
+      /* Translators: %s is a profile, or a list of profiles */
+      refreshed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s was refreshed.", "%s were refreshed.",
+                                                done->len),
+                                   names);
+      g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_PARTIAL, "%s %s", refreshed, failures->str);
+      return FALSE;
+    }
+
+  /* Nothing was refreshed: one failure tells it all. */
+  if (self->last_error != NULL)
+    g_set_error_literal (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_PARTIAL, self->last_error);
+  else
+    g_set_error_literal (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_PARTIAL, failures->str);
+  return FALSE;
+}
+
+/* Writing, in a worker thread (fsync takes as long as the disk) */
+
+typedef struct {
+  AmtCredStore   *store;
+  char           *target;
+  AmtCredentials *credentials;
+} WriteData;
+
+static void
+write_data_free (WriteData *data)
+{
+  g_clear_object (&data->store);
+  g_free (data->target);
+  g_clear_pointer (&data->credentials, amt_credentials_free);
+  g_free (data);
+}
+
+static void
+write_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  WriteData *data = task_data;
+  GError *error = NULL;
+
+  if (amt_cred_store_replace_section (data->store, data->target, data->credentials, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* The submit in progress: which items still wait for AWS or the disk. */
+typedef struct {
+  char         *code;
+  GCancellable *caller_cancellable;
+  gulong        cancelled_id;
+} SubmitData;
+
+static void
+submit_data_free (SubmitData *data)
+{
+  amt_secret_free (data->code);
+  if (data->caller_cancellable != NULL)
+    g_cancellable_disconnect (data->caller_cancellable, data->cancelled_id);
+  g_clear_object (&data->caller_cancellable);
+  g_free (data);
+}
+
+static void
+caller_cancelled_cb (GCancellable *caller_cancellable,
+                     GCancellable *own_cancellable)
+{
+  g_cancellable_cancel (own_cancellable);
+}
+
+typedef struct {
+  GTask        *submit;    /* owned */
+  AmtLoginItem *item;
+} ItemOp;
+
+static void
+item_op_free (ItemOp *op)
+{
+  g_clear_object (&op->submit);
+  g_free (op);
+}
+
+static void
+step_done (AmtLogin *self,
+           GTask    *submit)
+{
+  self->step++;
+  self->busy = FALSE;
+  g_clear_pointer (&self->last_error, g_free);
+  if (self->step >= self->steps->len)
+    finish_login (self);
+  g_task_return_boolean (submit, TRUE);
+}
+
+static void
+item_op_complete (ItemOp *op)
+{
+  AmtLogin *self = g_task_get_source_object (op->submit);
+
+  g_assert (self->pending > 0);
+  if (--self->pending == 0)
+    step_done (self, op->submit);
+  item_op_free (op);
+}
+
+static void
+item_failed (AmtLogin     *self,
+             AmtLoginItem *item,
+             const GError *error)
+{
+  g_free (item->error);
+  item->error = g_strdup (error->message);
+  g_debug ("%s not refreshed: %s", amt_profile_get_name (item->profile), error->message);
+}
+
+static void
+write_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ItemOp *op = user_data;
+  AmtLogin *self = g_task_get_source_object (op->submit);
+  WriteData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      op->item->done = TRUE;
+      g_clear_pointer (&op->item->error, g_free);
+      _amt_sessions_profile_refreshed (self->sessions, op->item->profile,
+                                       data->credentials->expiration);
+    }
+  else
+    item_failed (self, op->item, error);
+
+  item_op_complete (op);
+}
+
+static void
+write_item (AmtLogin                       *self,
+            ItemOp                         *op,
+            const AmtAwsSessionCredentials *session)
+{
+  g_autoptr(GTask) task = NULL;
+  WriteData *data = g_new0 (WriteData, 1);
+
+  data->store = g_object_ref (_amt_sessions_get_cred_store (self->sessions));
+  data->target = g_strdup (amt_profile_get_target (op->item->profile));
+  data->credentials = amt_credentials_new (session->access_key_id, session->secret_access_key,
+                                           session->session_token, session->expiration);
+
+  /* Not cancellable: a write that has begun is finished, so the file stays whole. */
+  task = g_task_new (self, NULL, write_done_cb, op);
+  g_task_set_source_tag (task, write_item);
+  g_task_set_task_data (task, data, (GDestroyNotify) write_data_free);
+  g_task_run_in_thread (task, write_thread);
+}
+
+static char *
+role_session_name (AmtLoginItem *item)
+{
+  const AmtProfileConfig *config = amt_profile_get_config (item->profile);
+
+  if (config->role_session_name != NULL)
+    return g_strdup (config->role_session_name);
+
+  return amt_aws_default_role_session_name (NULL);
+}
+
+static void
+chained_role_done_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  ItemOp *op = user_data;
+  AmtLogin *self = g_task_get_source_object (op->submit);
+  g_autoptr(AmtAwsSessionCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  credentials = amt_aws_client_assume_role_finish (AMT_AWS_CLIENT (source), result, &error);
+  if (credentials == NULL)
+    {
+      item_failed (self, op->item, error);
+      item_op_complete (op);
+      return;
+    }
+
+  write_item (self, op, credentials);
+}
+
+static void
+start_chained_role (AmtLogin     *self,
+                    GTask        *submit,
+                    AmtLoginItem *item)
+{
+  const AmtProfileConfig *config = amt_profile_get_config (item->profile);
+  g_autoptr(AmtAwsCredentials) signing = amt_aws_session_credentials_to_credentials (self->mfa_session);
+  g_autofree char *session_name = role_session_name (item);
+  ItemOp *op = g_new0 (ItemOp, 1);
+
+  op->submit = g_object_ref (submit);
+  op->item = item;
+  self->pending++;
+  amt_aws_client_assume_role_async (_amt_sessions_get_client (self->sessions, item->profile),
+                                    signing, config->role_arn, session_name, config->external_id,
+                                    item->duration, NULL, NULL,
+                                    self->cancellable, chained_role_done_cb, op);
+}
+
+static void
+fail_step (AmtLogin *self,
+           GTask    *submit,
+           GError   *error)
+{
+  Step *step = &g_array_index (self->steps, Step, self->step);
+
+  self->busy = FALSE;
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_free (self->last_error);
+      self->last_error = g_strdup (error->message);
+
+      /* Remembered for the profiles of this step, should the login end here. */
+      for (guint i = 0; i < self->items->len; i++)
+        {
+          AmtLoginItem *item = g_ptr_array_index (self->items, i);
+
+          if (step->kind == STEP_SESSION_TOKEN ? item->code_index == 0 && self->step == 0
+                                               : item == step->role)
+            item_failed (self, item, error);
+        }
+    }
+
+  g_task_return_error (submit, error);
+}
+
+static void
+session_token_done_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) submit = user_data;
+  AmtLogin *self = g_task_get_source_object (submit);
+  GError *error = NULL;
+
+  self->mfa_session = amt_aws_client_get_session_token_finish (AMT_AWS_CLIENT (source), result, &error);
+  if (self->mfa_session == NULL)
+    {
+      fail_step (self, submit, error);
+      return;
+    }
+
+  /* Held until every write and chained role has begun, so the step cannot end early. */
+  self->pending = 1;
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      AmtLoginItem *item = g_ptr_array_index (self->items, i);
+
+      if (item->code_index != 0)
+        continue;
+
+      if (amt_profile_get_kind (item->profile) == AMT_PROFILE_KIND_SESSION)
+        {
+          ItemOp *op = g_new0 (ItemOp, 1);
+
+          op->submit = g_object_ref (submit);
+          op->item = item;
+          self->pending++;
+          write_item (self, op, self->mfa_session);
+        }
+      else if (item->chained)
+        start_chained_role (self, submit, item);
+    }
+
+  {
+    ItemOp *hold = g_new0 (ItemOp, 1);
+
+    hold->submit = g_object_ref (submit);
+    item_op_complete (hold);
+  }
+}
+
+static void
+direct_role_done_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) submit = user_data;
+  AmtLogin *self = g_task_get_source_object (submit);
+  Step *step = &g_array_index (self->steps, Step, self->step);
+  g_autoptr(AmtAwsSessionCredentials) credentials = NULL;
+  GError *error = NULL;
+  ItemOp *op;
+
+  credentials = amt_aws_client_assume_role_finish (AMT_AWS_CLIENT (source), result, &error);
+  if (credentials == NULL)
+    {
+      fail_step (self, submit, error);
+      return;
+    }
+
+  op = g_new0 (ItemOp, 1);
+  op->submit = g_object_ref (submit);
+  op->item = step->role;
+  self->pending = 1;
+  write_item (self, op, credentials);
+}
+
+/**
+ * amt_login_submit_code_async:
+ * @code: the six digits for the code asked now (amt_login_get_code_index())
+ *
+ * Sends the code with the call it is for, then writes what it refreshes. On failure the login
+ * stays at this code, ready for another one.
+ */
+void
+amt_login_submit_code_async (AmtLogin            *self,
+                             const char          *code,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(AmtAwsCredentials) long_term = NULL;
+  g_autofree char *digits = NULL;
+  SubmitData *data;
+  GError *error = NULL;
+  Step *step;
+
+  g_return_if_fail (AMT_IS_LOGIN (self));
+  g_return_if_fail (code != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, amt_login_submit_code_async);
+
+  if (self->finished)
+    {
+      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_FINISHED,
+                               _("This login is over: start a new one."));
+      return;
+    }
+  if (self->busy)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               _("The previous code is still being checked."));
+      return;
+    }
+  if (!amt_login_check_code (code, &digits, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (_amt_sessions_code_was_sent (self->sessions, self->mfa_serial, digits))
+    {
+      g_task_return_error (task, amt_aws_error_new_simple (AMT_AWS_ERROR_MFA_CODE_REUSED));
+      amt_secret_free (g_steal_pointer (&digits));
+      return;
+    }
+
+  step = &g_array_index (self->steps, Step, self->step);
+  long_term = _amt_sessions_dup_long_term (self->sessions,
+                                           step->kind == STEP_SESSION_TOKEN ? self->session_item->profile
+                                                                            : step->role->profile,
+                                           &error);
+  if (long_term == NULL)
+    {
+      fail_step (self, task, error);
+      amt_secret_free (g_steal_pointer (&digits));
+      return;
+    }
+
+  /* The calls run under the login's own cancellable (amt_login_cancel()), which the caller's
+   * cancels too for as long as this submit runs. */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_object_unref (self->cancellable);
+      self->cancellable = g_cancellable_new ();
+    }
+
+  data = g_new0 (SubmitData, 1);
+  data->code = g_steal_pointer (&digits);
+  if (cancellable != NULL)
+    {
+      data->caller_cancellable = g_object_ref (cancellable);
+      data->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled_cb),
+                                                  g_object_ref (self->cancellable), g_object_unref);
+    }
+  g_task_set_task_data (task, data, (GDestroyNotify) submit_data_free);
+
+  self->busy = TRUE;
+  _amt_sessions_remember_code (self->sessions, self->mfa_serial, data->code);
+
+  if (step->kind == STEP_SESSION_TOKEN)
+    {
+      amt_aws_client_get_session_token_async (_amt_sessions_get_client (self->sessions, self->session_item->profile),
+                                              long_term, self->mfa_serial, data->code,
+                                              self->session_duration,
+                                              self->cancellable, session_token_done_cb,
+                                              g_steal_pointer (&task));
+    }
+  else
+    {
+      const AmtProfileConfig *config = amt_profile_get_config (step->role->profile);
+      g_autofree char *session_name = role_session_name (step->role);
+
+      amt_aws_client_assume_role_async (_amt_sessions_get_client (self->sessions, step->role->profile),
+                                        long_term, config->role_arn, session_name,
+                                        config->external_id, step->role->duration,
+                                        self->mfa_serial, data->code,
+                                        self->cancellable, direct_role_done_cb,
+                                        g_steal_pointer (&task));
+    }
+}
+
+/**
+ * amt_login_submit_code_finish:
+ *
+ * Returns: %TRUE when the code was taken (see amt_login_is_finished() for whether another
+ *   is needed); %FALSE with the reason, in a sentence for the user, otherwise
+ */
+gboolean
+amt_login_submit_code_finish (AmtLogin      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (AMT_IS_LOGIN (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * amt_login_skip_code:
+ *
+ * Gives up on the role that the code asked for now would refresh; the login goes on with the
+ * next code, or ends.
+ */
+void
+amt_login_skip_code (AmtLogin *self)
+{
+  g_return_if_fail (AMT_IS_LOGIN (self));
+  g_return_if_fail (!self->busy);
+
+  if (self->finished)
+    return;
+
+  self->step++;
+  if (self->step >= self->steps->len)
+    finish_login (self);
+}
+
+/**
+ * amt_login_cancel:
+ *
+ * Ends the login: a call in flight is cancelled (a write in progress completes), and what was
+ * written stays written.
+ */
+void
+amt_login_cancel (AmtLogin *self)
+{
+  g_return_if_fail (AMT_IS_LOGIN (self));
+
+  if (self->finished)
+    return;
+
+  self->cancelled = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  finish_login (self);
+}
+
+/* mfa_process: a command that prints the code (DESIGN.md "Profiles") */
+
+typedef struct {
+  GSubprocess *process;
+  guint        polls;
+  guint        timeout_id;
+} ProcessData;
+
+static void
+process_data_free (ProcessData *data)
+{
+  g_clear_handle_id (&data->timeout_id, g_source_remove);
+  g_clear_object (&data->process);
+  g_free (data);
+}
+
+static void run_mfa_process_once (GTask *task);
+
+static void
+next_code_poll_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  ProcessData *data = g_task_get_task_data (task);
+
+  data->timeout_id = 0;
+  run_mfa_process_once (task);
+}
+
+static void
+process_timeout_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  ProcessData *data = g_task_get_task_data (task);
+
+  data->timeout_id = 0;
+  if (data->process != NULL)
+    g_subprocess_force_exit (data->process);
+}
+
+static void run_submit_done_cb (GObject      *source,
+                                GAsyncResult *result,
+                                gpointer      user_data);
+
+static void
+process_output_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AmtLogin *self = g_task_get_source_object (task);
+  ProcessData *data = g_task_get_task_data (task);
+  g_autofree char *output = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&data->timeout_id, g_source_remove);
+
+  if (!g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &output, NULL, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                                 _("The mfa_process command could not be read: %s"), error->message);
+      return;
+    }
+
+  if (!g_subprocess_get_successful (G_SUBPROCESS (source)))
+    {
+      amt_secret_free (g_steal_pointer (&output));
+      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                               _("The mfa_process command failed (it took too long, or exited with an error): check it in a terminal."));
+      return;
+    }
+
+  g_clear_object (&data->process);
+  if (!amt_login_check_code (output != NULL ? output : "", &code, NULL))
+    {
+      amt_secret_free (g_steal_pointer (&output));
+      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                               _("The mfa_process command did not print a six-digit code."));
+      return;
+    }
+  amt_secret_free (g_steal_pointer (&output));
+
+  /* The second code of a login must be a new one: wait for the device to move on. */
+  if (_amt_sessions_code_was_sent (self->sessions, self->mfa_serial, code))
+    {
+      amt_secret_free (g_steal_pointer (&code));
+      if (++data->polls > NEXT_CODE_MAX_POLLS)
+        {
+          g_task_return_error (task, amt_aws_error_new_simple (AMT_AWS_ERROR_MFA_CODE_REUSED));
+          return;
+        }
+      data->timeout_id = g_timeout_add_once (NEXT_CODE_POLL_SECONDS * 1000, next_code_poll_cb, task);
+      g_steal_pointer (&task);
+      return;
+    }
+
+  data->polls = 0;
+  amt_login_submit_code_async (self, code, g_task_get_cancellable (task),
+                               run_submit_done_cb, g_steal_pointer (&task));
+  amt_secret_free (g_steal_pointer (&code));
+}
+
+static void
+run_mfa_process_once (GTask *task)
+{
+  AmtLogin *self = g_task_get_source_object (task);
+  ProcessData *data = g_task_get_task_data (task);
+  g_auto(GStrv) argv = NULL;
+  GError *error = NULL;
+
+  if (!g_shell_parse_argv (self->mfa_process, NULL, &argv, &error))
+    {
+      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                               _("The mfa_process command cannot be read as a command line: %s"),
+                               error->message);
+      g_error_free (error);
+      g_object_unref (task);
+      return;
+    }
+
+  /* Its standard error goes where ours goes: a "touch your key" prompt must be seen. */
+  data->process = g_subprocess_newv ((const char * const *) argv,
+                                     G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_INHERIT,
+                                     &error);
+  if (data->process == NULL)
+    {
+      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                               _("The mfa_process command could not be started: %s"),
+                               error->message);
+      g_error_free (error);
+      g_object_unref (task);
+      return;
+    }
+
+  data->timeout_id = g_timeout_add_once (MFA_PROCESS_TIMEOUT_SECONDS * 1000, process_timeout_cb, task);
+  g_subprocess_communicate_utf8_async (data->process, NULL, g_task_get_cancellable (task),
+                                       process_output_cb, task);
+}
+
+static void
+run_submit_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AmtLogin *self = AMT_LOGIN (source);
+  GError *error = NULL;
+
+  if (!amt_login_submit_code_finish (self, result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (self->finished)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  run_mfa_process_once (g_steal_pointer (&task));
+}
+
+/**
+ * amt_login_run_mfa_process_async:
+ *
+ * Gets every code of the login from the profile's mfa_process command and submits it, up to
+ * the end of the login or the first failure.
+ */
+void
+amt_login_run_mfa_process_async (AmtLogin            *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+  ProcessData *data;
+
+  g_return_if_fail (AMT_IS_LOGIN (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, amt_login_run_mfa_process_async);
+
+  if (self->mfa_process == NULL)
+    {
+      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                               _("No mfa_process command is configured."));
+      g_object_unref (task);
+      return;
+    }
+
+  data = g_new0 (ProcessData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) process_data_free);
+  run_mfa_process_once (task);
+}
+
+gboolean
+amt_login_run_mfa_process_finish (AmtLogin      *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (AMT_IS_LOGIN (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
