@@ -1,7 +1,13 @@
 /* amt-application.c
  *
  * The applet lives in the tray: the application holds itself for as long as it runs, and the
- * window comes and goes. The tray follows the sessions model through one coalesced idle.
+ * window comes and goes. The tray follows the sessions model through one coalesced idle; the
+ * model changes only when a state or a displayed minute does, so nothing runs while idle.
+ *
+ * Actions (app.*): login(s) opens the code dialog of a profile's device; remind-login(s) is the
+ * same, opened by a reminder (with Snooze, and only once per deadline); login-first logs in
+ * the profile that expires first (the tray's middle click); refresh-all logs in every device
+ * in turn; open-window, add-profile, preferences, quit.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,9 +18,16 @@
 #include <glib/gi18n.h>
 
 #include "amt-application.h"
+#include "amt-autostart.h"
+#include "amt-mfa-dialog.h"
+#include "amt-preferences-dialog.h"
+#include "amt-reminders.h"
 #include "amt-service.h"
 #include "amt-tray-indicator.h"
 #include "amt-window.h"
+
+/* A menu line longer than this gets "and N more". */
+#define MAX_NAMES_IN_MENU 3
 
 struct _AmtApplication
 {
@@ -22,8 +35,12 @@ struct _AmtApplication
 
   AmtSessions    *sessions;
   AmtService     *service;
+  AmtReminders   *reminders;
   GSettings      *settings;
   AmtTray        *tray;
+  GHashTable     *dialogs;           /* AmtLogin → AmtMfaDialog */
+  GHashTable     *auto_opened;       /* "serial:expiry" of dialogs a reminder opened */
+  GQueue          refresh_queue;     /* profile names still to log in, for refresh-all */
   guint           update_tray_id;
   gboolean        start_in_background;
 };
@@ -38,15 +55,52 @@ static const GOptionEntry main_entries[] = {
   { NULL }
 };
 
+static void open_login_dialog (AmtApplication *self,
+                               const char     *name,
+                               gboolean        by_reminder);
+
+/* The tray */
+
+/* "Log In to dev, admin and 2 more…": what one code refreshes. */
+static char *
+login_label (GPtrArray *group)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  guint shown = MIN (group->len, MAX_NAMES_IN_MENU);
+
+  for (guint i = 0; i < shown; i++)
+    {
+      if (i > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, amt_profile_get_name (g_ptr_array_index (group, i)));
+    }
+
+  if (group->len > shown)
+    /* Translators: "Log In to dev, prod, admin and 2 more…" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Log In to %s and %u more…",
+                                         "Log In to %s and %u more…", group->len - shown),
+                            names->str, group->len - shown);
+
+  /* Translators: a tray menu entry; %s lists the profiles one code refreshes */
+  return g_strdup_printf (_("Log In to %s…"), names->str);
+}
+
 static GMenuModel *
 amt_application_build_tray_menu (AmtApplication *self)
 {
   g_autoptr(GMenu) menu = g_menu_new ();
   g_autoptr(GMenu) profiles_section = g_menu_new ();
+  g_autoptr(GMenu) login_section = g_menu_new ();
   g_autoptr(GMenu) app_section = g_menu_new ();
   g_autoptr(GMenu) quit_section = g_menu_new ();
+  g_autoptr(GHashTable) groups_seen = g_hash_table_new (g_direct_hash, g_direct_equal);
   GListModel *profiles = amt_sessions_get_profiles (self->sessions);
   guint n_profiles = g_list_model_get_n_items (profiles);
+  AmtProfile *first = amt_sessions_get_first_to_expire (self->sessions);
+  const char *load_error = amt_sessions_get_load_error (self->sessions);
+
+  if (load_error != NULL)
+    g_menu_append (profiles_section, _("The AWS files cannot be read: open the window for details"), NULL);
 
   if (n_profiles == 0)
     {
@@ -58,13 +112,36 @@ amt_application_build_tray_menu (AmtApplication *self)
   for (guint i = 0; i < n_profiles; i++)
     {
       g_autoptr(AmtProfile) profile = g_list_model_get_item (profiles, i);
+      g_autofree char *state = amt_sessions_describe_profile (self->sessions, profile);
       g_autofree char *line = NULL;
+      g_autoptr(GPtrArray) group = NULL;
+      g_autoptr(GMenuItem) item = NULL;
+      g_autofree char *label = NULL;
+      gboolean seen = FALSE;
 
-      /* Translators: a tray menu line, "<profile name> — <state>" */
-      line = g_strdup_printf (_("%s — %s"),
-                              amt_profile_get_name (profile),
-                              amt_session_state_to_label (amt_profile_get_state (profile)));
+      /* Translators: a tray menu line, "<profile name> — <state>", e.g. "prod — 3 h 12 min left" */
+      line = g_strdup_printf (_("%s — %s"), amt_profile_get_name (profile), state);
       g_menu_append (profiles_section, line, NULL);
+
+      if (amt_profile_get_config (profile)->problem != NULL)
+        continue;
+
+      /* One entry per MFA device: the group starts at its first profile. */
+      group = amt_sessions_get_group (self->sessions, profile);
+      for (guint j = 0; j < group->len && !seen; j++)
+        seen = g_hash_table_contains (groups_seen, g_ptr_array_index (group, j));
+      for (guint j = 0; j < group->len; j++)
+        g_hash_table_add (groups_seen, g_ptr_array_index (group, j));
+      if (seen)
+        continue;
+
+      label = login_label (group);
+      item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target (item, "app.login", "s", amt_profile_get_name (profile));
+      /* A middle click on the icon logs in the device whose session ends first. */
+      if (first != NULL && g_ptr_array_find (group, first, NULL))
+        g_menu_item_set_attribute (item, "x-amt-secondary", "b", TRUE);
+      g_menu_append_item (login_section, item);
     }
 
   g_menu_append (app_section, _("_Open Window"), "app.open-window");
@@ -72,6 +149,8 @@ amt_application_build_tray_menu (AmtApplication *self)
   g_menu_append (quit_section, _("_Quit"), "app.quit");
 
   g_menu_append_section (menu, NULL, G_MENU_MODEL (profiles_section));
+  if (g_menu_model_get_n_items (G_MENU_MODEL (login_section)) > 0)
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (login_section));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (app_section));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (quit_section));
 
@@ -108,16 +187,161 @@ amt_application_schedule_update_tray (AmtApplication *self)
     self->update_tray_id = g_idle_add_once (amt_application_update_tray, self);
 }
 
+/* Windows and dialogs */
+
+static AmtWindow *
+ensure_window (AmtApplication *self)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (AMT_IS_WINDOW (l->data))
+      return l->data;
+
+  return amt_window_new (GTK_APPLICATION (self), self->sessions);
+}
+
 static void
 present_window (AmtApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-  if (window == NULL)
-    window = GTK_WINDOW (amt_window_new (GTK_APPLICATION (self), self->sessions));
-
-  gtk_window_present (window);
+  gtk_window_present (GTK_WINDOW (ensure_window (self)));
 }
+
+static void refresh_next (AmtApplication *self);
+
+static void
+dialog_response_cb (AmtMfaDialog   *dialog,
+                    int             response,
+                    AmtApplication *self)
+{
+  AmtLogin *login = amt_mfa_dialog_get_login (dialog);
+  GPtrArray *items = amt_login_get_items (login);
+
+  if (response == AMT_MFA_DIALOG_RESPONSE_SNOOZE && items->len > 0)
+    amt_reminders_snooze (self->reminders, ((AmtLoginItem *) g_ptr_array_index (items, 0))->profile);
+
+  /* A login left open by Snooze or Close is over: its codes are asked for again next time. */
+  if (!amt_login_is_finished (login))
+    amt_login_cancel (login);
+
+  g_hash_table_remove (self->dialogs, login);
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+
+  if (response == GTK_RESPONSE_OK || response == GTK_RESPONSE_CLOSE)
+    refresh_next (self);
+  else
+    g_queue_clear_full (&self->refresh_queue, g_free);
+}
+
+static void
+show_dialog (AmtApplication *self,
+             AmtLogin       *login,
+             gboolean        can_snooze,
+             gboolean        take_focus)
+{
+  AmtMfaDialog *dialog = g_hash_table_lookup (self->dialogs, login);
+  GtkWindow *parent = NULL;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  if (dialog == NULL)
+    {
+      for (GList *l = windows; l != NULL; l = l->next)
+        if (AMT_IS_WINDOW (l->data) && gtk_widget_get_visible (l->data))
+          parent = l->data;
+
+      dialog = amt_mfa_dialog_new (parent, self->sessions, login, can_snooze);
+      gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+      g_hash_table_insert (self->dialogs, g_object_ref (login), dialog);
+      g_signal_connect_object (dialog, "response", G_CALLBACK (dialog_response_cb),
+                               self, 0);
+    }
+
+  if (take_focus)
+    gtk_window_present (GTK_WINDOW (dialog));
+  else
+    gtk_widget_show (GTK_WIDGET (dialog));
+}
+
+static gboolean
+login_requested_cb (AmtApplication *self,
+                    AmtLogin       *login,
+                    AmtSessions    *sessions)
+{
+  /* The command line asked, so the user is at the keyboard: the dialog takes the focus. */
+  show_dialog (self, login, FALSE, TRUE);
+  return TRUE;
+}
+
+static void
+show_error (AmtApplication *self,
+            const char     *primary,
+            const char     *secondary)
+{
+  GtkWidget *dialog;
+
+  dialog = gtk_message_dialog_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                   GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_ERROR,
+                                   GTK_BUTTONS_CLOSE, "%s", primary);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_login_dialog (AmtApplication *self,
+                   const char     *name,
+                   gboolean        by_reminder)
+{
+  g_autoptr(AmtLogin) login = NULL;
+  g_autoptr(GError) error = NULL;
+  AmtProfile *profile;
+
+  profile = amt_sessions_lookup_profile (self->sessions, name);
+  login = amt_sessions_create_login (self->sessions, name, &error);
+  if (login == NULL)
+    {
+      /* No device yet: the window finds it (one click) and then logs in. */
+      if (g_error_matches (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE) && profile != NULL)
+        {
+          AmtWindow *window = ensure_window (self);
+
+          gtk_window_present (GTK_WINDOW (window));
+          amt_window_find_mfa_device (window, profile);
+          return;
+        }
+      if (!by_reminder)
+        show_error (self, _("Cannot log in"), error->message);
+      return;
+    }
+
+  if (by_reminder)
+    {
+      g_autofree char *key = NULL;
+      GDateTime *expiration = profile != NULL ? amt_profile_get_expiration (profile) : NULL;
+
+      /* The focus is taken once per deadline; later reminders only show the dialog. */
+      key = g_strdup_printf ("%s:%" G_GINT64_FORMAT, amt_login_get_mfa_serial (login),
+                             expiration != NULL ? g_date_time_to_unix (expiration) : 0);
+      show_dialog (self, login, TRUE, !g_hash_table_contains (self->auto_opened, key));
+      g_hash_table_add (self->auto_opened, g_steal_pointer (&key));
+      return;
+    }
+
+  show_dialog (self, login, FALSE, TRUE);
+}
+
+/* refresh-all: one device after another, each dialog when the previous one is done. */
+static void
+refresh_next (AmtApplication *self)
+{
+  g_autofree char *name = g_queue_pop_head (&self->refresh_queue);
+
+  if (name != NULL)
+    open_login_dialog (self, name, FALSE);
+}
+
+/* Actions */
 
 static void
 open_window_action (GSimpleAction *action,
@@ -135,13 +359,118 @@ quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+static void
+login_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  open_login_dialog (AMT_APPLICATION (user_data), g_variant_get_string (parameter, NULL), FALSE);
+}
+
+static void
+remind_login_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  open_login_dialog (AMT_APPLICATION (user_data), g_variant_get_string (parameter, NULL), TRUE);
+}
+
+static void
+login_first_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  AmtApplication *self = AMT_APPLICATION (user_data);
+  AmtProfile *first = amt_sessions_get_first_to_expire (self->sessions);
+
+  if (first != NULL)
+    open_login_dialog (self, amt_profile_get_name (first), FALSE);
+  else
+    present_window (self);
+}
+
+static void
+refresh_all_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  AmtApplication *self = AMT_APPLICATION (user_data);
+  GListModel *profiles = amt_sessions_get_profiles (self->sessions);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  guint n_items = g_list_model_get_n_items (profiles);
+
+  g_queue_clear_full (&self->refresh_queue, g_free);
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(AmtProfile) profile = g_list_model_get_item (profiles, i);
+      g_autoptr(GPtrArray) group = NULL;
+
+      if (amt_profile_get_config (profile)->problem != NULL ||
+          g_hash_table_contains (seen, profile))
+        continue;
+
+      group = amt_sessions_get_group (self->sessions, profile);
+      for (guint j = 0; j < group->len; j++)
+        g_hash_table_add (seen, g_ptr_array_index (group, j));
+      g_queue_push_tail (&self->refresh_queue, g_strdup (amt_profile_get_name (profile)));
+    }
+
+  refresh_next (self);
+}
+
+static void
+add_profile_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  AmtApplication *self = AMT_APPLICATION (user_data);
+  AmtWindow *window = ensure_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  amt_window_add_profile (window);
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  AmtApplication *self = AMT_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (AMT_IS_PREFERENCES_DIALOG (l->data))
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+
+  gtk_window_present (GTK_WINDOW (amt_preferences_dialog_new (GTK_APPLICATION (self), parent,
+                                                              self->settings)));
+}
+
 static const GActionEntry app_actions[] = {
   { "open-window", open_window_action },
   { "quit", quit_action },
-  /* Enabled by the issues that bring the preferences and add-profile dialogs. */
-  { "preferences", NULL },
-  { "add-profile", NULL },
+  { "login", login_action, "s" },
+  { "remind-login", remind_login_action, "s" },
+  { "login-first", login_first_action },
+  { "refresh-all", refresh_all_action },
+  { "add-profile", add_profile_action },
+  { "preferences", preferences_action },
 };
+
+static void
+start_at_login_changed_cb (AmtApplication *self,
+                           const char     *key,
+                           GSettings      *settings)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!amt_autostart_apply (g_settings_get_boolean (settings, key), &error))
+    show_error (self, _("Could not change the start at login"), error->message);
+}
 
 static void
 sessions_changed_cb (AmtApplication *self,
@@ -149,6 +478,8 @@ sessions_changed_cb (AmtApplication *self,
 {
   amt_application_schedule_update_tray (self);
 }
+
+/* GApplication */
 
 static int
 amt_application_handle_local_options (GApplication *app,
@@ -185,7 +516,6 @@ static void
 amt_application_startup (GApplication *app)
 {
   AmtApplication *self = AMT_APPLICATION (app);
-  GAction *action;
 
   G_APPLICATION_CLASS (amt_application_parent_class)->startup (app);
 
@@ -194,27 +524,34 @@ amt_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
-  action = g_action_map_lookup_action (G_ACTION_MAP (self), "preferences");
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), FALSE);
-  action = g_action_map_lookup_action (G_ACTION_MAP (self), "add-profile");
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), FALSE);
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
                                          (const char *[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         (const char *[]) { "<Control>comma", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.refresh-all",
+                                         (const char *[]) { "<Control>r", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close",
                                          (const char *[]) { "<Control>w", NULL });
 
   if (self->tray == NULL)
     self->tray = amt_tray_indicator_new (G_ACTION_GROUP (self));
 
+  self->reminders = amt_reminders_new (app, self->sessions, self->settings);
+  g_signal_connect_object (self->sessions, "changed",
+                           G_CALLBACK (sessions_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::start-at-login",
+                           G_CALLBACK (start_at_login_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sessions, "login-requested",
+                           G_CALLBACK (login_requested_cb),
+                           self, G_CONNECT_SWAPPED);
+
   /* A file that cannot be read is shown (load-error); the applet runs on regardless. */
   amt_sessions_bind_settings (self->sessions, self->settings);
   amt_sessions_load (self->sessions, NULL);
   amt_sessions_watch_files (self->sessions);
-
-  g_signal_connect_object (self->sessions, "changed",
-                           G_CALLBACK (sessions_changed_cb),
-                           self, G_CONNECT_SWAPPED);
   amt_application_update_tray (self);
 }
 
@@ -266,6 +603,8 @@ amt_application_shutdown (GApplication *app)
   AmtApplication *self = AMT_APPLICATION (app);
 
   g_clear_handle_id (&self->update_tray_id, g_source_remove);
+  g_hash_table_remove_all (self->dialogs);
+  g_clear_object (&self->reminders);
   g_clear_object (&self->tray);
 
   G_APPLICATION_CLASS (amt_application_parent_class)->shutdown (app);
@@ -277,6 +616,10 @@ amt_application_dispose (GObject *object)
   AmtApplication *self = (AmtApplication *)object;
 
   g_clear_handle_id (&self->update_tray_id, g_source_remove);
+  g_clear_pointer (&self->dialogs, g_hash_table_unref);
+  g_clear_pointer (&self->auto_opened, g_hash_table_unref);
+  g_queue_clear_full (&self->refresh_queue, g_free);
+  g_clear_object (&self->reminders);
   g_clear_object (&self->tray);
   g_clear_object (&self->service);
   g_clear_object (&self->sessions);
@@ -308,6 +651,11 @@ amt_application_init (AmtApplication *self)
 
   self->sessions = amt_sessions_new_with_clock (clock);
   self->settings = g_settings_new (APP_ID);
+  /* The dialog is destroyed by its response handler, or at shutdown (the table owns the
+   * last reference to a dialog only between its creation and its destruction). */
+  self->dialogs = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
+  self->auto_opened = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&self->refresh_queue);
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
 }
 

@@ -73,12 +73,14 @@ append_menu_item (AmtTrayIndicator *self,
   g_autofree char *action = NULL;
   g_autoptr(GVariant) target = NULL;
   g_autoptr(GMenuModel) submenu = NULL;
+  gboolean secondary = FALSE;
   GtkWidget *menu_item;
 
   g_menu_model_get_item_attribute (model, index, G_MENU_ATTRIBUTE_LABEL, "s", &label);
   g_menu_model_get_item_attribute (model, index, G_MENU_ATTRIBUTE_ACTION, "s", &action);
   target = g_menu_model_get_item_attribute_value (model, index, G_MENU_ATTRIBUTE_TARGET, NULL);
   submenu = g_menu_model_get_item_link (model, index, G_MENU_LINK_SUBMENU);
+  g_menu_model_get_item_attribute (model, index, "x-amt-secondary", "b", &secondary);
 
   menu_item = gtk_menu_item_new_with_mnemonic (label != NULL ? label : "");
 
@@ -111,6 +113,10 @@ append_menu_item (AmtTrayIndicator *self,
 
   gtk_widget_show (menu_item);
   gtk_menu_shell_append (shell, menu_item);
+
+  /* What a middle click on the icon activates. */
+  if (secondary)
+    app_indicator_set_secondary_activate_target (self->indicator, menu_item);
 }
 
 static void

@@ -14,7 +14,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AmtWindow, amt_window, AMT, WINDOW, GtkApplicationWindow)
 
-AmtWindow *amt_window_new (GtkApplication *application,
-                           AmtSessions    *sessions);
+AmtWindow *amt_window_new             (GtkApplication *application,
+                                       AmtSessions    *sessions);
+void       amt_window_add_profile     (AmtWindow      *self);
+void       amt_window_find_mfa_device (AmtWindow      *self,
+                                       AmtProfile     *profile);
 
 G_END_DECLS

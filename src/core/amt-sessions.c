@@ -327,9 +327,40 @@ clock_resumed_cb (AmtSessions *self,
 }
 
 static void
+profile_notify_cb (AmtSessions *self,
+                   GParamSpec  *pspec,
+                   AmtProfile  *profile)
+{
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* A profile's state, expiry or error changing is a change of the model, whoever made it. */
+static void
+profiles_changed_cb (AmtSessions *self,
+                     guint        position,
+                     guint        removed,
+                     guint        added,
+                     GListModel  *profiles)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(AmtProfile) profile = g_list_model_get_item (profiles, i);
+
+      g_signal_connect_object (profile, "notify::state", G_CALLBACK (profile_notify_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (profile, "notify::expiration", G_CALLBACK (profile_notify_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (profile, "notify::error", G_CALLBACK (profile_notify_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
+}
+
+static void
 amt_sessions_init (AmtSessions *self)
 {
   self->profiles = g_list_store_new (AMT_TYPE_PROFILE);
+  g_signal_connect_object (self->profiles, "items-changed", G_CALLBACK (profiles_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   self->lead_time = AMT_SESSIONS_DEFAULT_LEAD_TIME;
   self->session_duration = AMT_SESSIONS_DEFAULT_SESSION_DURATION;
   self->role_duration = AMT_SESSIONS_DEFAULT_ROLE_DURATION;
@@ -1744,6 +1775,84 @@ amt_sessions_save_new_profile (AmtSessions  *self,
 
       config_store = store_for_key (self, name, AMT_AWS_KEY_REGION, &section);
       if (!amt_cred_store_set_values (config_store, section, region_pair, 1, error))
+        return FALSE;
+    }
+
+  amt_sessions_load (self, NULL);
+  return TRUE;
+}
+
+/**
+ * amt_sessions_update_profile:
+ * @access_key_id: (nullable): new long-term keys (with @secret_access_key), or %NULL to keep
+ * @mfa_serial: (nullable): the MFA device, or %NULL to keep it
+ * @region: (nullable): the region, "" to remove it, or %NULL to keep it
+ *
+ * Changes a profile where its values live: the keys in its long-term source section, the
+ * device as amt_sessions_save_mfa_device() does, the region in its config section.
+ */
+gboolean
+amt_sessions_update_profile (AmtSessions  *self,
+                             AmtProfile   *profile,
+                             const char   *access_key_id,
+                             const char   *secret_access_key,
+                             const char   *mfa_serial,
+                             const char   *region,
+                             GError      **error)
+{
+  const AmtProfileConfig *config;
+  g_autofree char *source = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *old_serial = NULL;
+
+  g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
+  g_return_val_if_fail (AMT_IS_PROFILE (profile), FALSE);
+
+  /* Each write re-reads the files, which may replace @profile: keep what we need. */
+  config = amt_profile_get_config (profile);
+  source = g_strdup (config->source_profile);
+  name = g_strdup (amt_profile_get_name (profile));
+  old_serial = g_strdup (config->mfa_serial);
+
+  if (access_key_id != NULL)
+    {
+      g_autoptr(AmtCredStore) store = NULL;
+      g_autofree char *section = NULL;
+      const char *pairs[4];
+
+      if (source == NULL || !g_str_has_prefix (access_key_id, "AKIA") ||
+          secret_access_key == NULL || strlen (secret_access_key) < 16)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("A long-term access key id starts with AKIA, and its secret is the 40 characters shown once when the key was made."));
+          return FALSE;
+        }
+
+      pairs[0] = AMT_AWS_KEY_ACCESS_KEY_ID;
+      pairs[1] = access_key_id;
+      pairs[2] = AMT_AWS_KEY_SECRET_ACCESS_KEY;
+      pairs[3] = secret_access_key;
+      store = store_for_key (self, source, AMT_AWS_KEY_ACCESS_KEY_ID, &section);
+      if (!amt_cred_store_set_values (store, section, pairs, 2, error))
+        return FALSE;
+    }
+
+  if (mfa_serial != NULL && g_strcmp0 (mfa_serial, old_serial) != 0)
+    {
+      AmtProfile *current = amt_sessions_lookup_profile (self, name);
+
+      if (current == NULL || !amt_sessions_save_mfa_device (self, current, mfa_serial, error))
+        return FALSE;
+    }
+
+  if (region != NULL)
+    {
+      g_autoptr(AmtCredStore) store = NULL;
+      g_autofree char *section = NULL;
+      const char *pairs[] = { AMT_AWS_KEY_REGION, *region != '\0' ? region : NULL };
+
+      store = store_for_key (self, name, AMT_AWS_KEY_REGION, &section);
+      if (!amt_cred_store_set_values (store, section, pairs, 1, error))
         return FALSE;
     }
 

@@ -89,6 +89,13 @@ gboolean         amt_sessions_save_new_profile    (AmtSessions      *self,
                                                    const char       *mfa_serial,
                                                    const char       *region,
                                                    GError          **error);
+gboolean         amt_sessions_update_profile      (AmtSessions      *self,
+                                                   AmtProfile       *profile,
+                                                   const char       *access_key_id,
+                                                   const char       *secret_access_key,
+                                                   const char       *mfa_serial,
+                                                   const char       *region,
+                                                   GError          **error);
 gboolean         amt_sessions_forget_profile      (AmtSessions      *self,
                                                    AmtProfile       *profile,
                                                    GError          **error);

@@ -115,6 +115,9 @@ dump_menu (GString    *out,
       g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
       g_autofree char *label = NULL;
       g_autofree char *action = NULL;
+      g_autoptr(GVariant) target = NULL;
+      g_autofree char *target_text = NULL;
+      gboolean secondary = FALSE;
 
       if (section != NULL)
         {
@@ -126,11 +129,18 @@ dump_menu (GString    *out,
 
       g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &label);
       g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action);
-      g_string_append_printf (out, "%s [%s]\n", label, action != NULL ? action : "-");
+      g_menu_model_get_item_attribute (model, i, "x-amt-secondary", "b", &secondary);
+      target = g_menu_model_get_item_attribute_value (model, i, G_MENU_ATTRIBUTE_TARGET, NULL);
+      if (target != NULL)
+        target_text = g_variant_print (target, FALSE);
+      g_string_append_printf (out, "%s [%s%s%s%s]%s\n", label, action != NULL ? action : "-",
+                              target_text != NULL ? "(" : "", target_text != NULL ? target_text : "",
+                              target_text != NULL ? ")" : "", secondary ? " (middle click)" : "");
     }
 }
 
-/* The menu as text, one "label [action]" line per item and "--" between sections. */
+/* The menu as text, one "label [action(target)]" line per item, "--" between sections, and
+ * "(middle click)" after the item the tray activates on a middle click. */
 char *
 amt_fake_tray_dump_menu (AmtFakeTray *self)
 {

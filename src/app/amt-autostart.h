@@ -1,0 +1,16 @@
+/* amt-autostart.h: starting in the tray at login
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+gboolean  amt_autostart_is_sandboxed   (void);
+char     *amt_autostart_dup_file_path  (void);
+gboolean  amt_autostart_apply          (gboolean   enabled,
+                                        GError   **error);
+
+G_END_DECLS

@@ -1,0 +1,398 @@
+/* amt-profile-dialog.c
+ *
+ * Add: a name, the IAM user's long-term access key and, optionally, the MFA device and a
+ * region. Saved the aws-mfa way with standard keys (amt_sessions_save_new_profile()); when the
+ * device is left empty, AWS is asked (GetCallerIdentity, ListMFADevices): one device is taken,
+ * several are offered to choose from, none is said. Then the code dialog opens
+ * (app.login): from nothing to a session in three steps.
+ *
+ * Edit: the device (with Find), the region, and, for a profile whose keys we keep, new keys.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "amt-profile-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "amt-profile-dialog.h"
+
+struct _AmtProfileDialog
+{
+  GtkDialog     parent_instance;
+
+  AmtSessions  *sessions;
+  AmtProfile   *profile;       /* NULL when adding */
+  char         *saved_name;    /* the profile saved, once it is */
+  GCancellable *cancellable;
+  gboolean      login_after;   /* log in once the device is known */
+  gboolean      finishing;     /* the OK response that ends the dialog */
+
+  GtkWidget    *intro_label;
+  GtkWidget    *name_entry;
+  GtkWidget    *key_label;
+  GtkWidget    *key_entry;
+  GtkWidget    *secret_label;
+  GtkWidget    *secret_entry;
+  GtkWidget    *device_combo;
+  GtkWidget    *device_entry;
+  GtkWidget    *find_button;
+  GtkWidget    *region_entry;
+  GtkWidget    *spinner;
+  GtkWidget    *message_label;
+  GtkWidget    *save_button;
+};
+
+G_DEFINE_FINAL_TYPE (AmtProfileDialog, amt_profile_dialog, GTK_TYPE_DIALOG)
+
+static void
+set_busy (AmtProfileDialog *self,
+          const char       *message)
+{
+  gboolean busy = message != NULL;
+
+  gtk_widget_set_visible (self->spinner, busy);
+  if (busy)
+    gtk_spinner_start (GTK_SPINNER (self->spinner));
+  else
+    gtk_spinner_stop (GTK_SPINNER (self->spinner));
+  gtk_widget_set_sensitive (self->save_button, !busy);
+  gtk_widget_set_sensitive (self->find_button, !busy);
+  gtk_style_context_remove_class (gtk_widget_get_style_context (self->message_label), "error");
+  gtk_label_set_text (GTK_LABEL (self->message_label), busy ? message : "");
+}
+
+static void
+show_error (AmtProfileDialog *self,
+            const char       *message)
+{
+  set_busy (self, NULL);
+  gtk_style_context_add_class (gtk_widget_get_style_context (self->message_label), "error");
+  gtk_label_set_text (GTK_LABEL (self->message_label), message);
+}
+
+static const char *
+entry_text (GtkWidget *entry)
+{
+  return gtk_entry_get_text (GTK_ENTRY (entry));
+}
+
+static char *
+stripped (GtkWidget *entry)
+{
+  return g_strstrip (g_strdup (entry_text (entry)));
+}
+
+/* The profile this dialog is about now: the one edited, or the one just added. */
+static AmtProfile *
+current_profile (AmtProfileDialog *self)
+{
+  const char *name = self->saved_name != NULL ? self->saved_name
+                     : self->profile != NULL ? amt_profile_get_name (self->profile) : NULL;
+
+  return name != NULL ? amt_sessions_lookup_profile (self->sessions, name) : NULL;
+}
+
+static void
+finish (AmtProfileDialog *self)
+{
+  AmtProfile *profile = current_profile (self);
+
+  /* Straight on to the code: that is what a new profile is for. */
+  if (self->login_after && profile != NULL && amt_profile_get_mfa_serial (profile) != NULL)
+    g_action_group_activate_action (G_ACTION_GROUP (g_application_get_default ()), "login",
+                                    g_variant_new_string (amt_profile_get_name (profile)));
+
+  self->finishing = TRUE;
+  gtk_dialog_response (GTK_DIALOG (self), GTK_RESPONSE_OK);
+}
+
+static gboolean
+save_device (AmtProfileDialog *self,
+             const char       *serial)
+{
+  AmtProfile *profile = current_profile (self);
+  g_autoptr(GError) error = NULL;
+
+  if (profile == NULL)
+    return FALSE;
+
+  if (!amt_sessions_save_mfa_device (self->sessions, profile, serial, &error))
+    {
+      show_error (self, error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+devices_found_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(AmtProfileDialog) self = user_data;
+  g_auto(GStrv) serials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  serials = amt_sessions_find_mfa_devices_finish (AMT_SESSIONS (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (serials == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+
+  gtk_combo_box_text_remove_all (GTK_COMBO_BOX_TEXT (self->device_combo));
+  for (guint i = 0; serials[i] != NULL; i++)
+    gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (self->device_combo), serials[i]);
+  gtk_combo_box_set_active (GTK_COMBO_BOX (self->device_combo), 0);
+  set_busy (self, NULL);
+
+  if (serials[1] != NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->message_label),
+                          _("This user has several MFA devices: choose the one to use, then save."));
+      gtk_widget_grab_focus (self->device_combo);
+      gtk_combo_box_popup (GTK_COMBO_BOX (self->device_combo));
+      return;
+    }
+
+  /* One device: it is the one. A profile already saved gets it at once. */
+  if (self->saved_name != NULL || (self->profile != NULL && self->login_after))
+    {
+      if (save_device (self, serials[0]))
+        finish (self);
+    }
+  else
+    gtk_label_set_text (GTK_LABEL (self->message_label), _("Found the MFA device of this user."));
+}
+
+static void
+find_devices (AmtProfileDialog *self)
+{
+  AmtProfile *profile = current_profile (self);
+
+  if (profile == NULL)
+    {
+      show_error (self, _("Save the profile first: its keys are needed to ask AWS."));
+      return;
+    }
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  set_busy (self, _("Asking AWS for the MFA devices of this user…"));
+  amt_sessions_find_mfa_devices_async (self->sessions, profile, self->cancellable,
+                                       devices_found_cb, g_object_ref (self));
+}
+
+static void
+find_clicked_cb (AmtProfileDialog *self)
+{
+  find_devices (self);
+}
+
+/**
+ * amt_profile_dialog_find_mfa_device:
+ *
+ * Asks AWS for the device at once; the one found is saved and the login follows.
+ */
+void
+amt_profile_dialog_find_mfa_device (AmtProfileDialog *self)
+{
+  g_return_if_fail (AMT_IS_PROFILE_DIALOG (self));
+
+  self->login_after = TRUE;
+  find_devices (self);
+}
+
+static void
+save_new (AmtProfileDialog *self)
+{
+  g_autofree char *name = stripped (self->name_entry);
+  g_autofree char *key = stripped (self->key_entry);
+  g_autofree char *secret = stripped (self->secret_entry);
+  g_autofree char *device = stripped (self->device_entry);
+  g_autofree char *region = stripped (self->region_entry);
+  g_autoptr(GError) error = NULL;
+
+  if (self->saved_name == NULL)
+    {
+      if (!amt_sessions_save_new_profile (self->sessions, name, key, secret, device, region, &error))
+        {
+          show_error (self, error->message);
+          return;
+        }
+      self->saved_name = g_steal_pointer (&name);
+      gtk_widget_set_sensitive (self->name_entry, FALSE);
+      gtk_widget_set_sensitive (self->key_entry, FALSE);
+      gtk_widget_set_sensitive (self->secret_entry, FALSE);
+      gtk_entry_set_text (GTK_ENTRY (self->secret_entry), "");
+    }
+  else if (*device != '\0' && !save_device (self, device))
+    return;
+
+  self->login_after = TRUE;
+  if (*device == '\0')
+    {
+      find_devices (self);
+      return;
+    }
+
+  finish (self);
+}
+
+static void
+save_edit (AmtProfileDialog *self)
+{
+  g_autofree char *key = stripped (self->key_entry);
+  g_autofree char *secret = stripped (self->secret_entry);
+  g_autofree char *device = stripped (self->device_entry);
+  g_autofree char *region = stripped (self->region_entry);
+  g_autoptr(GError) error = NULL;
+
+  if (!amt_sessions_update_profile (self->sessions, self->profile,
+                                    *key != '\0' ? key : NULL,
+                                    *key != '\0' ? secret : NULL,
+                                    *device != '\0' ? device : NULL,
+                                    region, &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+
+  self->finishing = TRUE;
+  gtk_dialog_response (GTK_DIALOG (self), GTK_RESPONSE_OK);
+}
+
+/* Connected first, so that it runs before the owner's handler: an OK that saves stops here,
+ * and the dialog ends with the OK that finish() gives once everything is saved. */
+static void
+response_cb (AmtProfileDialog *self,
+             int               response)
+{
+  if (response != GTK_RESPONSE_OK)
+    {
+      g_cancellable_cancel (self->cancellable);
+      return;
+    }
+  if (self->finishing)
+    return;
+
+  g_signal_stop_emission_by_name (self, "response");
+  if (self->profile == NULL)
+    save_new (self);
+  else
+    save_edit (self);
+}
+
+static void
+amt_profile_dialog_dispose (GObject *object)
+{
+  AmtProfileDialog *self = (AmtProfileDialog *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->sessions);
+  g_clear_object (&self->profile);
+  g_clear_pointer (&self->saved_name, g_free);
+
+  G_OBJECT_CLASS (amt_profile_dialog_parent_class)->dispose (object);
+}
+
+static void
+amt_profile_dialog_class_init (AmtProfileDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = amt_profile_dialog_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/amt-profile-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, intro_label);
+  gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, name_entry);
+  gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, key_label);
+  gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, key_entry);
+  gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, secret_label);
+  gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, secret_entry);
+  gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, device_combo);
+  gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, device_entry);
+  gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, find_button);
+  gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, region_entry);
+  gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, spinner);
+  gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, message_label);
+  gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, save_button);
+}
+
+static void
+amt_profile_dialog_init (AmtProfileDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "response", G_CALLBACK (response_cb), NULL);
+  g_signal_connect_swapped (self->find_button, "clicked", G_CALLBACK (find_clicked_cb), self);
+}
+
+/**
+ * amt_profile_dialog_new:
+ * @profile: (nullable): the profile to edit; %NULL to add one
+ */
+AmtProfileDialog *
+amt_profile_dialog_new (GtkWindow   *parent,
+                        AmtSessions *sessions,
+                        AmtProfile  *profile)
+{
+  AmtProfileDialog *self;
+  const AmtProfileConfig *config;
+  gboolean keys_are_ours;
+
+  g_return_val_if_fail (AMT_IS_SESSIONS (sessions), NULL);
+
+  self = g_object_new (AMT_TYPE_PROFILE_DIALOG,
+                       "transient-for", parent,
+                       "use-header-bar", TRUE,
+                       NULL);
+  self->sessions = g_object_ref (sessions);
+
+  if (profile == NULL)
+    {
+      gtk_widget_grab_focus (self->name_entry);
+      return self;
+    }
+
+  self->profile = g_object_ref (profile);
+  config = amt_profile_get_config (profile);
+
+  gtk_window_set_title (GTK_WINDOW (self), _("Edit Profile"));
+  gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Save"));
+  gtk_entry_set_text (GTK_ENTRY (self->name_entry), amt_profile_get_name (profile));
+  gtk_widget_set_sensitive (self->name_entry, FALSE);
+  if (config->mfa_serial != NULL)
+    gtk_entry_set_text (GTK_ENTRY (self->device_entry), config->mfa_serial);
+  if (config->region != NULL)
+    gtk_entry_set_text (GTK_ENTRY (self->region_entry), config->region);
+
+  /* New keys only where this program keeps them: an aws-mfa long-term section. */
+  keys_are_ours = config->source_profile != NULL &&
+                  g_str_has_suffix (config->source_profile, "-long-term") &&
+                  config->kind == AMT_PROFILE_KIND_SESSION;
+  gtk_widget_set_visible (self->key_label, keys_are_ours);
+  gtk_widget_set_visible (self->key_entry, keys_are_ours);
+  gtk_widget_set_visible (self->secret_label, keys_are_ours);
+  gtk_widget_set_visible (self->secret_entry, keys_are_ours);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (self->key_entry), _("Unchanged"));
+  gtk_entry_set_placeholder_text (GTK_ENTRY (self->secret_entry), _("Unchanged"));
+
+  if (config->kind == AMT_PROFILE_KIND_ROLE)
+    gtk_label_set_text (GTK_LABEL (self->intro_label),
+                        _("This role profile is defined in ~/.aws/config; its role and source profile are edited there."));
+  else
+    gtk_label_set_text (GTK_LABEL (self->intro_label),
+                        _("Give new keys after rotating them in the IAM console; empty fields stay as they are."));
+
+  gtk_widget_grab_focus (self->device_entry);
+  return self;
+}

@@ -1,0 +1,356 @@
+/* amt-reminders.c
+ *
+ * What happens when a session nears its end (AmtSessions::expiry-near, at the lead time) and
+ * when it ends (AmtSessions::expired): a notification with a "Log In Now" button, and, when
+ * the preference says so, the code dialog opening by itself (app.remind-login). Each happens
+ * once per deadline, a deadline being one device's expiry time: a second signal for the same
+ * expiry (a file re-read, a profile of the same device) neither notifies nor steals the focus
+ * again. "Snooze" brings the dialog back after snooze-minutes, unless the session was
+ * refreshed meanwhile. A profile with an mfa_process needs no one: it is refreshed at once.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "amt-reminders"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "amt-reminders.h"
+
+struct _AmtReminders
+{
+  GObject       parent_instance;
+
+  GApplication *application;   /* not owned: the application owns us */
+  AmtSessions  *sessions;
+  GSettings    *settings;
+  GHashTable   *warned;        /* "near:KEY:EXPIRY" and "expired:KEY:EXPIRY" */
+  GHashTable   *snoozes;       /* profile name → source id */
+};
+
+G_DEFINE_FINAL_TYPE (AmtReminders, amt_reminders, G_TYPE_OBJECT)
+
+/* One device, one deadline: the profiles one login refreshes share the reminder. */
+static char *
+deadline_key (const char *kind,
+              AmtProfile *profile)
+{
+  GDateTime *expiration = amt_profile_get_expiration (profile);
+  const char *serial = amt_profile_get_mfa_serial (profile);
+
+  return g_strdup_printf ("%s:%s:%" G_GINT64_FORMAT, kind,
+                          serial != NULL ? serial : amt_profile_get_name (profile),
+                          expiration != NULL ? g_date_time_to_unix (expiration) : 0);
+}
+
+static char *
+notification_id (AmtProfile *profile)
+{
+  const char *serial = amt_profile_get_mfa_serial (profile);
+
+  return g_strdup_printf ("session-%s", serial != NULL ? serial : amt_profile_get_name (profile));
+}
+
+static char *
+group_names (AmtReminders *self,
+             AmtProfile   *profile)
+{
+  g_autoptr(GPtrArray) group = amt_sessions_get_group (self->sessions, profile);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  for (guint i = 0; i < group->len; i++)
+    g_ptr_array_add (names, (gpointer) amt_profile_get_name (g_ptr_array_index (group, i)));
+  g_ptr_array_add (names, NULL);
+
+  return g_strjoinv (", ", (char **) names->pdata);
+}
+
+static void
+send_notification (AmtReminders *self,
+                   AmtProfile   *profile,
+                   const char   *title,
+                   const char   *body,
+                   GNotificationPriority priority)
+{
+  g_autoptr(GNotification) notification = g_notification_new (title);
+  g_autoptr(GIcon) icon = g_themed_icon_new (APP_ID);
+  g_autofree char *id = notification_id (profile);
+  const char *name = amt_profile_get_name (profile);
+
+  g_notification_set_body (notification, body);
+  g_notification_set_icon (notification, icon);
+  g_notification_set_priority (notification, priority);
+  g_notification_set_default_action_and_target (notification, "app.login", "s", name);
+  g_notification_add_button_with_target (notification, _("Log In Now"), "app.login", "s", name);
+  g_application_send_notification (self->application, id, notification);
+}
+
+static gboolean
+notifications_enabled (AmtReminders *self)
+{
+  return g_settings_get_boolean (self->settings, "notifications-enabled");
+}
+
+static void
+open_dialog (AmtReminders *self,
+             AmtProfile   *profile)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (self->application), "remind-login",
+                                  g_variant_new_string (amt_profile_get_name (profile)));
+}
+
+static void
+unwatched_login_finished_cb (AmtLogin     *login,
+                             AmtReminders *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!amt_login_get_result (login, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    amt_reminders_login_failed (self, login, error->message);
+}
+
+static void
+expiry_near_cb (AmtReminders *self,
+                AmtProfile   *profile,
+                AmtSessions  *sessions)
+{
+  g_autofree char *key = deadline_key ("near", profile);
+  g_autofree char *names = NULL;
+  g_autofree char *left = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AmtLogin) login = NULL;
+
+  if (g_hash_table_contains (self->warned, key))
+    return;
+  g_hash_table_add (self->warned, g_steal_pointer (&key));
+
+  login = amt_sessions_create_login (sessions, amt_profile_get_name (profile), NULL);
+  if (login != NULL && amt_login_get_has_mfa_process (login))
+    {
+      g_autoptr(AmtLogin) started = NULL;
+
+      g_debug ("%s: refreshing with mfa_process", amt_profile_get_name (profile));
+      g_clear_object (&login);
+      started = amt_sessions_request_login (sessions, amt_profile_get_name (profile), &error);
+      if (started != NULL)
+        {
+          g_signal_connect_object (started, "finished", G_CALLBACK (unwatched_login_finished_cb),
+                                   self, 0);
+          return;
+        }
+    }
+
+  names = group_names (self, profile);
+  left = amt_format_duration (amt_sessions_get_seconds_left (sessions, profile));
+  /* Translators: a notification's title; %1$s is a profile, %2$s a duration ("9 min") */
+  title = g_strdup_printf (_("AWS session %1$s expires in %2$s"), amt_profile_get_name (profile), left);
+  /* Translators: %s lists profiles, "dev, admin" */
+  body = g_strdup_printf (_("Log in with your MFA code to keep %s working."), names);
+
+  if (notifications_enabled (self))
+    send_notification (self, profile, title, body, G_NOTIFICATION_PRIORITY_HIGH);
+  if (g_settings_get_boolean (self->settings, "auto-open-dialog"))
+    open_dialog (self, profile);
+}
+
+static void
+expired_cb (AmtReminders *self,
+            AmtProfile   *profile,
+            AmtSessions  *sessions)
+{
+  g_autofree char *key = deadline_key ("expired", profile);
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+
+  if (g_hash_table_contains (self->warned, key))
+    return;
+  g_hash_table_add (self->warned, g_steal_pointer (&key));
+
+  if (!notifications_enabled (self))
+    return;
+
+  /* Translators: a notification's title; %s is a profile */
+  title = g_strdup_printf (_("AWS session %s has expired"), amt_profile_get_name (profile));
+  body = g_strdup (_("Tools using this profile are refused by AWS until you log in again."));
+  send_notification (self, profile, title, body, G_NOTIFICATION_PRIORITY_URGENT);
+}
+
+/* A refreshed session has no reminder left to show. */
+static void
+profile_state_cb (AmtReminders *self,
+                  GParamSpec   *pspec,
+                  AmtProfile   *profile)
+{
+  if (amt_profile_get_state (profile) == AMT_SESSION_STATE_VALID)
+    amt_reminders_withdraw (self, profile);
+}
+
+static void
+profiles_changed_cb (AmtReminders *self,
+                     guint         position,
+                     guint         removed,
+                     guint         added,
+                     GListModel   *profiles)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(AmtProfile) profile = g_list_model_get_item (profiles, i);
+
+      g_signal_connect_object (profile, "notify::state", G_CALLBACK (profile_state_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
+}
+
+static void
+amt_reminders_dispose (GObject *object)
+{
+  AmtReminders *self = (AmtReminders *)object;
+
+  if (self->snoozes != NULL)
+    {
+      GHashTableIter iter;
+      gpointer id;
+
+      g_hash_table_iter_init (&iter, self->snoozes);
+      while (g_hash_table_iter_next (&iter, NULL, &id))
+        g_source_remove (GPOINTER_TO_UINT (id));
+      g_clear_pointer (&self->snoozes, g_hash_table_unref);
+    }
+  g_clear_object (&self->sessions);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->warned, g_hash_table_unref);
+
+  G_OBJECT_CLASS (amt_reminders_parent_class)->dispose (object);
+}
+
+static void
+amt_reminders_class_init (AmtRemindersClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = amt_reminders_dispose;
+}
+
+static void
+amt_reminders_init (AmtReminders *self)
+{
+  self->warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->snoozes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+AmtReminders *
+amt_reminders_new (GApplication *application,
+                   AmtSessions  *sessions,
+                   GSettings    *settings)
+{
+  AmtReminders *self = g_object_new (AMT_TYPE_REMINDERS, NULL);
+  GListModel *profiles = amt_sessions_get_profiles (sessions);
+
+  self->application = application;
+  self->sessions = g_object_ref (sessions);
+  self->settings = g_object_ref (settings);
+
+  g_signal_connect_object (sessions, "expiry-near", G_CALLBACK (expiry_near_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sessions, "expired", G_CALLBACK (expired_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (profiles, "items-changed", G_CALLBACK (profiles_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  profiles_changed_cb (self, 0, 0, g_list_model_get_n_items (profiles), profiles);
+
+  return self;
+}
+
+typedef struct {
+  AmtReminders *self;
+  char         *name;
+} Snooze;
+
+static void
+snooze_free (Snooze *snooze)
+{
+  g_free (snooze->name);
+  g_free (snooze);
+}
+
+static gboolean
+snooze_over_cb (gpointer user_data)
+{
+  Snooze *snooze = user_data;
+  AmtReminders *self = snooze->self;
+  AmtProfile *profile = amt_sessions_lookup_profile (self->sessions, snooze->name);
+
+  g_hash_table_remove (self->snoozes, snooze->name);
+  if (profile != NULL && amt_profile_get_state (profile) != AMT_SESSION_STATE_VALID)
+    open_dialog (self, profile);
+
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * amt_reminders_snooze:
+ *
+ * The user put the dialog off: it comes back after the snooze time, if still needed.
+ */
+void
+amt_reminders_snooze (AmtReminders *self,
+                      AmtProfile   *profile)
+{
+  Snooze *snooze;
+  guint id;
+
+  g_return_if_fail (AMT_IS_REMINDERS (self));
+  g_return_if_fail (AMT_IS_PROFILE (profile));
+
+  if (g_hash_table_contains (self->snoozes, amt_profile_get_name (profile)))
+    return;
+
+  snooze = g_new0 (Snooze, 1);
+  snooze->self = self;
+  snooze->name = g_strdup (amt_profile_get_name (profile));
+  id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT,
+                                   g_settings_get_uint (self->settings, "snooze-minutes") * 60,
+                                   snooze_over_cb, snooze, (GDestroyNotify) snooze_free);
+  g_hash_table_insert (self->snoozes, g_strdup (snooze->name), GUINT_TO_POINTER (id));
+}
+
+/**
+ * amt_reminders_login_failed:
+ * @message: why, in a sentence
+ *
+ * A refresh that nobody watched (one run with mfa_process) failed.
+ */
+void
+amt_reminders_login_failed (AmtReminders *self,
+                            AmtLogin     *login,
+                            const char   *message)
+{
+  GPtrArray *items;
+  AmtProfile *profile;
+  g_autofree char *title = NULL;
+
+  g_return_if_fail (AMT_IS_REMINDERS (self));
+
+  items = amt_login_get_items (login);
+  if (items->len == 0 || !notifications_enabled (self))
+    return;
+
+  profile = ((AmtLoginItem *) g_ptr_array_index (items, 0))->profile;
+  /* Translators: a notification's title; %s is a profile */
+  title = g_strdup_printf (_("AWS session %s could not be refreshed"), amt_profile_get_name (profile));
+  send_notification (self, profile, title, message, G_NOTIFICATION_PRIORITY_HIGH);
+}
+
+void
+amt_reminders_withdraw (AmtReminders *self,
+                        AmtProfile   *profile)
+{
+  g_autofree char *id = NULL;
+
+  g_return_if_fail (AMT_IS_REMINDERS (self));
+
+  id = notification_id (profile);
+  g_application_withdraw_notification (self->application, id);
+}
