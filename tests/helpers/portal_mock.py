@@ -1,0 +1,356 @@
+#!/usr/bin/python3
+"""A mock of the XDG desktop portal's Notification and Background interfaces, for tests.
+
+Inside Flatpak (when /.flatpak-info exists) GLib sends a GNotification to
+org.freedesktop.portal.Notification.AddNotification on the session bus name
+org.freedesktop.portal.Desktop, object /org/freedesktop/portal/desktop, instead of to a
+notification daemon; the sandbox's D-Bus proxy always lets an app talk to
+org.freedesktop.portal.*. This mock owns that name on the test's session bus and records what
+it is sent:
+
+    with PortalMock() as portal:                  # runs in a thread of its own
+        ... the sandboxed applet sends a GNotification ...
+        n = portal.wait_for_notification(lambda n: 'expir' in n['title'], timeout=10)
+        n['id'], n['title'], n['body'], n['buttons'], n['app_id'], n['sender']
+        portal.invoke_action(n, 'app.login', GLib.Variant('s', 'demo'))  # "Log in now"
+        portal.background_requests()              # RequestBackground calls, if any
+
+Each record is a dict: 'id' (the GNotification id), 'notification' (the a{sv} as Python
+values), 'title', 'body', 'buttons' ([{'label', 'action', 'target'?}]), 'default-action',
+'sender' (unique bus name of the caller) and 'app_id': the [Application] name of the caller's
+/.flatpak-info, found the way xdg-desktop-portal finds it (the sender's process, through
+/proc/PID/root/.flatpak-info; for a sandboxed app that process is its xdg-dbus-proxy, which
+Flatpak runs inside the app's sandbox for exactly this). None when the caller is not sandboxed
+or when /proc does not tell.
+
+RequestBackground(parent_window, options) is answered the way the real portal answers it:
+a Request object path, then org.freedesktop.portal.Request.Response(0, {background: true,
+autostart: <as asked>}) on that path; the call is recorded (background_requests()).
+
+org.freedesktop.portal.Settings is answered with no settings, so that GTK's start-up inside
+the sandbox gets a reply rather than an error.
+
+As a script, ``portal_mock.py`` runs the mock on the session bus until interrupted.
+"""
+
+import configparser
+import threading
+import time
+
+import gi
+
+gi.require_version('Gio', '2.0')
+gi.require_version('GLib', '2.0')
+from gi.repository import Gio, GLib  # noqa: E402
+
+BUS_NAME = 'org.freedesktop.portal.Desktop'
+OBJECT_PATH = '/org/freedesktop/portal/desktop'
+NOTIFICATION_IFACE = 'org.freedesktop.portal.Notification'
+BACKGROUND_IFACE = 'org.freedesktop.portal.Background'
+SETTINGS_IFACE = 'org.freedesktop.portal.Settings'
+REQUEST_IFACE = 'org.freedesktop.portal.Request'
+
+PORTAL_XML = """
+<node>
+  <interface name="org.freedesktop.portal.Notification">
+    <method name="AddNotification">
+      <arg type="s" name="id" direction="in"/>
+      <arg type="a{sv}" name="notification" direction="in"/>
+    </method>
+    <method name="RemoveNotification">
+      <arg type="s" name="id" direction="in"/>
+    </method>
+    <signal name="ActionInvoked">
+      <arg type="s" name="id"/>
+      <arg type="s" name="action"/>
+      <arg type="av" name="parameter"/>
+    </signal>
+    <property name="version" type="u" access="read"/>
+  </interface>
+  <interface name="org.freedesktop.portal.Background">
+    <method name="RequestBackground">
+      <arg type="s" name="parent_window" direction="in"/>
+      <arg type="a{sv}" name="options" direction="in"/>
+      <arg type="o" name="handle" direction="out"/>
+    </method>
+    <method name="SetStatus">
+      <arg type="a{sv}" name="options" direction="in"/>
+    </method>
+    <property name="version" type="u" access="read"/>
+  </interface>
+  <interface name="org.freedesktop.portal.Settings">
+    <method name="ReadAll">
+      <arg type="as" name="namespaces" direction="in"/>
+      <arg type="a{sa{sv}}" name="value" direction="out"/>
+    </method>
+    <method name="Read">
+      <arg type="s" name="namespace" direction="in"/>
+      <arg type="s" name="key" direction="in"/>
+      <arg type="v" name="value" direction="out"/>
+    </method>
+    <signal name="SettingChanged">
+      <arg type="s" name="namespace"/>
+      <arg type="s" name="key"/>
+      <arg type="v" name="value"/>
+    </signal>
+    <property name="version" type="u" access="read"/>
+  </interface>
+</node>
+"""
+
+INTERFACE_VERSIONS = {NOTIFICATION_IFACE: 1, BACKGROUND_IFACE: 1, SETTINGS_IFACE: 1}
+
+
+class PortalError(AssertionError):
+    """The mock could not start, or an expected call did not come."""
+
+
+def sender_app_id(conn, sender):
+    """The Flatpak app ID of a bus peer, as xdg-desktop-portal determines it, or None."""
+    try:
+        reply = conn.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
+                               'org.freedesktop.DBus', 'GetConnectionUnixProcessID',
+                               GLib.Variant('(s)', (sender,)), GLib.VariantType('(u)'),
+                               Gio.DBusCallFlags.NONE, 5000, None)
+        pid = reply.unpack()[0]
+        info = configparser.ConfigParser(interpolation=None)
+        with open('/proc/%d/root/.flatpak-info' % pid, encoding='utf-8') as f:
+            info.read_file(f)
+        return info.get('Application', 'name', fallback=None)
+    except (GLib.Error, OSError, configparser.Error):
+        return None
+
+
+def _notification_record(nid, notification, sender, app_id):
+    buttons = [dict(button) for button in notification.get('buttons', [])]
+    return {
+        'id': nid,
+        'notification': notification,
+        'title': notification.get('title', ''),
+        'body': notification.get('body', ''),
+        'buttons': buttons,
+        'default-action': notification.get('default-action'),
+        'priority': notification.get('priority'),
+        'sender': sender,
+        'app_id': app_id,
+        'monotonic': time.monotonic(),
+    }
+
+
+class PortalMock:
+    """The mock, in a thread with its own connection and main context (so that the test's
+    thread can block freely). Readers are thread-safe."""
+
+    def __init__(self, bus_address=None):
+        self.bus_address = bus_address
+        self._cond = threading.Condition()
+        self._notifications = []
+        self._removed = []
+        self._background = []
+        self._thread = None
+        self._ctx = None
+        self._loop = None
+        self._conn = None
+        self._ready = False
+        self._error = None
+        self._request_serial = 0
+
+    # -- life cycle
+    def start(self, timeout=10.0):
+        self._thread = threading.Thread(target=self._thread_main, name='portal-mock',
+                                        daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not self._ready and self._error is None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(left)
+            if self._error is not None:
+                raise PortalError('portal mock could not start: %s' % self._error)
+            if not self._ready:
+                raise PortalError('portal mock did not own %s within %.1f s'
+                                  % (BUS_NAME, timeout))
+        return self
+
+    def stop(self, timeout=5.0):
+        if self._thread is None:
+            return
+        loop = self._loop
+        if self._ctx is not None and loop is not None:
+            src = GLib.idle_source_new()
+            src.set_callback(lambda *_: loop.quit() or False)
+            src.attach(self._ctx)
+        self._thread.join(timeout)
+        self._thread = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+    # -- reading
+    def notifications(self):
+        with self._cond:
+            return [dict(n) for n in self._notifications]
+
+    def removed_ids(self):
+        with self._cond:
+            return list(self._removed)
+
+    def background_requests(self):
+        with self._cond:
+            return [dict(r) for r in self._background]
+
+    def wait_for_notification(self, predicate=None, timeout=10.0, abort_if=None):
+        """The first AddNotification (matching predicate(record), if given); PortalError
+        after `timeout` seconds, or as soon as abort_if() returns a reason."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for n in self._notifications:
+                    if predicate is None or predicate(n):
+                        return dict(n)
+                reason = abort_if() if abort_if else None
+                left = deadline - time.monotonic()
+                if reason or left <= 0:
+                    got = ', '.join(repr(n['title']) for n in self._notifications) or 'none'
+                    raise PortalError('no matching notification reached the portal within '
+                                      '%.1f s%s (received: %s)'
+                                      % (timeout, ' (%s)' % reason if reason else '', got))
+                self._cond.wait(min(left, 0.1))
+
+    # -- acting as the desktop
+    def invoke_action(self, notification, action, parameter=None):
+        """The user clicks a button: ActionInvoked(id, action, [parameter]) to the sender."""
+        nid = notification['id'] if isinstance(notification, dict) else notification
+        dest = notification.get('sender') if isinstance(notification, dict) else None
+        params = [parameter] if parameter is not None else []
+        args = GLib.Variant('(ssav)', (nid, action, params))
+        self._in_thread(lambda: self._conn.emit_signal(dest, OBJECT_PATH, NOTIFICATION_IFACE,
+                                                       'ActionInvoked', args))
+
+    # -- the thread
+    def _in_thread(self, fn):
+        done = threading.Event()
+
+        def run(*_):
+            try:
+                fn()
+            finally:
+                done.set()
+            return False
+        src = GLib.idle_source_new()
+        src.set_callback(run)
+        src.attach(self._ctx)
+        done.wait(5.0)
+
+    def _thread_main(self):
+        self._ctx = GLib.MainContext.new()
+        self._ctx.push_thread_default()
+        try:
+            self._loop = GLib.MainLoop.new(self._ctx, False)
+            try:
+                if self.bus_address:
+                    self._conn = Gio.DBusConnection.new_for_address_sync(
+                        self.bus_address,
+                        Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT
+                        | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+                else:
+                    address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SESSION, None)
+                    self._conn = Gio.DBusConnection.new_for_address_sync(
+                        address,
+                        Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT
+                        | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+                node = Gio.DBusNodeInfo.new_for_xml(PORTAL_XML)
+                for iface in node.interfaces:
+                    self._conn.register_object(OBJECT_PATH, iface, self._on_call,
+                                               self._on_get_property, None)
+                reply = self._conn.call_sync(
+                    'org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus',
+                    'RequestName', GLib.Variant('(su)', (BUS_NAME, 0x4)),  # DO_NOT_QUEUE
+                    GLib.VariantType('(u)'), Gio.DBusCallFlags.NONE, 5000, None)
+                if reply.unpack()[0] != 1:  # PRIMARY_OWNER
+                    raise PortalError('%s is already owned on this bus (is a real portal '
+                                      'running? tests need a private session bus)' % BUS_NAME)
+            except Exception as e:  # noqa: BLE001 - reported to start()
+                with self._cond:
+                    self._error = e
+                    self._cond.notify_all()
+                return
+            with self._cond:
+                self._ready = True
+                self._cond.notify_all()
+            self._loop.run()
+            self._conn.close_sync(None)
+        finally:
+            self._ctx.pop_thread_default()
+
+    def _on_get_property(self, conn, sender, path, iface, name):
+        if name == 'version':
+            return GLib.Variant('u', INTERFACE_VERSIONS.get(iface, 1))
+        return None
+
+    def _on_call(self, conn, sender, path, iface, method, params, invocation):
+        if iface == NOTIFICATION_IFACE and method == 'AddNotification':
+            nid, notification = params.unpack()
+            record = _notification_record(nid, notification, sender,
+                                          sender_app_id(conn, sender))
+            with self._cond:
+                self._notifications.append(record)
+                self._cond.notify_all()
+            invocation.return_value(None)
+        elif iface == NOTIFICATION_IFACE and method == 'RemoveNotification':
+            with self._cond:
+                self._removed.append(params.unpack()[0])
+                self._cond.notify_all()
+            invocation.return_value(None)
+        elif iface == BACKGROUND_IFACE and method == 'RequestBackground':
+            parent_window, options = params.unpack()
+            self._request_serial += 1
+            token = options.get('handle_token', 'amt%d' % self._request_serial)
+            handle = '/org/freedesktop/portal/desktop/request/%s/%s' % (
+                sender[1:].replace('.', '_'), token)
+            with self._cond:
+                self._background.append({'parent_window': parent_window, 'options': options,
+                                         'sender': sender, 'handle': handle,
+                                         'app_id': sender_app_id(conn, sender)})
+                self._cond.notify_all()
+            invocation.return_value(GLib.Variant('(o)', (handle,)))
+            results = {'background': GLib.Variant('b', True),
+                       'autostart': GLib.Variant('b', bool(options.get('autostart', False)))}
+            conn.emit_signal(sender, handle, REQUEST_IFACE, 'Response',
+                             GLib.Variant('(ua{sv})', (0, results)))
+        elif iface == BACKGROUND_IFACE and method == 'SetStatus':
+            invocation.return_value(None)
+        elif iface == SETTINGS_IFACE and method == 'ReadAll':
+            invocation.return_value(GLib.Variant('(a{sa{sv}})', ({},)))
+        elif iface == SETTINGS_IFACE and method == 'Read':
+            invocation.return_dbus_error('org.freedesktop.portal.Error.NotFound',
+                                         'Requested setting not found')
+        else:
+            invocation.return_dbus_error('org.freedesktop.DBus.Error.UnknownMethod',
+                                         'portal mock: no %s.%s' % (iface, method))
+
+
+def _main():
+    with PortalMock() as portal:
+        print('portal mock owns %s; Ctrl-C to stop' % BUS_NAME, flush=True)
+        seen = 0
+        try:
+            while True:
+                time.sleep(0.5)
+                got = portal.notifications()
+                for n in got[seen:]:
+                    print('AddNotification(%r) from %s (%s): %r' % (
+                        n['id'], n['sender'], n['app_id'], n['notification']), flush=True)
+                seen = len(got)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == '__main__':
+    _main()
