@@ -95,14 +95,24 @@ current_profile (AmtProfileDialog *self)
 }
 
 static void
+login_idle_cb (gpointer user_data)
+{
+  g_autofree char *name = user_data;
+  GApplication *application = g_application_get_default ();
+
+  if (application != NULL)
+    g_action_group_activate_action (G_ACTION_GROUP (application), "login", g_variant_new_string (name));
+}
+
+static void
 finish (AmtProfileDialog *self)
 {
   AmtProfile *profile = current_profile (self);
 
-  /* Straight on to the code: that is what a new profile is for. */
+  /* Straight on to the code: that is what a new profile is for. Once this dialog is gone, so
+   * that the code dialog keeps the focus. */
   if (self->login_after && profile != NULL && amt_profile_get_mfa_serial (profile) != NULL)
-    g_action_group_activate_action (G_ACTION_GROUP (g_application_get_default ()), "login",
-                                    g_variant_new_string (amt_profile_get_name (profile)));
+    g_idle_add_once (login_idle_cb, g_strdup (amt_profile_get_name (profile)));
 
   self->finishing = TRUE;
   gtk_dialog_response (GTK_DIALOG (self), GTK_RESPONSE_OK);

@@ -207,6 +207,14 @@ amt_tray_indicator_update_icon_theme_path (AmtTrayIndicator *self,
     return;
 
   theme_path = g_strndup (filename, icons_dir - filename + strlen ("/icons"));
+  /* The host resolves it in its own working directory: it must be absolute. */
+  if (!g_path_is_absolute (theme_path))
+    {
+      char *absolute = g_canonicalize_filename (theme_path, NULL);
+
+      g_free (theme_path);
+      theme_path = absolute;
+    }
   if (g_strcmp0 (theme_path, self->icon_theme_path) == 0)
     return;
 

@@ -187,16 +187,13 @@ static char *
 format_duration (gint64 seconds)
 {
   if (seconds % 3600 == 0)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " hour",
-                                         "%" G_GINT64_FORMAT " hours", seconds / 3600),
-                            seconds / 3600);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours", seconds / 3600),
+                            (int) (seconds / 3600));
   if (seconds % 60 == 0)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " minute",
-                                         "%" G_GINT64_FORMAT " minutes", seconds / 60),
-                            seconds / 60);
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " second",
-                                       "%" G_GINT64_FORMAT " seconds", seconds),
-                          seconds);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes", seconds / 60),
+                            (int) (seconds / 60));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d second", "%d seconds", seconds),
+                          (int) seconds);
 }
 
 /**
@@ -266,14 +263,14 @@ amt_aws_error_describe (AmtAwsError code,
 
         if (minutes > 0)
           return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "Your computer's clock is off by %" G_GINT64_FORMAT
+                                               "Your computer's clock is off by %d"
                                                " minute. Set it right (enable automatic time) "
                                                "and try again.",
-                                               "Your computer's clock is off by %" G_GINT64_FORMAT
+                                               "Your computer's clock is off by %d"
                                                " minutes. Set it right (enable automatic time) "
                                                "and try again.",
                                                minutes),
-                                  minutes);
+                                  (int) MIN (minutes, G_MAXINT));
         return g_strdup (g_dgettext (GETTEXT_PACKAGE,
                                      "Your computer's clock is off. Set it right (enable "
                                      "automatic time) and try again."));

@@ -116,13 +116,13 @@ amt_format_duration (gint64 seconds)
   minutes %= 60;
   if (hours > 0 && minutes > 0)
     /* Translators: hours and minutes, "3 h 12 min" */
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " h %" G_GINT64_FORMAT " min"), hours, minutes);
+    return g_strdup_printf (_("%d h %d min"), (int) hours, (int) minutes);
   if (hours > 0)
     /* Translators: hours, "12 h" */
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " h"), hours);
+    return g_strdup_printf (_("%d h"), (int) MIN (hours, G_MAXINT));
   if (minutes > 0)
     /* Translators: minutes, "8 min" */
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " min"), minutes);
+    return g_strdup_printf (_("%d min"), (int) minutes);
   return g_strdup (_("less than a minute"));
 }
 

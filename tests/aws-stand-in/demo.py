@@ -59,6 +59,8 @@ def main():
     parser.add_argument("--source-dir", required=True)
     parser.add_argument("applet_args", nargs="*")
     args = parser.parse_args()
+    args.build_dir = os.path.abspath(args.build_dir)
+    args.source_dir = os.path.abspath(args.source_dir)
 
     signal.signal(signal.SIGTERM, end_demo)
     base = tempfile.mkdtemp(prefix="aws-mfa-tray-demo-")

@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+"""GUI test: a first-time user, with no ~/.aws at all, gets from an access key to a session in
+three steps: "Add Profile…" (here from the tray menu, as the window's empty state offers it
+too), the form (name and keys typed, Enter; the MFA device is left for AWS to find), and the
+code typed in the dialog that follows. Real key events under Xvfb, against the stand-in.
+
+Prints one line per check and "N passed, M failed".
+"""
+
+import os
+import subprocess
+import sys
+import time
+
+from app import Applet, Checks, require_display, screenshot
+from stand_in import StandIn
+
+BOB_MFA = 'arn:aws:iam::111111111111:mfa/bob'
+
+
+def windows_named(title):
+    found = subprocess.run(['xdotool', 'search', '--onlyvisible', '--name', '^%s$' % title],
+                           capture_output=True, text=True)
+    return found.stdout.split() if found.returncode == 0 else []
+
+
+def wait_for(predicate, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    return predicate()
+
+
+def type_into(window, *keys_and_text):
+    subprocess.run(['xdotool', 'windowfocus', '--sync', window], check=False, timeout=10)
+    for item in keys_and_text:
+        if item.startswith('key:'):
+            subprocess.run(['xdotool', 'key', item[4:]], check=True, timeout=10)
+        else:
+            subprocess.run(['xdotool', 'type', '--delay', '30', item], check=True, timeout=60)
+
+
+def main():
+    checks = Checks()
+    try:
+        require_display()
+    except AssertionError as e:
+        checks.fail('an X display is available', str(e))
+        return checks.finish()
+
+    home = os.environ['HOME']
+    credentials = os.path.join(home, '.aws', 'credentials')
+    shots = os.environ.get('AMT_SCREENSHOT_DIR')
+    with StandIn() as aws:
+        bob = aws.user('bob')
+        env = {'AWS_ENDPOINT_URL': aws.url, 'AWS_CA_BUNDLE': aws.ca_bundle}
+        with Applet(env=env, checks=checks) as applet:
+            checks.check(wait_for(lambda: windows_named('Sessions')), 'the Sessions window opens')
+            if shots:
+                screenshot(os.path.join(shots, 'first-run-empty.png'))
+
+            # 1. Add Profile…
+            applet.menu.click(applet.layout().get('Add Profile…'))
+            form = wait_for(lambda: windows_named('Add Profile'))
+            checks.check(form, 'Add Profile… opens the form')
+            if not form:
+                return checks.finish()
+
+            # 2. The form: name, keys, Enter. The device is found by AWS.
+            type_into(form[-1], 'bob', 'key:Tab', bob['access_key_id'], 'key:Tab',
+                      bob['secret_access_key'], 'key:Return')
+            dialog = wait_for(lambda: windows_named('Log In to AWS'), 15)
+            checks.check(dialog, 'saving the form opens the code dialog')
+            checks.check(not windows_named('Add Profile'), 'the form is gone')
+            text = open(credentials).read() if os.path.exists(credentials) else ''
+            checks.check('[bob-long-term]' in text and 'aws_mfa_device = %s' % BOB_MFA in text,
+                         'the keys and the device AWS named are saved the aws-mfa way', text)
+            checks.equal(oct(os.stat(credentials).st_mode & 0o777) if text else None, '0o600',
+                         'the credentials file is private (0600)')
+            if not dialog:
+                return checks.finish()
+
+            # 3. The code.
+            aws.wait_for_step_margin(8)
+            type_into(dialog[-1], aws.totp(BOB_MFA))
+            checks.check(wait_for(lambda: not windows_named('Log In to AWS'), 15),
+                         'the code closes the dialog')
+            text = open(credentials).read()
+            checks.check('[bob]' in text and 'aws_session_token' in text,
+                         'bob has a session after three steps', text)
+            checks.check(wait_for(lambda: applet.item.get('IconName').endswith('-valid'), 10),
+                         'the tray icon turns valid', applet.item.get('IconName'))
+    return checks.finish()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
