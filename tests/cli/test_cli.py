@@ -166,6 +166,24 @@ def main():
             assert home.status()["deploy"]["state"] == "valid"
             assert abs(home.status()["deploy"]["seconds_left"] - 7200) < 120
 
+        def partial_failure_reported():
+            # Partner wants an external id this profile gets wrong: the rest is written anyway.
+            config, credentials = alice_files(aws, "\n[profile partner]\n"
+                                              "role_arn = arn:aws:iam::333333333333:role/Partner\n"
+                                              "source_profile = dev\n"
+                                              "mfa_serial = %s\n"
+                                              "external_id = not-the-right-one\n" % ALICE_MFA)
+            home = Home(aws, config, credentials)
+            fresh_codes()
+            status, out, err = home.login("dev", aws.totp(ALICE_MFA))
+            one_error_line(status, err, "dev, admin and ops were refreshed", "partner was not refreshed")
+            files = ini_sections(home.read_credentials())
+            assert all(s in files for s in ("dev", "admin-mfa", "ops-mfa")), files
+            assert "partner-mfa" not in files, files
+            states = home.status()
+            assert states["dev"]["state"] == "valid" and states["admin"]["state"] == "valid", states
+            assert states["partner"]["state"] == "never-logged-in", states["partner"]
+
         def reused_code_refused():
             home = Home(aws, *alice_files(aws))
             fresh_codes()
@@ -294,6 +312,7 @@ def main():
         checks.run("credential-process serves the cached session", credential_process)
         checks.run("credential-process without a session or applet", credential_process_without_session)
         checks.run("a role over 1 h takes a second code", long_role_takes_second_code)
+        checks.run("a partial failure writes the rest and names the failed", partial_failure_reported)
         checks.run("a reused code is refused", reused_code_refused)
         checks.run("a wrong code writes nothing", wrong_code_writes_nothing)
         checks.run("a malformed code is refused before the network", malformed_code_refused_before_network)

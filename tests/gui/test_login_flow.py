@@ -12,6 +12,7 @@ Prints one line per check and "N passed, M failed".
 """
 
 import datetime
+import json
 import os
 import subprocess
 import sys
@@ -23,19 +24,23 @@ from stand_in import StandIn
 ALICE_MFA = 'arn:aws:iam::111111111111:mfa/alice'
 BOB_MFA = 'arn:aws:iam::111111111111:mfa/bob'
 ADMIN = 'arn:aws:iam::222222222222:role/Admin'
+DAVE_MFA = 'arn:aws:iam::444444444444:mfa/dave'
 DIALOG_TITLE = 'Log In to AWS'
 
 
 def write_files(aws, home, bob_expiration=None):
-    alice, bob = aws.user('alice'), aws.user('bob')
+    alice, bob, dave = aws.user('alice'), aws.user('bob'), aws.user('dave')
     aws_dir = os.path.join(home, '.aws')
     os.makedirs(aws_dir, exist_ok=True)
     credentials = ('[dev-long-term]\naws_access_key_id = %s\naws_secret_access_key = %s\n'
                    'aws_mfa_device = %s\n\n'
                    '[ops-long-term]\naws_access_key_id = %s\naws_secret_access_key = %s\n'
+                   'aws_mfa_device = %s\n\n'
+                   '[dave-long-term]\naws_access_key_id = %s\naws_secret_access_key = %s\n'
                    'aws_mfa_device = %s\n'
                    % (alice['access_key_id'], alice['secret_access_key'], ALICE_MFA,
-                      bob['access_key_id'], bob['secret_access_key'], BOB_MFA))
+                      bob['access_key_id'], bob['secret_access_key'], BOB_MFA,
+                      dave['access_key_id'], dave['secret_access_key'], DAVE_MFA))
     if bob_expiration is not None:
         credentials += ('\n[ops]\naws_access_key_id = ASIABOBSESSION000001\n'
                         'aws_secret_access_key = bob-session-secret\n'
@@ -203,6 +208,30 @@ def main():
                 out, err = cli.communicate()
             checks.equal(cli.returncode, 0, '`login` returns 0 once the code is typed in the dialog')
             checks.check(b'ops: session written to [ops]' in out, '`login` says what it wrote',
+                         (out + err).decode())
+
+            # credential-process with no session: the prompt reaches a tool with no terminal.
+            tool = subprocess.Popen([os.environ['AMT_BINARY'], 'credential-process', '--profile', 'dave'],
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, env=dict(os.environ, **env))
+            dialog = wait_for_dialog()
+            checks.check(dialog is not None, '`credential-process` without a session opens the dialog')
+            if dialog is not None:
+                aws.wait_for_step_margin(8)
+                type_code(dialog, aws.totp(DAVE_MFA))
+            try:
+                out, err = tool.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                tool.kill()
+                out, err = tool.communicate()
+            checks.equal(tool.returncode, 0, '`credential-process` returns once the code is typed')
+            try:
+                doc = json.loads(out)
+            except ValueError:
+                doc = {}
+            checks.check(doc.get('Version') == 1 and doc.get('AccessKeyId', '').startswith('ASIA') and
+                         doc.get('SessionToken') and doc.get('Expiration', '').endswith('Z'),
+                         '`credential-process` prints the new session as credential_process JSON',
                          (out + err).decode())
             checks.check(wait_for(lambda: applet.item.get('IconName').endswith('-valid'), 10),
                          'every session valid: the icon turns valid', applet.item.get('IconName'))
