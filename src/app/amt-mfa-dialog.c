@@ -232,7 +232,7 @@ update_for_step (AmtMfaDialog *self)
 
   if (n_codes > 1)
     /* Translators: the header bar's subtitle when a login takes several codes */
-    subtitle = g_strdup_printf (_("Code %u of %u"), MIN (step + 1, n_codes), n_codes);
+    subtitle = g_strdup_printf (_("Code %1$u of %2$u"), MIN (step + 1, n_codes), n_codes);
   gtk_header_bar_set_subtitle (self->header_bar, subtitle);
 
   gtk_widget_set_visible (self->snooze_button, self->can_snooze && step == 0);
@@ -281,8 +281,15 @@ clear_code (AmtMfaDialog *self)
 static void
 focus_code (AmtMfaDialog *self)
 {
-  if (gtk_widget_get_sensitive (GTK_WIDGET (self->code_entry)))
-    gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
+  GtkWidget *entry = GTK_WIDGET (self->code_entry);
+
+  if (!gtk_widget_get_sensitive (entry))
+    return;
+
+  /* Without selecting what is there: the next digit goes after the ones typed. */
+  if (!gtk_widget_is_focus (entry))
+    gtk_widget_grab_focus (entry);
+  gtk_editable_set_position (GTK_EDITABLE (entry), -1);
 }
 
 static void
@@ -547,6 +554,10 @@ amt_mfa_dialog_constructed (GObject *object)
     }
 
   gtk_widget_grab_default (self->login_button);
+  /* GtkDialog's constructed took it off every header bar button but its default response's,
+   * and Log In is not a response (it submits). */
+  gtk_style_context_add_class (gtk_widget_get_style_context (self->login_button),
+                               GTK_STYLE_CLASS_SUGGESTED_ACTION);
   gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
 }
 
@@ -746,6 +757,7 @@ amt_mfa_dialog_new (GtkWindow   *parent,
   g_return_val_if_fail (AMT_IS_LOGIN (login), NULL);
 
   return g_object_new (AMT_TYPE_MFA_DIALOG,
+                       "use-header-bar", TRUE,
                        "transient-for", parent,
                        "sessions", sessions,
                        "login", login,

@@ -1,0 +1,1055 @@
+/* test-mfa-dialog.c: the MFA dialog in-process under Xvfb, against the stand-in AWS server
+ *
+ * Real parts throughout: the stand-in (tests/aws-stand-in) checks every signature with
+ * botocore and every code as TOTP; the sessions model reads ~/.aws of the test's own HOME and
+ * writes its credentials file; the dialog is driven with key events sent through the X server
+ * and with the clipboard, and its widgets are found by their ids in amt-mfa-dialog.ui.
+ *
+ * One stand-in serves every case: it is started, and AWS_ENDPOINT_URL and AWS_CA_BUNDLE set,
+ * before the sessions model starts any worker (setenv is not thread-safe; only GLib's own
+ * worker, which watches the child, runs then); each case forgets the codes used before it
+ * through the stand-in's control API, and sets the faults it wants.
+ *
+ * With AMT_SCREENSHOT_DIR set, the dialog is photographed (ImageMagick's import) empty, with
+ * an error and busy, into dialog.png, dialog-error.png and dialog-busy.png there.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <curl/curl.h>
+#include <glib/gstdio.h>
+#include <gnutls/crypto.h>
+#include <gtk/gtk.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/gdkx.h>
+#endif
+#include <json-glib/json-glib.h>
+
+#include "amt-mfa-dialog.h"
+
+#define ALICE_KEY_ID  "AKIAALICE0EXAMPLE001"
+#define ALICE_SECRET  "ocihcQIAk0Ud6KDXGz9WvuS1hRfF+0I0EXAMPLEK"
+#define ALICE_MFA     "arn:aws:iam::111111111111:mfa/alice"
+/* tests/aws-stand-in/accounts.json: alice's device (a fake, public, test-only seed) */
+#define ALICE_SEED    "OEB3K7OKRNAP4SJHWKRM6REH22QQUZMU"
+#define ADMIN_ROLE    "arn:aws:iam::222222222222:role/Admin"
+#define DEPLOY_ROLE   "arn:aws:iam::222222222222:role/Deploy"
+#define TOTP_STEP     30
+
+#define NO_RESPONSE   G_MININT
+
+/* What a test case starts from. */
+typedef struct {
+  gboolean    long_role;    /* a [profile deploy] that asks for 2 h: a second code */
+  gboolean    can_snooze;
+  const char *faults;       /* for the stand-in's control API */
+} Setup;
+
+typedef struct {
+  char         *credentials_path;
+  AmtSessions  *sessions;
+  AmtLogin     *login;
+  AmtMfaDialog *dialog;     /* weak: NULL once it is finalized */
+  int           response;
+  guint         n_responses;
+} Fixture;
+
+/* Main loop */
+
+typedef gboolean (*Condition) (Fixture *fixture);
+
+static gboolean
+wake_up_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main context until @condition holds; fails the test after 20 s. */
+static void
+spin_until (Fixture    *fixture,
+            Condition   condition,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint wake_up_id = g_timeout_add (20, wake_up_cb, NULL);
+
+  while (!condition (fixture))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (wake_up_id);
+}
+
+static gboolean
+stop_spinning_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spin_for (guint milliseconds)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (milliseconds, stop_spinning_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* TOTP (RFC 6238: HMAC-SHA1 over the 30 s step, six digits), as the stand-in checks it */
+
+static gsize
+base32_decode (const char *text,
+               guint8     *out,
+               gsize       out_size)
+{
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  guint32 buffer = 0;
+  int bits = 0;
+  gsize n = 0;
+
+  for (const char *p = text; *p != '\0' && *p != '='; p++)
+    {
+      const char *at = strchr (alphabet, g_ascii_toupper (*p));
+
+      g_assert_nonnull (at);
+      buffer = (buffer << 5) | (guint32) (at - alphabet);
+      bits += 5;
+      if (bits >= 8)
+        {
+          g_assert_cmpuint (n, <, out_size);
+          out[n++] = (guint8) (buffer >> (bits - 8));
+          bits -= 8;
+        }
+    }
+
+  return n;
+}
+
+static char *
+totp_code (gint64 unix_time,
+           int    steps)
+{
+  guint8 key[64];
+  gsize key_length = base32_decode (ALICE_SEED, key, sizeof key);
+  guint64 counter = (guint64) (unix_time / TOTP_STEP + steps);
+  guint8 message[8];
+  guint8 digest[20];
+  guint32 value;
+  guint offset;
+
+  for (int i = 7; i >= 0; i--)
+    {
+      message[i] = (guint8) (counter & 0xff);
+      counter >>= 8;
+    }
+
+  g_assert_cmpint (gnutls_hmac_fast (GNUTLS_MAC_SHA1, key, key_length, message, sizeof message, digest), ==, 0);
+  offset = digest[19] & 0x0f;
+  value = ((guint32) (digest[offset] & 0x7f) << 24) | ((guint32) digest[offset + 1] << 16) |
+          ((guint32) digest[offset + 2] << 8) | digest[offset + 3];
+
+  return g_strdup_printf ("%06u", value % 1000000);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* The code alice's device shows now (+ @steps × 30 s); the stand-in runs on this clock. */
+static char *
+current_code (int steps)
+{
+  return totp_code (now_seconds (), steps);
+}
+
+/* A well-formed code that none of the steps the server could accept gives. */
+static char *
+invalid_code (void)
+{
+  static const char *candidates[] = { "000000", "123456", "999999", "314159", "271828" };
+  gint64 now = now_seconds ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      gboolean taken = FALSE;
+
+      for (int step = -3; step <= 3 && !taken; step++)
+        {
+          g_autofree char *code = totp_code (now, step);
+
+          taken = g_str_equal (code, candidates[i]);
+        }
+      if (!taken)
+        return g_strdup (candidates[i]);
+    }
+
+  g_assert_not_reached ();
+}
+
+/* Leaves at least @margin seconds in the current step, so that the codes computed now stay
+ * the ones the server takes. */
+static void
+wait_for_step_margin (int margin)
+{
+  gint64 now = g_get_real_time ();
+  gint64 left = TOTP_STEP * G_USEC_PER_SEC - now % (TOTP_STEP * G_USEC_PER_SEC);
+
+  if (left < margin * G_USEC_PER_SEC)
+    g_usleep (left + G_USEC_PER_SEC / 20);
+}
+
+/* The stand-in server and the test's HOME */
+
+/* A test that fails aborts: the server must not outlive it (and hold meson's pipes). */
+static void
+die_with_parent_cb (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static struct {
+  GSubprocess *process;
+  char        *state_dir;
+  char        *url;
+  char        *ca_bundle;
+} stand_in;
+
+static void
+start_stand_in (void)
+{
+  const char *tests_dir = g_getenv ("AMT_TESTS_DIR");
+  const char *tmp = g_getenv ("AMT_TEST_TMPDIR");
+  g_autofree char *script = NULL;
+  g_autofree char *port_file = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  JsonObject *port;
+
+  if (tests_dir == NULL)
+    g_error ("AMT_TESTS_DIR is not set: run this test through meson");
+  script = g_build_filename (tests_dir, "aws-stand-in", "standin_server.py", NULL);
+  stand_in.state_dir = g_build_filename (tmp != NULL ? tmp : g_get_tmp_dir (), "standin-XXXXXX", NULL);
+  if (g_mkdtemp (stand_in.state_dir) == NULL)
+    g_error ("Cannot make %s: %s", stand_in.state_dir, g_strerror (errno));
+  port_file = g_build_filename (stand_in.state_dir, "port.json", NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_unsetenv (launcher, "AWS_ENDPOINT_URL");
+  g_subprocess_launcher_unsetenv (launcher, "AWS_CA_BUNDLE");
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent_cb, NULL, NULL);
+  stand_in.process = g_subprocess_launcher_spawn (launcher, &error,
+                                                  "/usr/bin/python3", script,
+                                                  "--state-dir", stand_in.state_dir,
+                                                  "--port-file", port_file,
+                                                  "--quiet",
+                                                  NULL);
+  if (stand_in.process == NULL)
+    g_error ("Cannot start the stand-in AWS server: %s", error->message);
+
+  while (!g_file_test (port_file, G_FILE_TEST_EXISTS))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("The stand-in AWS server did not start (no %s)", port_file);
+      g_usleep (G_USEC_PER_SEC / 20);
+    }
+
+  if (!g_file_get_contents (port_file, &contents, NULL, &error) ||
+      !json_parser_load_from_data (parser, contents, -1, &error))
+    g_error ("Cannot read %s: %s", port_file, error->message);
+  port = json_node_get_object (json_parser_get_root (parser));
+  stand_in.url = g_strdup (json_object_get_string_member (port, "url"));
+  stand_in.ca_bundle = g_strdup (json_object_get_string_member (port, "ca_bundle"));
+
+  g_setenv ("AWS_ENDPOINT_URL", stand_in.url, TRUE);
+  g_setenv ("AWS_CA_BUNDLE", stand_in.ca_bundle, TRUE);
+}
+
+static int
+stop_stand_in (void)
+{
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name;
+  int status;
+
+  g_subprocess_send_signal (stand_in.process, SIGTERM);
+  if (!g_subprocess_wait (stand_in.process, NULL, &error))
+    g_error ("The stand-in AWS server: %s", error->message);
+  status = g_subprocess_get_if_exited (stand_in.process) ? g_subprocess_get_exit_status (stand_in.process) : 1;
+  g_clear_object (&stand_in.process);
+
+  dir = g_dir_open (stand_in.state_dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (stand_in.state_dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (stand_in.state_dir);
+  g_clear_pointer (&stand_in.state_dir, g_free);
+  g_clear_pointer (&stand_in.url, g_free);
+  g_clear_pointer (&stand_in.ca_bundle, g_free);
+
+  return status;
+}
+
+static size_t
+discard_body_cb (char   *data,
+                 size_t  size,
+                 size_t  n,
+                 void   *user_data)
+{
+  return size * n;
+}
+
+/* A request to the stand-in's control API (tests/aws-stand-in/README.md). */
+static void
+stand_in_control (const char *method,
+                  const char *path,
+                  const char *body)
+{
+  g_autofree char *url = g_strdup_printf ("%s/_stand_in/%s", stand_in.url, path);
+  struct curl_slist *headers = curl_slist_append (NULL, "Content-Type: application/json");
+  CURL *curl = curl_easy_init ();
+  long status = 0;
+
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_CAINFO, stand_in.ca_bundle);
+  curl_easy_setopt (curl, CURLOPT_NOPROXY, "*");
+  curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, discard_body_cb);
+  if (body != NULL)
+    curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
+
+  g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  g_assert_cmpint (status, ==, 200);
+
+  curl_easy_cleanup (curl);
+  curl_slist_free_all (headers);
+}
+
+/* alice's files, as tests/cli/test_cli.py writes them: her long-term keys in
+ * [dev-long-term] (the aws-mfa convention), a role assumed with the session of the same code,
+ * and optionally one that asks for more than the hour AWS allows a chained role. */
+static void
+write_aws_files (Fixture     *fixture,
+                 const Setup *setup)
+{
+  g_autofree char *aws_dir = g_build_filename (g_get_home_dir (), ".aws", NULL);
+  g_autofree char *config_path = g_build_filename (aws_dir, "config", NULL);
+  g_autoptr(GString) config = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (aws_dir, 0700), ==, 0);
+
+  g_string_append (config,
+                   "[profile dev]\n"
+                   "region = us-east-1\n"
+                   "\n"
+                   "[profile admin]\n"
+                   "role_arn = " ADMIN_ROLE "\n"
+                   "source_profile = dev\n"
+                   "mfa_serial = " ALICE_MFA "\n");
+  if (setup->long_role)
+    g_string_append (config,
+                     "\n"
+                     "[profile deploy]\n"
+                     "role_arn = " DEPLOY_ROLE "\n"
+                     "source_profile = dev\n"
+                     "mfa_serial = " ALICE_MFA "\n"
+                     "duration_seconds = 7200\n");
+  g_file_set_contents (config_path, config->str, -1, &error);
+  g_assert_no_error (error);
+
+  fixture->credentials_path = g_build_filename (aws_dir, "credentials", NULL);
+  g_file_set_contents (fixture->credentials_path,
+                       "# Alice's keys; this comment stays\n"
+                       "[dev-long-term]\n"
+                       "aws_access_key_id = " ALICE_KEY_ID "\n"
+                       "aws_secret_access_key = " ALICE_SECRET "\n"
+                       "aws_mfa_device = " ALICE_MFA "\n",
+                       -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (fixture->credentials_path, 0600), ==, 0);
+}
+
+static char *
+read_credentials (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (fixture->credentials_path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+/* Whether the credentials file has [@section] with a session written into it. */
+static gboolean
+has_session (Fixture    *fixture,
+             const char *section)
+{
+  g_autofree char *contents = read_credentials (fixture);
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key_id = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *expiration = NULL;
+
+  g_key_file_load_from_data (file, contents, -1, G_KEY_FILE_NONE, &error);
+  g_assert_no_error (error);
+  if (!g_key_file_has_group (file, section))
+    return FALSE;
+
+  key_id = g_key_file_get_string (file, section, "aws_access_key_id", NULL);
+  token = g_key_file_get_string (file, section, "aws_session_token", NULL);
+  expiration = g_key_file_get_string (file, section, "expiration", NULL);
+  g_assert_nonnull (key_id);
+  g_assert_true (g_str_has_prefix (key_id, "ASIA"));
+  g_assert_nonnull (token);
+  g_assert_nonnull (expiration);
+  g_assert_true (g_str_has_suffix (expiration, "Z"));
+  return TRUE;
+}
+
+/* The dialog's widgets, by their ids in amt-mfa-dialog.ui */
+
+typedef struct {
+  const char *id;
+  GtkWidget  *found;
+} FindData;
+
+static void
+find_widget_cb (GtkWidget *widget,
+                gpointer   data)
+{
+  FindData *find = data;
+  const char *id;
+
+  if (find->found != NULL)
+    return;
+
+  id = gtk_buildable_get_name (GTK_BUILDABLE (widget));
+  if (id != NULL && g_str_equal (id, find->id))
+    {
+      find->found = widget;
+      return;
+    }
+
+  if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), find_widget_cb, find);
+}
+
+static GtkWidget *
+find_widget (Fixture    *fixture,
+             const char *id)
+{
+  FindData find = { id, NULL };
+
+  g_assert_nonnull (fixture->dialog);
+  gtk_container_forall (GTK_CONTAINER (fixture->dialog), find_widget_cb, &find);
+  if (find.found == NULL)
+    g_error ("No widget “%s” in the dialog", id);
+  return find.found;
+}
+
+static GtkEntry *
+code_entry (Fixture *fixture)
+{
+  return GTK_ENTRY (find_widget (fixture, "code_entry"));
+}
+
+static const char *
+code_text (Fixture *fixture)
+{
+  return gtk_entry_get_text (code_entry (fixture));
+}
+
+static gboolean
+widget_is_shown (Fixture    *fixture,
+                 const char *id)
+{
+  GtkWidget *widget = find_widget (fixture, id);
+
+  return gtk_widget_is_visible (widget) && gtk_widget_get_mapped (widget);
+}
+
+static const char *
+status_page (Fixture *fixture)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (find_widget (fixture, "status_stack")));
+}
+
+static const char *
+label_text (Fixture    *fixture,
+            const char *id)
+{
+  return gtk_label_get_text (GTK_LABEL (find_widget (fixture, id)));
+}
+
+/* The profiles grid, one "name duration [status]" line per row. */
+static char *
+profiles_text (Fixture *fixture)
+{
+  GtkGrid *grid = GTK_GRID (find_widget (fixture, "profiles_grid"));
+  GString *text = g_string_new (NULL);
+
+  for (int row = 0; gtk_grid_get_child_at (grid, 0, row) != NULL; row++)
+    {
+      for (int column = 0; column < 3; column++)
+        {
+          GtkWidget *cell = gtk_grid_get_child_at (grid, column, row);
+
+          if (cell != NULL)
+            g_string_append_printf (text, "%s%s", column > 0 ? " " : "", gtk_label_get_text (GTK_LABEL (cell)));
+        }
+      g_string_append_c (text, '\n');
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+/* Driving it */
+
+static void
+send_key (Fixture *fixture,
+          guint    keyval)
+{
+  GdkWindow *window = gtk_widget_get_window (GTK_WIDGET (fixture->dialog));
+
+  /* Through the X server to the toplevel, which gives it to the focus widget (as
+   * gtk_test_widget_send_key() does, without the list it leaks at every call). */
+  g_assert_true (gdk_test_simulate_key (window, -1, -1, keyval, 0, GDK_KEY_PRESS));
+  g_assert_true (gdk_test_simulate_key (window, -1, -1, keyval, 0, GDK_KEY_RELEASE));
+}
+
+static gboolean
+code_has_expected_length (Fixture *fixture)
+{
+  return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (fixture->dialog), "test-expected-length")) ==
+         gtk_entry_get_text_length (code_entry (fixture));
+}
+
+/* Types @digits one key at a time, waiting for each to arrive. */
+static void
+type_digits (Fixture    *fixture,
+             const char *digits)
+{
+  for (const char *p = digits; *p != '\0'; p++)
+    {
+      guint length = gtk_entry_get_text_length (code_entry (fixture));
+
+      send_key (fixture, GDK_KEY_0 + (*p - '0'));
+      g_object_set_data (G_OBJECT (fixture->dialog), "test-expected-length", GUINT_TO_POINTER (length + 1));
+      spin_until (fixture, code_has_expected_length, "a typed digit");
+    }
+}
+
+static gboolean
+code_is_empty (Fixture *fixture)
+{
+  return gtk_entry_get_text_length (code_entry (fixture)) == 0;
+}
+
+/* Pastes @text from the CLIPBOARD selection, as Ctrl+V does. */
+static void
+paste (Fixture    *fixture,
+       const char *text)
+{
+  GtkWidget *entry = GTK_WIDGET (code_entry (fixture));
+
+  gtk_clipboard_set_text (gtk_widget_get_clipboard (entry, GDK_SELECTION_CLIPBOARD), text, -1);
+  g_signal_emit_by_name (entry, "paste-clipboard");
+  spin_until (fixture, code_has_expected_length, "the pasted code");
+}
+
+/* AWS has answered the code, and the dialog shows it (or went away: the caller checks). */
+static gboolean
+is_idle (Fixture *fixture)
+{
+  if (fixture->dialog == NULL)
+    return TRUE;
+
+  return !amt_login_is_busy (fixture->login) && !g_str_equal (status_page (fixture), "busy");
+}
+
+static gboolean
+shows_error (Fixture *fixture)
+{
+  return g_str_equal (status_page (fixture), "error");
+}
+
+static gboolean
+has_responded (Fixture *fixture)
+{
+  return fixture->n_responses > 0;
+}
+
+static gboolean
+is_gone (Fixture *fixture)
+{
+  return fixture->dialog == NULL;
+}
+
+static gboolean
+is_mapped (Fixture *fixture)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (fixture->dialog));
+}
+
+static void
+dialog_response_cb (GtkDialog *dialog,
+                    int        response,
+                    Fixture   *fixture)
+{
+  fixture->response = response;
+  fixture->n_responses++;
+  /* What the application does. */
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+/* Screenshots for the README and the metainfo, when asked for */
+
+static void
+take_screenshot (Fixture    *fixture,
+                 const char *name)
+{
+#ifdef GDK_WINDOWING_X11
+  const char *dir = g_getenv ("AMT_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autofree char *xid = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (dir == NULL)
+    return;
+
+  /* As it looks with a window manager: focused (not in the backdrop), and drawn. */
+  gdk_window_focus (gtk_widget_get_window (GTK_WIDGET (fixture->dialog)), GDK_CURRENT_TIME);
+  spin_for (400);
+  path = g_build_filename (dir, name, NULL);
+  xid = g_strdup_printf ("0x%lx", (gulong) gdk_x11_window_get_xid (gtk_widget_get_window (GTK_WIDGET (fixture->dialog))));
+  g_spawn_sync (NULL, (char *[]) { (char *) "import", (char *) "-window", xid, path, NULL }, NULL,
+                G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_test_message ("screenshot: %s", path);
+#endif
+}
+
+/* Fixture */
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const Setup *setup = data;
+  g_autoptr(GError) error = NULL;
+
+  fixture->response = NO_RESPONSE;
+  /* Every code is new again, and only this case's faults apply. */
+  stand_in_control ("POST", "mfa/reset", "{}");
+  stand_in_control ("DELETE", "faults", NULL);
+  if (setup->faults != NULL)
+    stand_in_control ("POST", "faults", setup->faults);
+  write_aws_files (fixture, setup);
+
+  fixture->sessions = amt_sessions_new ();
+  g_assert_true (amt_sessions_load (fixture->sessions, &error));
+  g_assert_no_error (error);
+  fixture->login = amt_sessions_create_login (fixture->sessions, "dev", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (amt_login_get_items (fixture->login)->len, ==, setup->long_role ? 3 : 2);
+
+  fixture->dialog = amt_mfa_dialog_new (NULL, fixture->sessions, fixture->login, setup->can_snooze);
+  g_object_add_weak_pointer (G_OBJECT (fixture->dialog), (gpointer *) &fixture->dialog);
+  g_signal_connect (fixture->dialog, "response", G_CALLBACK (dialog_response_cb), fixture);
+  gtk_window_present (GTK_WINDOW (fixture->dialog));
+  spin_until (fixture, is_mapped, "the dialog to be mapped");
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->dialog != NULL)
+    gtk_widget_destroy (GTK_WIDGET (fixture->dialog));
+  /* The dialog is finalized once a submit in flight has come back. */
+  spin_until (fixture, is_gone, "the dialog to be finalized");
+
+  g_assert_true (amt_login_is_finished (fixture->login));
+  g_clear_object (&fixture->login);
+  g_clear_object (&fixture->sessions);
+  g_clear_pointer (&fixture->credentials_path, g_free);
+}
+
+/* The tests */
+
+static const Setup plain_setup = { FALSE, FALSE, NULL };
+static const Setup snooze_setup = { FALSE, TRUE, NULL };
+static const Setup long_role_setup = { TRUE, FALSE, NULL };
+/* The stand-in answers GetSessionToken after 3 s: the dialog stays busy long enough to look at. */
+static const Setup slow_setup = { FALSE, FALSE, "{\"kind\": \"delay\", \"seconds\": 3, \"action\": \"GetSessionToken\"}" };
+
+/* It says what the code refreshes, for how long, with which device; the entry has the focus. */
+static void
+test_shows_login (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *profiles = profiles_text (fixture);
+  GtkWidget *entry = GTK_WIDGET (code_entry (fixture));
+  GtkWidget *code_label = find_widget (fixture, "code_label");
+  AtkObject *accessible = gtk_widget_get_accessible (entry);
+  GtkHeaderBar *header_bar = GTK_HEADER_BAR (find_widget (fixture, "header_bar"));
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->dialog)), ==, "Log In to AWS");
+  g_assert_cmpstr (gtk_header_bar_get_title (header_bar), ==, "Log In to AWS");
+  g_assert_null (gtk_header_bar_get_subtitle (header_bar));
+  g_assert_cmpstr (profiles, ==, "dev 12 h\nadmin 1 h\n");
+  g_assert_cmpstr (label_text (fixture, "device_label"), ==, ALICE_MFA);
+  g_assert_false (widget_is_shown (fixture, "note_label"));
+
+  /* Keyboard: the entry has the focus, Alt+C reaches it, Enter logs in. */
+  g_assert_true (gtk_widget_is_focus (entry));
+  g_assert_true (gtk_label_get_mnemonic_widget (GTK_LABEL (code_label)) == entry);
+  g_assert_cmpuint (gtk_label_get_mnemonic_keyval (GTK_LABEL (code_label)), ==, GDK_KEY_c);
+  g_assert_true (gtk_entry_get_activates_default (GTK_ENTRY (entry)));
+  g_assert_true (gtk_widget_has_default (find_widget (fixture, "login_button")));
+  g_assert_cmpint (gtk_entry_get_max_length (GTK_ENTRY (entry)), ==, 6);
+  g_assert_cmpint (gtk_entry_get_input_purpose (GTK_ENTRY (entry)), ==, GTK_INPUT_PURPOSE_PIN);
+
+  /* Accessible: a name, and what the code is for. */
+  g_assert_cmpstr (atk_object_get_name (accessible), ==, "MFA code");
+  g_assert_cmpstr (atk_object_get_description (accessible), ==, "This code refreshes dev (12 h) and admin (1 h).");
+
+  g_assert_true (widget_is_shown (fixture, "cancel_button"));
+  g_assert_true (widget_is_shown (fixture, "login_button"));
+  g_assert_false (widget_is_shown (fixture, "snooze_button"));
+  g_assert_false (widget_is_shown (fixture, "skip_button"));
+  g_assert_false (widget_is_shown (fixture, "close_button"));
+  g_assert_cmpstr (status_page (fixture), ==, "hint");
+
+  take_screenshot (fixture, "dialog.png");
+
+  /* Escape cancels the login. */
+  send_key (fixture, GDK_KEY_Escape);
+  spin_until (fixture, has_responded, "the dialog's response");
+  g_assert_cmpint (fixture->response, ==, GTK_RESPONSE_CANCEL);
+  g_assert_true (amt_login_is_finished (fixture->login));
+}
+
+/* Digits only: typed letters and separators are refused, and so is a paste that is not a
+ * code; Enter with fewer than six digits says what a code is and sends nothing. */
+static void
+test_refuses_non_digits (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkEditable *editable = GTK_EDITABLE (code_entry (fixture));
+  g_autofree char *before = read_credentials (fixture);
+  g_autofree char *after = NULL;
+  int position;
+
+  send_key (fixture, GDK_KEY_a);
+  send_key (fixture, GDK_KEY_Z);
+  send_key (fixture, GDK_KEY_space);
+  send_key (fixture, GDK_KEY_minus);
+  type_digits (fixture, "1");
+  /* The keys arrive in order: the four before the digit were refused. */
+  g_assert_cmpstr (code_text (fixture), ==, "1");
+  send_key (fixture, GDK_KEY_x);
+  type_digits (fixture, "2");
+  g_assert_cmpstr (code_text (fixture), ==, "12");
+
+  /* What a paste inserts, at once: not six digits once spaces and dashes are gone. */
+  position = 2;
+  gtk_editable_insert_text (editable, "34 56", -1, &position);
+  g_assert_cmpstr (code_text (fixture), ==, "12");
+  gtk_editable_insert_text (editable, "12a456", -1, &position);
+  g_assert_cmpstr (code_text (fixture), ==, "12");
+  gtk_editable_insert_text (editable, "1234567", -1, &position);
+  g_assert_cmpstr (code_text (fixture), ==, "12");
+
+  /* Enter with two digits (the default button, clicked 250 ms later as GtkButton does):
+   * the reason, the digits kept, nothing sent. */
+  send_key (fixture, GDK_KEY_Return);
+  spin_until (fixture, shows_error, "the error");
+  type_digits (fixture, "3");
+  g_assert_cmpstr (label_text (fixture, "error_label"), ==, "An MFA code is six digits: type the code your device shows now.");
+  g_assert_cmpstr (code_text (fixture), ==, "123");
+  g_assert_false (amt_login_is_busy (fixture->login));
+
+  after = read_credentials (fixture);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (fixture->n_responses, ==, 0);
+}
+
+/* A wrong code, pasted the way authenticator apps copy it: normalized and sent at once; AWS's
+ * refusal in plain words, nothing written, the dialog open with an empty entry. */
+static void
+test_wrong_code (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *code = invalid_code ();
+  g_autofree char *pasted = g_strdup_printf ("%.3s %.3s", code, code + 3);
+  g_autofree char *before = read_credentials (fixture);
+  g_autofree char *after = NULL;
+  GtkWidget *entry = GTK_WIDGET (code_entry (fixture));
+
+  g_object_set_data (G_OBJECT (fixture->dialog), "test-expected-length", GUINT_TO_POINTER (6));
+  paste (fixture, pasted);
+  g_assert_cmpstr (code_text (fixture), ==, code);
+  /* The full code went to AWS by itself. */
+  g_assert_true (amt_login_is_busy (fixture->login));
+  g_assert_cmpstr (status_page (fixture), ==, "busy");
+  g_assert_false (gtk_widget_is_sensitive (entry));
+
+  spin_until (fixture, is_idle, "AWS's answer");
+  g_assert_cmpstr (status_page (fixture), ==, "error");
+  g_assert_true (widget_is_shown (fixture, "error_label"));
+  g_assert_cmpstr (label_text (fixture, "error_label"), ==,
+                   "The MFA code was not accepted. Check the device and type the current code; "
+                   "if you just used this code, wait for the next one.");
+  g_assert_cmpstr (atk_object_get_description (gtk_widget_get_accessible (entry)), ==,
+                   label_text (fixture, "error_label"));
+  /* Read out by screen readers when it shows, while the focus stays in the entry. */
+  g_assert_cmpint (atk_object_get_role (gtk_widget_get_accessible (find_widget (fixture, "error_box"))), ==,
+                   ATK_ROLE_ALERT);
+  g_assert_cmpstr (code_text (fixture), ==, "");
+  g_assert_true (gtk_widget_is_sensitive (entry));
+  g_assert_true (gtk_widget_is_focus (entry));
+  g_assert_cmpint (fixture->n_responses, ==, 0);
+  g_assert_nonnull (fixture->dialog);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (fixture->dialog)));
+  g_assert_false (amt_login_is_finished (fixture->login));
+
+  after = read_credentials (fixture);
+  g_assert_cmpstr (after, ==, before);
+
+  take_screenshot (fixture, "dialog-error.png");
+
+  /* Snooze is not offered here; Cancel ends the login, nothing written. */
+  g_assert_false (widget_is_shown (fixture, "snooze_button"));
+  gtk_button_clicked (GTK_BUTTON (find_widget (fixture, "cancel_button")));
+  g_assert_cmpint (fixture->response, ==, GTK_RESPONSE_CANCEL);
+  g_assert_true (amt_login_is_finished (fixture->login));
+}
+
+/* A valid code typed digit by digit: the sixth logs in, the spinner turns, and the dialog
+ * responds OK once the credentials are written. */
+static void
+test_valid_code (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *code = NULL;
+  GtkWidget *entry = GTK_WIDGET (code_entry (fixture));
+  GtkSpinner *spinner = GTK_SPINNER (find_widget (fixture, "spinner"));
+  gboolean active = FALSE;
+
+  wait_for_step_margin (8);
+  code = current_code (0);
+
+  type_digits (fixture, "1");
+  send_key (fixture, GDK_KEY_BackSpace);
+  spin_until (fixture, code_is_empty, "the backspace");
+
+  g_assert_false (widget_is_shown (fixture, "skip_button"));
+  type_digits (fixture, (char[]) { code[0], code[1], code[2], code[3], code[4], '\0' });
+  g_assert_false (amt_login_is_busy (fixture->login));
+  g_assert_cmpstr (status_page (fixture), ==, "hint");
+
+  type_digits (fixture, code + 5);
+  g_assert_true (amt_login_is_busy (fixture->login));
+  g_assert_cmpstr (status_page (fixture), ==, "busy");
+  g_assert_true (widget_is_shown (fixture, "spinner"));
+  g_object_get (spinner, "active", &active, NULL);
+  g_assert_true (active);
+  g_assert_cmpstr (label_text (fixture, "busy_label"), ==, "Checking the code…");
+  g_assert_false (gtk_widget_is_sensitive (entry));
+  g_assert_false (gtk_widget_is_sensitive (find_widget (fixture, "login_button")));
+  g_assert_true (gtk_widget_is_sensitive (find_widget (fixture, "cancel_button")));
+  g_assert_false (has_session (fixture, "dev"));
+
+  spin_until (fixture, has_responded, "the dialog's response");
+  g_assert_cmpint (fixture->response, ==, GTK_RESPONSE_OK);
+  g_assert_true (has_session (fixture, "dev"));
+  g_assert_true (has_session (fixture, "admin-mfa"));
+  g_assert_true (amt_login_get_result (fixture->login, NULL));
+  g_assert_cmpint (amt_profile_get_state (amt_sessions_lookup_profile (fixture->sessions, "dev")), ==,
+                   AMT_SESSION_STATE_VALID);
+  g_assert_cmpint (amt_profile_get_state (amt_sessions_lookup_profile (fixture->sessions, "admin")), ==,
+                   AMT_SESSION_STATE_VALID);
+}
+
+/* A role that asks for 2 h: marked with the reason, then asked for with a second code. */
+static void
+test_second_code (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *profiles = profiles_text (fixture);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  GtkHeaderBar *header_bar = GTK_HEADER_BAR (find_widget (fixture, "header_bar"));
+  GtkWidget *entry = GTK_WIDGET (code_entry (fixture));
+
+  g_assert_cmpstr (profiles, ==, "dev 12 h\nadmin 1 h\ndeploy 2 h Needs a second code\n");
+  g_assert_true (widget_is_shown (fixture, "note_label"));
+  g_assert_nonnull (strstr (label_text (fixture, "note_label"), "deploy asks for 2 h"));
+  g_assert_nonnull (strstr (label_text (fixture, "note_label"), "AWS caps a role assumed with another session at 1 h"));
+  g_assert_cmpstr (gtk_header_bar_get_subtitle (header_bar), ==, "Code 1 of 2");
+  g_assert_false (widget_is_shown (fixture, "skip_button"));
+
+  wait_for_step_margin (8);
+  first = current_code (0);
+  second = current_code (1);
+
+  type_digits (fixture, first);
+  spin_until (fixture, is_idle, "the first code's answer");
+  g_assert_cmpint (fixture->n_responses, ==, 0);
+  g_assert_true (has_session (fixture, "dev"));
+  g_assert_true (has_session (fixture, "admin-mfa"));
+  g_assert_false (has_session (fixture, "deploy-mfa"));
+
+  /* The next code, and why. */
+  g_clear_pointer (&profiles, g_free);
+  profiles = profiles_text (fixture);
+  g_assert_cmpstr (profiles, ==, "dev 12 h Refreshed\nadmin 1 h Refreshed\ndeploy 2 h\n");
+  g_assert_cmpstr (gtk_header_bar_get_subtitle (header_bar), ==, "Code 2 of 2");
+  g_assert_nonnull (strstr (label_text (fixture, "purpose_label"), "deploy asks for 2 h"));
+  g_assert_false (widget_is_shown (fixture, "note_label"));
+  g_assert_true (widget_is_shown (fixture, "skip_button"));
+  g_assert_cmpstr (code_text (fixture), ==, "");
+  g_assert_true (gtk_widget_is_focus (entry));
+  g_assert_cmpstr (status_page (fixture), ==, "hint");
+
+  /* The same code again is refused before the network. */
+  type_digits (fixture, first);
+  spin_until (fixture, is_idle, "the reused code's refusal");
+  g_assert_cmpstr (label_text (fixture, "error_label"), ==, "This code was already used. Wait for the next code and try again.");
+  g_assert_cmpstr (code_text (fixture), ==, "");
+
+  type_digits (fixture, second);
+  spin_until (fixture, has_responded, "the dialog's response");
+  g_assert_cmpint (fixture->response, ==, GTK_RESPONSE_OK);
+  g_assert_true (has_session (fixture, "deploy-mfa"));
+  g_assert_cmpint (amt_profile_get_state (amt_sessions_lookup_profile (fixture->sessions, "deploy")), ==,
+                   AMT_SESSION_STATE_VALID);
+}
+
+/* Skipping the second code ends the login short: what was refreshed, and Close. */
+static void
+test_skip_second_code (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *first = NULL;
+
+  wait_for_step_margin (8);
+  first = current_code (0);
+  type_digits (fixture, first);
+  spin_until (fixture, is_idle, "the first code's answer");
+
+  gtk_button_clicked (GTK_BUTTON (find_widget (fixture, "skip_button")));
+  g_assert_true (amt_login_is_finished (fixture->login));
+  g_assert_cmpint (fixture->n_responses, ==, 0);
+  g_assert_cmpstr (label_text (fixture, "purpose_label"), ==, "dev and admin were refreshed. deploy was not refreshed.");
+  g_assert_false (widget_is_shown (fixture, "code_entry"));
+  g_assert_false (widget_is_shown (fixture, "login_button"));
+  g_assert_false (widget_is_shown (fixture, "cancel_button"));
+  g_assert_true (widget_is_shown (fixture, "close_button"));
+  g_assert_true (gtk_widget_is_focus (find_widget (fixture, "close_button")));
+
+  send_key (fixture, GDK_KEY_Return);
+  spin_until (fixture, has_responded, "the dialog's response");
+  g_assert_cmpint (fixture->response, ==, GTK_RESPONSE_CLOSE);
+  g_assert_true (has_session (fixture, "dev"));
+  g_assert_false (has_session (fixture, "deploy-mfa"));
+}
+
+/* Cancel while AWS is checking the code: the dialog goes at once and the login ends. */
+static void
+test_cancel_while_busy (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *code = NULL;
+  g_autofree char *before = read_credentials (fixture);
+  g_autofree char *after = NULL;
+
+  wait_for_step_margin (8);
+  code = current_code (0);
+  type_digits (fixture, code);
+  g_assert_true (amt_login_is_busy (fixture->login));
+  take_screenshot (fixture, "dialog-busy.png");
+  g_assert_true (amt_login_is_busy (fixture->login));
+
+  gtk_button_clicked (GTK_BUTTON (find_widget (fixture, "cancel_button")));
+  g_assert_cmpint (fixture->response, ==, GTK_RESPONSE_CANCEL);
+  g_assert_true (amt_login_is_finished (fixture->login));
+  spin_until (fixture, is_gone, "the dialog to be finalized");
+
+  after = read_credentials (fixture);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* Snooze: its own response, and the login ends (the application asks again later). */
+static void
+test_snooze (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_assert_true (widget_is_shown (fixture, "snooze_button"));
+  gtk_button_clicked (GTK_BUTTON (find_widget (fixture, "snooze_button")));
+  g_assert_cmpint (fixture->response, ==, AMT_MFA_DIALOG_RESPONSE_SNOOZE);
+  g_assert_true (amt_login_is_finished (fixture->login));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  /* Before the sessions' threads: see the top of this file. */
+  curl_global_init (CURL_GLOBAL_DEFAULT);
+  start_stand_in ();
+
+  g_test_add ("/mfa-dialog/shows-login", Fixture, &plain_setup,
+              fixture_set_up, test_shows_login, fixture_tear_down);
+  g_test_add ("/mfa-dialog/refuses-non-digits", Fixture, &plain_setup,
+              fixture_set_up, test_refuses_non_digits, fixture_tear_down);
+  g_test_add ("/mfa-dialog/wrong-code", Fixture, &plain_setup,
+              fixture_set_up, test_wrong_code, fixture_tear_down);
+  g_test_add ("/mfa-dialog/valid-code", Fixture, &plain_setup,
+              fixture_set_up, test_valid_code, fixture_tear_down);
+  g_test_add ("/mfa-dialog/second-code", Fixture, &long_role_setup,
+              fixture_set_up, test_second_code, fixture_tear_down);
+  g_test_add ("/mfa-dialog/skip-second-code", Fixture, &long_role_setup,
+              fixture_set_up, test_skip_second_code, fixture_tear_down);
+  g_test_add ("/mfa-dialog/cancel-while-busy", Fixture, &slow_setup,
+              fixture_set_up, test_cancel_while_busy, fixture_tear_down);
+  g_test_add ("/mfa-dialog/snooze", Fixture, &snooze_setup,
+              fixture_set_up, test_snooze, fixture_tear_down);
+
+  status = g_test_run ();
+
+  if (stop_stand_in () != 0)
+    g_error ("The stand-in AWS server did not stop cleanly");
+  curl_global_cleanup ();
+  return status;
+}
