@@ -1640,6 +1640,22 @@ store_for_key (AmtSessions  *self,
     }
 }
 
+/* Sets (or, for a NULL @value, removes) one key of @profile, in the file that holds it. */
+static gboolean
+set_profile_value (AmtSessions  *self,
+                   const char   *profile,
+                   const char   *key,
+                   const char   *value,
+                   GError      **error)
+{
+  g_autoptr(AmtCredStore) store = NULL;
+  g_autofree char *section = NULL;
+  const char *pair[] = { key, value };
+
+  store = store_for_key (self, profile, key, &section);
+  return amt_cred_store_set_values (store, section, pair, 1, error);
+}
+
 /**
  * amt_sessions_save_mfa_device:
  * @serial: the device's serial number (ARN), as found by amt_sessions_find_mfa_devices_async()
@@ -1654,9 +1670,7 @@ amt_sessions_save_mfa_device (AmtSessions  *self,
                               GError      **error)
 {
   const AmtProfileConfig *config;
-  g_autoptr(AmtCredStore) store = NULL;
-  g_autofree char *section = NULL;
-  const char *pairs[2];
+  gboolean saved;
 
   g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
   g_return_val_if_fail (AMT_IS_PROFILE (profile), FALSE);
@@ -1665,18 +1679,10 @@ amt_sessions_save_mfa_device (AmtSessions  *self,
   config = amt_profile_get_config (profile);
   if (config->source_profile != NULL &&
       g_str_has_suffix (config->source_profile, AMT_AWS_LONG_TERM_SUFFIX))
-    {
-      store = store_for_key (self, config->source_profile, AMT_AWS_KEY_ACCESS_KEY_ID, &section);
-      pairs[0] = AMT_AWS_KEY_AWS_MFA_DEVICE;
-    }
+    saved = set_profile_value (self, config->source_profile, AMT_AWS_KEY_AWS_MFA_DEVICE, serial, error);
   else
-    {
-      store = store_for_key (self, amt_profile_get_name (profile), AMT_AWS_KEY_MFA_SERIAL, &section);
-      pairs[0] = AMT_AWS_KEY_MFA_SERIAL;
-    }
-  pairs[1] = serial;
-
-  if (!amt_cred_store_set_values (store, section, pairs, 1, error))
+    saved = set_profile_value (self, amt_profile_get_name (profile), AMT_AWS_KEY_MFA_SERIAL, serial, error);
+  if (!saved)
     return FALSE;
 
   amt_sessions_load (self, NULL);
@@ -1767,16 +1773,9 @@ amt_sessions_save_new_profile (AmtSessions  *self,
   if (!amt_cred_store_set_values (_amt_sessions_get_cred_store (self), long_term, pairs, n_pairs, error))
     return FALSE;
 
-  if (region != NULL && *region != '\0')
-    {
-      g_autoptr(AmtCredStore) config_store = NULL;
-      g_autofree char *section = NULL;
-      const char *region_pair[] = { AMT_AWS_KEY_REGION, region };
-
-      config_store = store_for_key (self, name, AMT_AWS_KEY_REGION, &section);
-      if (!amt_cred_store_set_values (config_store, section, region_pair, 1, error))
-        return FALSE;
-    }
+  if (region != NULL && *region != '\0' &&
+      !set_profile_value (self, name, AMT_AWS_KEY_REGION, region, error))
+    return FALSE;
 
   amt_sessions_load (self, NULL);
   return TRUE;
@@ -1845,16 +1844,9 @@ amt_sessions_update_profile (AmtSessions  *self,
         return FALSE;
     }
 
-  if (region != NULL)
-    {
-      g_autoptr(AmtCredStore) store = NULL;
-      g_autofree char *section = NULL;
-      const char *pairs[] = { AMT_AWS_KEY_REGION, *region != '\0' ? region : NULL };
-
-      store = store_for_key (self, name, AMT_AWS_KEY_REGION, &section);
-      if (!amt_cred_store_set_values (store, section, pairs, 1, error))
-        return FALSE;
-    }
+  if (region != NULL &&
+      !set_profile_value (self, name, AMT_AWS_KEY_REGION, *region != '\0' ? region : NULL, error))
+    return FALSE;
 
   amt_sessions_load (self, NULL);
   return TRUE;
@@ -1889,16 +1881,8 @@ amt_sessions_forget_profile (AmtSessions  *self,
       if (!amt_cred_store_remove_section (credentials, long_term, error))
         return FALSE;
     }
-  else
-    {
-      g_autoptr(AmtCredStore) store = NULL;
-      g_autofree char *section = NULL;
-      const char *pairs[] = { AMT_KEY_IGNORE, "true" };
-
-      store = store_for_key (self, amt_profile_get_name (profile), AMT_AWS_KEY_MFA_SERIAL, &section);
-      if (!amt_cred_store_set_values (store, section, pairs, 1, error))
-        return FALSE;
-    }
+  else if (!set_profile_value (self, amt_profile_get_name (profile), AMT_KEY_IGNORE, "true", error))
+    return FALSE;
 
   /* Only a session is ours to remove: its four keys, and nothing else of the section. */
   session = config->target != NULL ? read_session_expiration (self, config->target) : NULL;

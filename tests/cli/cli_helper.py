@@ -9,37 +9,15 @@ import os
 import subprocess
 import sys
 import tempfile
-import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "sts"))
+from sts_helper import Checks  # noqa: E402,F401 - one line per check, shared with tests/sts
 
 BINARY = os.environ.get("AMT_BINARY")
 
 ALICE_MFA = "arn:aws:iam::111111111111:mfa/alice"
 BOB_MFA = "arn:aws:iam::111111111111:mfa/bob"
 DAVE_MFA = "arn:aws:iam::444444444444:mfa/dave"
-
-
-class Checks:
-    """One line per check; the summary line and exit status the test harness reads."""
-
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def run(self, name, func, *args):
-        try:
-            func(*args)
-        except Exception:  # noqa: BLE001 - report every failure and go on
-            self.failed += 1
-            print("FAIL %s" % name)
-            traceback.print_exc(file=sys.stdout)
-        else:
-            self.passed += 1
-            print("ok   %s" % name)
-        sys.stdout.flush()
-
-    def finish(self):
-        print("%d passed, %d failed" % (self.passed, self.failed))
-        sys.exit(0 if self.failed == 0 and self.passed > 0 else 1)
 
 
 class Home:

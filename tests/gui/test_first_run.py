@@ -8,39 +8,13 @@ Prints one line per check and "N passed, M failed".
 """
 
 import os
-import subprocess
 import sys
-import time
 
 from app import Applet, Checks, require_display, screenshot
 from stand_in import StandIn
+from xdo import type_into, wait_for, windows_named
 
 BOB_MFA = 'arn:aws:iam::111111111111:mfa/bob'
-
-
-def windows_named(title):
-    found = subprocess.run(['xdotool', 'search', '--onlyvisible', '--name', '^%s$' % title],
-                           capture_output=True, text=True)
-    return found.stdout.split() if found.returncode == 0 else []
-
-
-def wait_for(predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    return predicate()
-
-
-def type_into(window, *keys_and_text):
-    subprocess.run(['xdotool', 'windowfocus', '--sync', window], check=False, timeout=10)
-    for item in keys_and_text:
-        if item.startswith('key:'):
-            subprocess.run(['xdotool', 'key', item[4:]], check=True, timeout=10)
-        else:
-            subprocess.run(['xdotool', 'type', '--delay', '30', item], check=True, timeout=60)
 
 
 def main():

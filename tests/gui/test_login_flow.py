@@ -20,6 +20,7 @@ import time
 
 from app import APP_ID, Applet, Checks, require_display, screenshot
 from stand_in import StandIn
+from xdo import press, type_into, wait_for, windows_named
 
 ALICE_MFA = 'arn:aws:iam::111111111111:mfa/alice'
 BOB_MFA = 'arn:aws:iam::111111111111:mfa/bob'
@@ -59,43 +60,15 @@ def read(path):
         return f.read()
 
 
-def find_windows(title):
-    found = subprocess.run(['xdotool', 'search', '--onlyvisible', '--name', '^%s$' % title],
-                           capture_output=True, text=True)
-    return found.stdout.split() if found.returncode == 0 else []
-
-
-def wait_for(predicate, timeout=10.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return predicate()
-
-
 def wait_for_dialog(timeout=10.0):
-    windows = wait_for(lambda: find_windows(DIALOG_TITLE), timeout)
+    windows = wait_for(lambda: windows_named(DIALOG_TITLE), timeout)
     return windows[-1] if windows else None
 
 
-def press(window, key):
-    """A real key press (XTEST) in the focused window: GTK ignores synthetic events."""
-    subprocess.run(['xdotool', 'windowfocus', '--sync', window], check=False, timeout=10)
-    subprocess.run(['xdotool', 'key', key], check=False, timeout=10)
-
-
 def close_dialogs():
-    for window in find_windows(DIALOG_TITLE):
+    for window in windows_named(DIALOG_TITLE):
         press(window, 'Escape')
-    return wait_for(lambda: not find_windows(DIALOG_TITLE), 5)
-
-
-def type_code(window, code):
-    """Real key events: focus the dialog, then type the digits (the sixth submits)."""
-    subprocess.run(['xdotool', 'windowfocus', '--sync', window], check=False, timeout=10)
-    subprocess.run(['xdotool', 'type', '--delay', '60', code], check=True, timeout=30)
+    return wait_for(lambda: not windows_named(DIALOG_TITLE), 5)
 
 
 def menu_line(applet, prefix):
@@ -170,17 +143,17 @@ def main():
             if dialog is not None:
                 if shots:
                     screenshot(os.path.join(shots, 'flow-dialog.png'))
-                type_code(dialog, aws.invalid_totp(ALICE_MFA))
+                type_into(dialog, aws.invalid_totp(ALICE_MFA))
                 time.sleep(2.0)
-                checks.check(find_windows(DIALOG_TITLE), 'a wrong code keeps the dialog open')
+                checks.check(windows_named(DIALOG_TITLE), 'a wrong code keeps the dialog open')
                 checks.check(read(credentials) == before, 'a wrong code writes nothing')
                 if shots:
                     screenshot(os.path.join(shots, 'flow-dialog-error.png'))
 
                 # The valid code: written, and the tray turns valid.
                 aws.wait_for_step_margin(8)
-                type_code(dialog, aws.totp(ALICE_MFA))
-                checks.check(wait_for(lambda: not find_windows(DIALOG_TITLE), 15),
+                type_into(dialog, aws.totp(ALICE_MFA))
+                checks.check(wait_for(lambda: not windows_named(DIALOG_TITLE), 15),
                              'a valid code closes the dialog')
                 text = read(credentials).decode()
                 checks.check('[dev]' in text and '[admin-mfa]' in text,
@@ -200,7 +173,7 @@ def main():
             checks.check(dialog is not None, '`login` without --code-stdin opens the applet\'s dialog')
             if dialog is not None:
                 aws.wait_for_step_margin(8)
-                type_code(dialog, aws.totp(BOB_MFA))
+                type_into(dialog, aws.totp(BOB_MFA))
             try:
                 out, err = cli.communicate(timeout=30)
             except subprocess.TimeoutExpired:
@@ -218,7 +191,7 @@ def main():
             checks.check(dialog is not None, '`credential-process` without a session opens the dialog')
             if dialog is not None:
                 aws.wait_for_step_margin(8)
-                type_code(dialog, aws.totp(DAVE_MFA))
+                type_into(dialog, aws.totp(DAVE_MFA))
             try:
                 out, err = tool.communicate(timeout=30)
             except subprocess.TimeoutExpired:
