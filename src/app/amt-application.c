@@ -524,6 +524,12 @@ amt_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
+  {
+    /* Also reachable over D-Bus (org.gtk.Actions), as the preference is from the window. */
+    g_autoptr(GAction) start_at_login = g_settings_create_action (self->settings, "start-at-login");
+
+    g_action_map_add_action (G_ACTION_MAP (self), start_at_login);
+  }
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
                                          (const char *[]) { "<Control>q", NULL });

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 #include <errno.h>
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "amt-autostart.h"
@@ -30,6 +31,34 @@ amt_autostart_dup_file_path (void)
   return g_build_filename (g_get_user_config_dir (), "autostart", APP_ID ".desktop", NULL);
 }
 
+/* An Exec argument as the Desktop Entry spec wants it: bare when it has no reserved
+ * character, else in double quotes with " ` $ \ escaped by a backslash, and every backslash
+ * doubled again by the general string escaping of the file's values ("\\$", "\\\\");
+ * % is doubled, as a field code would be. */
+static char *
+quote_exec_argument (const char *argument)
+{
+  GString *quoted;
+
+  if (strpbrk (argument, " \t\n\"'\\><~|&;$*?#()`=%") == NULL)
+    return g_strdup (argument);
+
+  quoted = g_string_new ("\"");
+  for (const char *p = argument; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '`' || *p == '$')
+        g_string_append (quoted, "\\\\");
+      else if (*p == '\\')
+        g_string_append (quoted, "\\\\\\");
+      else if (*p == '%')
+        g_string_append_c (quoted, '%');
+      g_string_append_c (quoted, *p);
+    }
+  g_string_append_c (quoted, '"');
+
+  return g_string_free (quoted, FALSE);
+}
+
 /* The program to start: the installed one by name; one run from elsewhere (the build tree)
  * by its full path, so that the entry starts what the user started. */
 static char *
@@ -41,7 +70,7 @@ dup_exec (void)
   if (self == NULL || g_strcmp0 (self, installed) == 0)
     return g_strdup ("aws-mfa-tray");
 
-  return g_shell_quote (self);
+  return quote_exec_argument (self);
 }
 
 static gboolean

@@ -33,6 +33,7 @@ from app import Applet, Checks, require_display  # tests/helpers
 import notifications
 import portal_mock
 import sni
+from gi.repository import Gio, GLib  # noqa: E402 - after the helpers, which require the versions
 
 WATCHER = 'org.kde.StatusNotifierWatcher'
 
@@ -286,6 +287,7 @@ def test_notification(checks, b):
                           for btn in n['buttons']]
                 checks.check('log in now' in labels, 'the notification has a "Log in now" '
                              'button (DESIGN.md)', 'buttons: %r' % n['buttons'])
+            check_autostart_portal(checks, b, portal)
             failed = not checks.ok
         finally:
             if applet.running():
@@ -295,6 +297,34 @@ def test_notification(checks, b):
                if not allowed_home_change(p, b.app_id)]
     checks.check(not outside, 'nothing changed in $HOME outside ~/.aws and ~/.var/app/%s'
                  % b.app_id, 'changed: %s' % ', '.join(outside))
+
+
+def check_autostart_portal(checks, b, portal):
+    """Start at login, turned on (the app.start-at-login action, as the preferences switch
+    does): inside the sandbox it goes through the Background portal, not ~/.config/autostart."""
+    bus = sni.session_bus()
+    app_path = '/' + b.app_id.replace('.', '/')
+    try:
+        bus.call_sync(b.app_id, app_path, 'org.gtk.Actions', 'Activate',
+                      GLib.Variant('(sava{sv})', ('start-at-login', [], {})), None,
+                      Gio.DBusCallFlags.NONE, 10000, None)
+    except GLib.Error as e:
+        checks.fail('the sandboxed app takes app.start-at-login over D-Bus', e.message)
+        return
+    deadline = time.monotonic() + 10
+    while not portal.background_requests() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    requests = portal.background_requests()
+    checks.check(requests, 'start at login asks the Background portal (RequestBackground)')
+    if requests:
+        options = requests[-1]['options']
+        checks.equal(requests[-1]['app_id'], b.app_id, 'the portal sees the request come from %s'
+                     % b.app_id)
+        checks.equal(options.get('autostart'), True, 'RequestBackground asks for autostart')
+        checks.equal(list(options.get('commandline', [])), ['aws-mfa-tray', '--background'],
+                     'the autostart command line starts the applet in the tray')
+    checks.check(not os.path.exists(os.path.join(b.home, '.config', 'autostart')),
+                 'no autostart file is written on the host from the sandbox')
 
 
 # -- login -----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import sys
 import time
 
 from app import APP_ID, Applet, Checks, require_display, screenshot
+from gi.repository import Gio, GLib
 from stand_in import StandIn
 from xdo import press, type_into, wait_for, windows_named
 
@@ -210,6 +211,25 @@ def main():
                          'every session valid: the icon turns valid', applet.item.get('IconName'))
             if shots:
                 screenshot(os.path.join(shots, 'flow-valid.png'))
+
+            # Start at login, outside a sandbox: an XDG autostart entry, valid, and gone again.
+            autostart = os.path.join(home, '.config', 'autostart', APP_ID + '.desktop')
+            bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+            toggle = GLib.Variant('(sava{sv})', ('start-at-login', [], {}))
+            bus.call_sync(APP_ID, '/' + APP_ID.replace('.', '/'), 'org.gtk.Actions', 'Activate',
+                          toggle, None, Gio.DBusCallFlags.NONE, 5000, None)
+            checks.check(wait_for(lambda: os.path.exists(autostart), 5),
+                         'start at login writes ~/.config/autostart/%s.desktop' % APP_ID)
+            if os.path.exists(autostart):
+                entry = open(autostart).read()
+                checks.check('--background' in entry and 'Exec=' in entry,
+                             'the autostart entry starts the applet in the tray', entry)
+                valid = subprocess.run(['desktop-file-validate', autostart], capture_output=True, text=True)
+                checks.equal(valid.returncode, 0, 'the autostart entry is a valid desktop file')
+            bus.call_sync(APP_ID, '/' + APP_ID.replace('.', '/'), 'org.gtk.Actions', 'Activate',
+                          toggle, None, Gio.DBusCallFlags.NONE, 5000, None)
+            checks.check(wait_for(lambda: not os.path.exists(autostart), 5),
+                         'turning it off removes the entry')
 
             # The middle click logs in the profile that expires first (admin's hour).
             applet.item.secondary_activate()
