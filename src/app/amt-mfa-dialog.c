@@ -527,6 +527,24 @@ amt_mfa_dialog_close (GtkDialog *dialog)
 
 /* GObject */
 
+/* "Snooze 5 min", with the minutes of the preference. */
+static void
+set_snooze_label (AmtMfaDialog *self)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  guint minutes = g_settings_get_uint (settings, "snooze-minutes");
+  g_autofree char *label = NULL;
+  g_autofree char *tooltip = NULL;
+
+  /* Translators: a button of the code dialog; %u is a number of minutes */
+  label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "S_nooze %u min", "S_nooze %u min", minutes), minutes);
+  tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Ask again in %u minute", "Ask again in %u minutes",
+                                          minutes),
+                             minutes);
+  gtk_button_set_label (GTK_BUTTON (self->snooze_button), label);
+  gtk_widget_set_tooltip_text (self->snooze_button, tooltip);
+}
+
 static void
 amt_mfa_dialog_constructed (GObject *object)
 {
@@ -539,6 +557,7 @@ amt_mfa_dialog_constructed (GObject *object)
 
   gtk_label_set_text (self->device_label, amt_login_get_mfa_serial (self->login));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->device_label), amt_login_get_mfa_serial (self->login));
+  set_snooze_label (self);
   self->finished_id = g_signal_connect_swapped (self->login, "finished",
                                                 G_CALLBACK (login_finished_cb), self);
 

@@ -106,7 +106,9 @@ format_details (AmtProfileRow *self,
   if (expiration != NULL)
     {
       g_autoptr(GDateTime) local = g_date_time_to_local (expiration);
-      g_autofree char *when = g_date_time_format (local, full ? "%c" : "%b %-d, %H:%M");
+      /* Translators: when a session ends, in the window's rows: a g_date_time_format()
+       * format, "Dec 1, 19:45"; e.g. German "%-d. %b, %H:%M" */
+      g_autofree char *when = g_date_time_format (local, full ? "%c" : _("%b %-d, %H:%M"));
 
       /* Translators: when the session ends */
       g_ptr_array_add (parts, g_strdup_printf (_("until %s"), when));

@@ -153,6 +153,18 @@ profile_to_json (AmtSessions *sessions,
   return json_builder_get_root (builder);
 }
 
+/* A column of the status table, padded by characters (a translated state may hold umlauts). */
+static void
+print_column (const char *text,
+              guint       width)
+{
+  glong length = g_utf8_strlen (text, -1);
+
+  g_print ("%s", text);
+  for (glong i = length; i < (glong) width + 1; i++)
+    g_print (" ");
+}
+
 static int
 run_status (int    argc,
             char **argv)
@@ -222,7 +234,9 @@ run_status (int    argc,
       if (expiration != NULL)
         until = format_local_time (expiration);
 
-      g_print ("%-20s %-24s %-22s", amt_profile_get_name (profile), state, until != NULL ? until : "");
+      print_column (amt_profile_get_name (profile), 20);
+      print_column (state, 24);
+      print_column (until != NULL ? until : "", 22);
       if (g_strcmp0 (target, amt_profile_get_name (profile)) != 0)
         /* Translators: where a profile's session is written, "→ admin-mfa" */
         g_print (_("→ %s"), target);
@@ -382,7 +396,7 @@ login_through_applet (GDBusConnection  *bus,
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  g_printerr (_("Enter the MFA code in the AWS MFA Tray dialog…\n"));
+  g_printerr ("%s\n", _("Enter the MFA code in the AWS MFA Tray dialog…"));
   reply = g_dbus_connection_call_sync (bus, APP_ID, APP_PATH, AMT_SERVICE_INTERFACE, "Login",
                                        g_variant_new ("(s)", profile), NULL,
                                        G_DBUS_CALL_FLAGS_NONE, AMT_SERVICE_LOGIN_TIMEOUT_MS,

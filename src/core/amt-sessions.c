@@ -1747,7 +1747,7 @@ amt_sessions_save_new_profile (AmtSessions  *self,
   if (access_key_id == NULL || !g_str_has_prefix (access_key_id, "AKIA") || strlen (access_key_id) < 16)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("A long-term access key id starts with AKIA: copy it from the IAM console or from your old credentials file."));
+                           _("A long-term access key ID starts with AKIA: copy it from the IAM console or from your old credentials file."));
       return FALSE;
     }
   if (secret_access_key == NULL || strlen (secret_access_key) < 16 || strchr (secret_access_key, ' ') != NULL)
@@ -1823,7 +1823,7 @@ amt_sessions_update_profile (AmtSessions  *self,
           secret_access_key == NULL || strlen (secret_access_key) < 16)
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               _("A long-term access key id starts with AKIA, and its secret is the 40 characters shown once when the key was made."));
+                               _("A long-term access key ID starts with AKIA, and its secret is the 40 characters shown once when the key was made."));
           return FALSE;
         }
 
