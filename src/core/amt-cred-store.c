@@ -837,41 +837,26 @@ replace_section_edit (AmtIniDocument  *doc,
   const ReplaceData *data = user_data;
   const AmtCredentials *credentials = data->credentials;
   g_autofree char *expiration = NULL;
+  const char *pairs[8];
 
   if (!amt_ini_document_has_section (doc, data->section) &&
       !amt_ini_document_add_section (doc, data->section, error))
     return FALSE;
 
-  if (!amt_ini_document_set_value (doc, data->section, AMT_AWS_KEY_ACCESS_KEY_ID,
-                                   credentials->access_key_id, error) ||
-      !amt_ini_document_set_value (doc, data->section, AMT_AWS_KEY_SECRET_ACCESS_KEY,
-                                   credentials->secret_access_key, error))
-    return FALSE;
-
-  if (credentials->session_token != NULL)
-    {
-      if (!amt_ini_document_set_value (doc, data->section, AMT_AWS_KEY_SESSION_TOKEN,
-                                       credentials->session_token, error))
-        return FALSE;
-    }
-  else
-    {
-      amt_ini_document_remove_key (doc, data->section, AMT_AWS_KEY_SESSION_TOKEN, NULL);
-    }
-
   if (credentials->expiration != NULL)
-    {
-      expiration = amt_credentials_format_expiration (credentials->expiration);
-      if (!amt_ini_document_set_value (doc, data->section, AMT_AWS_KEY_EXPIRATION,
-                                       expiration, error))
-        return FALSE;
-    }
-  else
-    {
-      amt_ini_document_remove_key (doc, data->section, AMT_AWS_KEY_EXPIRATION, NULL);
-    }
+    expiration = amt_credentials_format_expiration (credentials->expiration);
 
-  return TRUE;
+  /* One edit of the four keys: checked once, and all of them or none. */
+  pairs[0] = AMT_AWS_KEY_ACCESS_KEY_ID;
+  pairs[1] = credentials->access_key_id;
+  pairs[2] = AMT_AWS_KEY_SECRET_ACCESS_KEY;
+  pairs[3] = credentials->secret_access_key;
+  pairs[4] = AMT_AWS_KEY_SESSION_TOKEN;
+  pairs[5] = credentials->session_token;
+  pairs[6] = AMT_AWS_KEY_EXPIRATION;
+  pairs[7] = expiration;
+
+  return amt_ini_document_set_values (doc, data->section, pairs, 4, error);
 }
 
 /**
@@ -948,6 +933,7 @@ amt_cred_store_remove_section (AmtCredStore  *self,
 typedef struct {
   const char         *section;
   const char * const *pairs;
+  guint               n_pairs;
 } SetValuesData;
 
 static gboolean
@@ -961,18 +947,7 @@ set_values_edit (AmtIniDocument  *doc,
       !amt_ini_document_add_section (doc, data->section, error))
     return FALSE;
 
-  for (guint i = 0; data->pairs[i] != NULL; i += 2)
-    {
-      const char *key = data->pairs[i];
-      const char *value = data->pairs[i + 1];
-
-      if (value == NULL)
-        amt_ini_document_remove_key (doc, data->section, key, NULL);
-      else if (!amt_ini_document_set_value (doc, data->section, key, value, error))
-        return FALSE;
-    }
-
-  return TRUE;
+  return amt_ini_document_set_values (doc, data->section, data->pairs, data->n_pairs, error);
 }
 
 /**
@@ -995,23 +970,15 @@ amt_cred_store_set_values (AmtCredStore        *self,
                            guint                n_pairs,
                            GError             **error)
 {
-  g_autofree const char **terminated = NULL;
   SetValuesData data;
 
   g_return_val_if_fail (AMT_IS_CRED_STORE (self), FALSE);
   g_return_val_if_fail (section != NULL, FALSE);
   g_return_val_if_fail (pairs != NULL || n_pairs == 0, FALSE);
 
-  /* The edit walks the pairs up to a NULL key. */
-  terminated = g_new0 (const char *, 2 * n_pairs + 2);
-  for (guint i = 0; i < 2 * n_pairs; i++)
-    {
-      g_return_val_if_fail (i % 2 == 1 || pairs[i] != NULL, FALSE);
-      terminated[i] = pairs[i];
-    }
-
   data.section = section;
-  data.pairs = terminated;
+  data.pairs = pairs;
+  data.n_pairs = n_pairs;
   return update_file (self, set_values_edit, &data, error);
 }
 

@@ -301,7 +301,13 @@ static char *
 lowercase_key (const char *text,
                gsize       len)
 {
-  if (g_utf8_validate_len (text, len, NULL))
+  gboolean ascii = TRUE;
+
+  /* Nearly every key is ASCII, where both give the same, and the Unicode one is far slower. */
+  for (gsize i = 0; i < len && ascii; i++)
+    ascii = (guchar) text[i] < 0x80;
+
+  if (!ascii && g_utf8_validate_len (text, len, NULL))
     return g_utf8_strdown (text, len);
 
   return g_ascii_strdown (text, len);
@@ -1160,48 +1166,69 @@ check_editable (AmtIniDocument  *doc,
   return amt_ini_document_check (doc, _("the file"), error);
 }
 
-/* A description of everything botocore reads, but @skip_section (all of it, or only its key
- * @skip_key when that is given), to prove that an edit changed nothing else. Holds secrets. */
-static GString *
-fingerprint (AmtIniDocument *doc,
-             const char     *skip_section,
-             const char     *skip_key)
+/* What botocore reads, but @skip_section (all of it, or only its keys @skip_keys when they
+ * are given), hashed, to prove that an edit changed nothing else. A 64-bit FNV-1a over the
+ * names and values with their lengths: the comparison guards against our own mistakes, and
+ * hashing spares building a copy of every secret of the file. */
+typedef guint64 Fingerprint;
+
+#define FNV_OFFSET G_GUINT64_CONSTANT (0xcbf29ce484222325)
+#define FNV_PRIME  G_GUINT64_CONSTANT (0x100000001b3)
+
+static inline Fingerprint
+hash_bytes (Fingerprint  hash,
+            const char  *data,
+            gsize        len)
 {
-  GString *out = g_string_new (NULL);
+  /* The length first, so that "ab" + "c" and "a" + "bc" differ. */
+  for (guint i = 0; i < sizeof len; i++)
+    hash = (hash ^ ((len >> (8 * i)) & 0xff)) * FNV_PRIME;
+  for (gsize i = 0; i < len; i++)
+    hash = (hash ^ (guchar) data[i]) * FNV_PRIME;
+
+  return hash;
+}
+
+static gboolean
+is_skipped_key (const char * const *skip_keys,
+                const char         *name)
+{
+  for (guint i = 0; skip_keys[i] != NULL; i++)
+    if (g_str_equal (skip_keys[i], name))
+      return TRUE;
+
+  return FALSE;
+}
+
+static Fingerprint
+fingerprint (AmtIniDocument     *doc,
+             const char         *skip_section,
+             const char * const *skip_keys)
+{
+  Fingerprint hash = FNV_OFFSET;
 
   for (guint b = 0; b < doc->blocks->len; b++)
     {
       Block *block = g_ptr_array_index (doc->blocks, b);
       gboolean target = skip_section != NULL && g_str_equal (block->name, skip_section);
 
-      if (target && skip_key == NULL)
+      if (target && skip_keys == NULL)
         continue;
 
-      g_string_append_printf (out, "[%" G_GSIZE_FORMAT ":%s]", strlen (block->name), block->name);
+      hash = hash_bytes (hash, "[", 1);
+      hash = hash_bytes (hash, block->name, strlen (block->name));
       for (guint k = 0; k < block->keys->len; k++)
         {
           Key *key = g_ptr_array_index (block->keys, k);
 
-          if (target && g_str_equal (key->name, skip_key))
+          if (target && is_skipped_key (skip_keys, key->name))
             continue;
-          g_string_append_printf (out, "%" G_GSIZE_FORMAT ":%s=%" G_GSIZE_FORMAT ":",
-                                  strlen (key->name), key->name, key->value->len);
-          g_string_append_len (out, key->value->str, key->value->len);
+          hash = hash_bytes (hash, key->name, strlen (key->name));
+          hash = hash_bytes (hash, key->value->str, key->value->len);
         }
     }
 
-  return out;
-}
-
-static gboolean
-fingerprints_equal (GString *a,
-                    GString *b)
-{
-  gboolean equal = a->len == b->len && memcmp (a->str, b->str, a->len) == 0;
-
-  wipe_gstring (a);
-  wipe_gstring (b);
-  return equal;
+  return hash;
 }
 
 typedef struct {
@@ -1265,45 +1292,104 @@ indent_string (AmtIniDocument *doc,
   return g_strndup (line->text, bytes);
 }
 
+/* One key of a batch of edits, anchored where it applies in the document as classified. */
+typedef struct {
+  const char *key;       /* as given, for a new line */
+  char       *lower;     /* as botocore names it */
+  const char *value;     /* NULL: remove the key */
+  Key        *existing;  /* its key in the section, or NULL */
+} KeyEdit;
+
+/* The line of @edit replaced in place; continuation lines of the old value go, and comments
+ * and blank lines among them stay. */
+static void
+replace_key_line (AmtIniDocument *doc,
+                  KeyEdit        *edit)
+{
+  Key *existing = edit->existing;
+  Line *line = line_at (doc, existing->line);
+  gboolean need_space = existing->value->len == 0 && line->value_start > 0 &&
+                        line->text[line->value_start - 1] != ' ' &&
+                        line->text[line->value_start - 1] != '\t';
+  g_autoptr(GString) text = g_string_new_len (line->text, line->value_start);
+  guint i;
+
+  if (need_space)
+    g_string_append_c (text, ' ');
+  g_string_append (text, edit->value);
+  g_string_append_len (text, line->text + line->value_end, line->len - line->value_end);
+
+  amt_ini_wipe_and_free (line->text, line->len);
+  line->len = text->len;
+  line->text = g_string_free (g_steal_pointer (&text), FALSE);
+
+  i = existing->last;
+  while (i > existing->line)
+    {
+      if (line_at (doc, i)->kind == LINE_CONTINUATION)
+        g_ptr_array_remove_index (doc->lines, i);
+      i--;
+    }
+}
+
+static int
+compare_edits_by_line_descending (gconstpointer a,
+                                  gconstpointer b)
+{
+  const KeyEdit *edit_a = a;
+  const KeyEdit *edit_b = b;
+
+  return (int) edit_b->existing->line - (int) edit_a->existing->line;
+}
+
 /**
- * amt_ini_document_set_value:
+ * amt_ini_document_set_values:
  * @doc: a document that amt_ini_document_check() accepts
  * @section: the exact name of an existing section
- * @key: a key name
- * @value: its new value: one line, no surrounding whitespace (may be empty)
+ * @pairs: (array): 2 × @n_pairs strings: a key name, its new value, the next key, …; a value
+ *   is one line with no surrounding whitespace (may be empty), or %NULL to remove the key
+ * @n_pairs: the number of key/value pairs in @pairs
  * @error: return location for an #AMT_INI_ERROR
  *
- * Replaces the value of @key in @section, keeping the spelling of the key, the spacing around
- * the '=', the line ending and the position of the line (continuation lines of the old value go).
- * When the section lacks the key, adds a "key = value" line after its last key, before the
- * blank lines and comments that end the section.
+ * Sets (and removes) several keys of @section as one edit, checked once. A key that is there
+ * keeps its spelling, the spacing around its '=', its line ending and its position (the
+ * continuation lines of its old value go); a key that is not gets a "key = value" line after
+ * the section's last key, before the blank lines and comments that end the section, in the
+ * order given. A removed key goes with its continuation lines (and the comments and blank lines
+ * among them); removing a key that is not there does nothing.
  *
- * The edit is checked: when it would change how botocore reads anything else in the file, it is
- * not made and %AMT_INI_ERROR_UNSAFE_EDIT is returned.
+ * When the edit would change how botocore reads anything else in the file, it is not made and
+ * %AMT_INI_ERROR_UNSAFE_EDIT is returned.
  *
  * Returns: %TRUE on success
  */
 gboolean
-amt_ini_document_set_value (AmtIniDocument  *doc,
-                            const char      *section,
-                            const char      *key,
-                            const char      *value,
-                            GError         **error)
+amt_ini_document_set_values (AmtIniDocument     *doc,
+                             const char         *section,
+                             const char * const *pairs,
+                             guint               n_pairs,
+                             GError            **error)
 {
   Snapshot snapshot = { NULL, 0 };
-  g_autofree char *lower = NULL;
-  GString *before;
+  g_autoptr(GArray) edits = NULL;
+  g_autoptr(GPtrArray) lowers = NULL;
+  g_autoptr(GPtrArray) added = NULL;
+  Fingerprint before;
   Block *block;
-  Key *existing;
-  Key *after_key;
   gboolean safe;
 
   g_return_val_if_fail (doc != NULL, FALSE);
   g_return_val_if_fail (section != NULL, FALSE);
-  g_return_val_if_fail (key != NULL, FALSE);
-  g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (pairs != NULL || n_pairs == 0, FALSE);
 
-  if (!check_key_name (key, error) || !check_value (value, error) || !check_editable (doc, error))
+  for (guint i = 0; i < n_pairs; i++)
+    {
+      g_return_val_if_fail (pairs[2 * i] != NULL, FALSE);
+      if (!check_key_name (pairs[2 * i], error) ||
+          (pairs[2 * i + 1] != NULL && !check_value (pairs[2 * i + 1], error)))
+        return FALSE;
+    }
+  if (!check_editable (doc, error))
     return FALSE;
 
   block = find_section (doc, section);
@@ -1314,42 +1400,47 @@ amt_ini_document_set_value (AmtIniDocument  *doc,
       return FALSE;
     }
 
-  lower = g_utf8_strdown (key, -1);
-  before = fingerprint (doc, section, lower);
+  edits = g_array_sized_new (FALSE, TRUE, sizeof (KeyEdit), n_pairs);
+  lowers = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n_pairs; i++)
+    {
+      KeyEdit edit = { pairs[2 * i], g_utf8_strdown (pairs[2 * i], -1), pairs[2 * i + 1], NULL };
+      gboolean repeated = FALSE;
+
+      g_ptr_array_add (lowers, edit.lower);
+
+      /* A key given twice keeps its first place and takes its last value, as one edit after
+       * the other would. */
+      for (guint j = 0; j < edits->len && !repeated; j++)
+        if (g_str_equal (g_array_index (edits, KeyEdit, j).lower, edit.lower))
+          {
+            g_array_index (edits, KeyEdit, j).value = edit.value;
+            repeated = TRUE;
+          }
+      if (repeated)
+        continue;
+
+      edit.existing = block_find_key (block, edit.lower);
+      g_array_append_val (edits, edit);
+    }
+  g_ptr_array_add (lowers, NULL);
+
+  before = fingerprint (doc, section, (const char * const *) lowers->pdata);
   snapshot_take (doc, &snapshot);
 
-  existing = block_find_key (block, lower);
-  if (existing != NULL)
+  /* New keys first: they go after every key line of the section, so that what follows works
+   * on the line numbers as classified, bottom up. */
+  added = g_ptr_array_new ();
+  for (guint i = 0; i < edits->len; i++)
     {
-      Line *line = line_at (doc, existing->line);
-      gboolean need_space = existing->value->len == 0 && line->value_start > 0 &&
-                            line->text[line->value_start - 1] != ' ' &&
-                            line->text[line->value_start - 1] != '\t';
-      g_autoptr(GString) text = g_string_new_len (line->text, line->value_start);
-      guint i;
+      KeyEdit *edit = &g_array_index (edits, KeyEdit, i);
 
-      if (need_space)
-        g_string_append_c (text, ' ');
-      g_string_append (text, value);
-      g_string_append_len (text, line->text + line->value_end, line->len - line->value_end);
-
-      amt_ini_wipe_and_free (line->text, line->len);
-      line->len = text->len;
-      line->text = g_string_free (g_steal_pointer (&text), FALSE);
-
-      /* The old value's continuation lines go; comments and blank lines among them stay. */
-      i = existing->last;
-      while (i > existing->line)
-        {
-          if (line_at (doc, i)->kind == LINE_CONTINUATION)
-            g_ptr_array_remove_index (doc->lines, i);
-          i--;
-        }
+      if (edit->existing == NULL && edit->value != NULL)
+        g_ptr_array_add (added, edit);
     }
-  else
+  if (added->len > 0)
     {
       g_autofree char *indent = NULL;
-      g_autofree char *text = NULL;
       guint insert_at;
       Eol eol = dominant_eol (doc);
 
@@ -1371,20 +1462,81 @@ amt_ini_document_set_value (AmtIniDocument  *doc,
       if (insert_at == doc->lines->len)
         end_last_line (doc);
 
-      text = value[0] != '\0' ? g_strdup_printf ("%s%s = %s", indent, key, value)
-                               : g_strdup_printf ("%s%s =", indent, key);
-      g_ptr_array_insert (doc->lines, insert_at, line_new (text, strlen (text), eol));
-      wipe_string (g_steal_pointer (&text));
+      for (guint i = 0; i < added->len; i++)
+        {
+          KeyEdit *edit = g_ptr_array_index (added, i);
+          g_autofree char *text = edit->value[0] != '\0'
+                                  ? g_strdup_printf ("%s%s = %s", indent, edit->key, edit->value)
+                                  : g_strdup_printf ("%s%s =", indent, edit->key);
+
+          g_ptr_array_insert (doc->lines, insert_at + i, line_new (text, strlen (text), eol));
+          wipe_string (g_steal_pointer (&text));
+        }
     }
+
+  /* Then the keys that are there, from the last line up: each edit moves only lines below it. */
+  {
+    g_autoptr(GArray) present = g_array_new (FALSE, FALSE, sizeof (KeyEdit));
+
+    for (guint i = 0; i < edits->len; i++)
+      if (g_array_index (edits, KeyEdit, i).existing != NULL)
+        g_array_append_val (present, g_array_index (edits, KeyEdit, i));
+    g_array_sort (present, compare_edits_by_line_descending);
+
+    for (guint i = 0; i < present->len; i++)
+      {
+        KeyEdit *edit = &g_array_index (present, KeyEdit, i);
+
+        if (edit->value != NULL)
+          replace_key_line (doc, edit);
+        else
+          g_ptr_array_remove_range (doc->lines, edit->existing->line,
+                                    edit->existing->last - edit->existing->line + 1);
+      }
+  }
 
   classify_lines (doc);
 
   block = doc->problem_line == 0 ? find_section (doc, section) : NULL;
-  after_key = block != NULL ? block_find_key (block, lower) : NULL;
-  safe = fingerprints_equal (before, fingerprint (doc, section, lower));
-  safe = safe && after_key != NULL && g_str_equal (after_key->value->str, value);
+  safe = block != NULL &&
+         before == fingerprint (doc, section, (const char * const *) lowers->pdata);
+  for (guint i = 0; safe && i < edits->len; i++)
+    {
+      KeyEdit *edit = &g_array_index (edits, KeyEdit, i);
+      Key *after = block_find_key (block, edit->lower);
+
+      safe = edit->value != NULL ? after != NULL && g_str_equal (after->value->str, edit->value)
+                                 : after == NULL;
+    }
 
   return finish_edit (doc, &snapshot, safe, error);
+}
+
+/**
+ * amt_ini_document_set_value:
+ * @doc: a document that amt_ini_document_check() accepts
+ * @section: the exact name of an existing section
+ * @key: a key name
+ * @value: its new value: one line, no surrounding whitespace (may be empty)
+ * @error: return location for an #AMT_INI_ERROR
+ *
+ * amt_ini_document_set_values() for one key.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+amt_ini_document_set_value (AmtIniDocument  *doc,
+                            const char      *section,
+                            const char      *key,
+                            const char      *value,
+                            GError         **error)
+{
+  const char *pair[] = { key, value };
+
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  return amt_ini_document_set_values (doc, section, pair, 1, error);
 }
 
 /**
@@ -1406,12 +1558,9 @@ amt_ini_document_remove_key (AmtIniDocument  *doc,
                              const char      *key,
                              GError         **error)
 {
-  Snapshot snapshot = { NULL, 0 };
   g_autofree char *lower = NULL;
-  GString *before;
+  const char *pair[] = { key, NULL };
   Block *block;
-  Key *existing;
-  gboolean safe;
 
   g_return_val_if_fail (doc != NULL, FALSE);
   g_return_val_if_fail (section != NULL, FALSE);
@@ -1422,25 +1571,14 @@ amt_ini_document_remove_key (AmtIniDocument  *doc,
 
   lower = g_utf8_strdown (key, -1);
   block = find_section (doc, section);
-  existing = block != NULL ? block_find_key (block, lower) : NULL;
-  if (existing == NULL)
+  if (block == NULL || block_find_key (block, lower) == NULL)
     {
       g_set_error (error, AMT_INI_ERROR, AMT_INI_ERROR_NOT_FOUND,
                    _("There is no key “%s” in [%s]."), key, section);
       return FALSE;
     }
 
-  before = fingerprint (doc, section, lower);
-  snapshot_take (doc, &snapshot);
-
-  g_ptr_array_remove_range (doc->lines, existing->line, existing->last - existing->line + 1);
-  classify_lines (doc);
-
-  block = find_section (doc, section);
-  safe = doc->problem_line == 0 && block != NULL && block_find_key (block, lower) == NULL;
-  safe = fingerprints_equal (before, fingerprint (doc, section, lower)) && safe;
-
-  return finish_edit (doc, &snapshot, safe, error);
+  return amt_ini_document_set_values (doc, section, pair, 1, error);
 }
 
 static gboolean
@@ -1469,7 +1607,7 @@ amt_ini_document_add_section (AmtIniDocument  *doc,
 {
   Snapshot snapshot = { NULL, 0 };
   g_autofree char *header = NULL;
-  GString *before;
+  Fingerprint before;
   Eol eol;
   gboolean safe;
 
@@ -1500,7 +1638,7 @@ amt_ini_document_add_section (AmtIniDocument  *doc,
 
   safe = doc->problem_line == 0 && find_section (doc, section) != NULL &&
          find_section (doc, section)->keys->len == 0;
-  safe = fingerprints_equal (before, fingerprint (doc, section, NULL)) && safe;
+  safe = before == fingerprint (doc, section, NULL) && safe;
 
   return finish_edit (doc, &snapshot, safe, error);
 }
@@ -1523,7 +1661,7 @@ amt_ini_document_remove_section (AmtIniDocument  *doc,
                                  GError         **error)
 {
   Snapshot snapshot = { NULL, 0 };
-  GString *before;
+  Fingerprint before;
   Block *block;
   guint first, last;
   gboolean safe;
@@ -1561,7 +1699,7 @@ amt_ini_document_remove_section (AmtIniDocument  *doc,
   classify_lines (doc);
 
   safe = doc->problem_line == 0 && find_section (doc, section) == NULL;
-  safe = fingerprints_equal (before, fingerprint (doc, section, NULL)) && safe;
+  safe = before == fingerprint (doc, section, NULL) && safe;
 
   return finish_edit (doc, &snapshot, safe, error);
 }

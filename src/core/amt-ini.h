@@ -61,6 +61,11 @@ gboolean         amt_ini_document_set_value       (AmtIniDocument  *doc,
                                                    const char      *key,
                                                    const char      *value,
                                                    GError         **error);
+gboolean         amt_ini_document_set_values      (AmtIniDocument     *doc,
+                                                   const char         *section,
+                                                   const char * const *pairs,
+                                                   guint               n_pairs,
+                                                   GError            **error);
 gboolean         amt_ini_document_remove_key      (AmtIniDocument  *doc,
                                                    const char      *section,
                                                    const char      *key,

@@ -410,6 +410,80 @@ test_ini_set_existing (void)
   assert_changed_only_within (before, after, 1, 10);
 }
 
+/* Several keys in one edit give what one edit after the other gives. */
+static void
+test_ini_set_values_batch (void)
+{
+  const char *before =
+    "# keep me\n"
+    "[dev]\n"
+    "  AWS_Access_Key_Id   :   OLD   \n"
+    "aws_session_token = old-token\n"
+    "  continued\n"
+    "aws_secret_access_key = old\n"
+    "  continued\n"
+    "  # kept comment\n"
+    "  more\n"
+    "expiration = 2020-01-01T00:00:00Z\n"
+    "region = eu-west-1\n"
+    "\n"
+    "[prod]\n"
+    "aws_access_key_id = PROD\n";
+  const char *pairs[] = {
+    "aws_secret_access_key", "s",
+    "expiration", NULL,
+    "aws_access_key_id", "NEW",
+    "mfa_serial", "arn:aws:iam::111111111111:mfa/alice",
+    "aws_session_token", "TOKEN",
+    "output", "json",
+    "mfa_serial", "GAHT12345678",       /* given twice: the last one counts */
+  };
+  g_autoptr(AmtIniDocument) doc = parse (before);
+  g_autoptr(AmtIniDocument) one_by_one = parse (before);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *expected = NULL;
+
+  g_assert_true (amt_ini_document_set_values (doc, "dev", pairs, G_N_ELEMENTS (pairs) / 2, &error));
+  g_assert_no_error (error);
+  after = serialize (doc);
+  g_assert_cmpstr (after, ==,
+                   "# keep me\n"
+                   "[dev]\n"
+                   "  AWS_Access_Key_Id   :   NEW   \n"
+                   "aws_session_token = TOKEN\n"
+                   "aws_secret_access_key = s\n"
+                   "  # kept comment\n"
+                   "region = eu-west-1\n"
+                   "mfa_serial = GAHT12345678\n"
+                   "output = json\n"
+                   "\n"
+                   "[prod]\n"
+                   "aws_access_key_id = PROD\n");
+
+  g_assert_true (amt_ini_document_set_value (one_by_one, "dev", "aws_secret_access_key", "s", NULL));
+  g_assert_true (amt_ini_document_remove_key (one_by_one, "dev", "expiration", NULL));
+  g_assert_true (amt_ini_document_set_value (one_by_one, "dev", "aws_access_key_id", "NEW", NULL));
+  g_assert_true (amt_ini_document_set_value (one_by_one, "dev", "aws_session_token", "TOKEN", NULL));
+  g_assert_true (amt_ini_document_set_value (one_by_one, "dev", "mfa_serial", "GAHT12345678", NULL));
+  g_assert_true (amt_ini_document_set_value (one_by_one, "dev", "output", "json", NULL));
+  expected = serialize (one_by_one);
+  g_assert_cmpstr (after, ==, expected);
+
+  /* Removing a key that is not there does nothing; a bad value anywhere refuses them all. */
+  {
+    const char *missing[] = { "nothing_here", NULL };
+    const char *bad[] = { "region", "us-east-1", "output", "two\nlines" };
+    g_autofree char *unchanged = NULL;
+
+    g_assert_true (amt_ini_document_set_values (doc, "dev", missing, 1, &error));
+    g_assert_false (amt_ini_document_set_values (doc, "dev", bad, 2, &error));
+    g_assert_error (error, AMT_INI_ERROR, AMT_INI_ERROR_INVALID_VALUE);
+    unchanged = serialize (doc);
+    g_assert_cmpstr (unchanged, ==, after);
+  }
+}
+
 static void
 test_ini_add_key (void)
 {
@@ -618,6 +692,7 @@ main (int   argc,
   g_test_add_func ("/ini/read/crlf-unicode-space", test_ini_crlf_and_unicode_space);
   g_test_add_func ("/ini/read/problems", test_ini_problems);
   g_test_add_func ("/ini/edit/set-existing", test_ini_set_existing);
+  g_test_add_func ("/ini/edit/set-values-batch", test_ini_set_values_batch);
   g_test_add_func ("/ini/edit/add-key", test_ini_add_key);
   g_test_add_func ("/ini/edit/add-section", test_ini_add_section);
   g_test_add_func ("/ini/edit/remove", test_ini_remove);
