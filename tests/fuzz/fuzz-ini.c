@@ -91,7 +91,7 @@ edit_and_check (AmtIniDocument *doc,
         key = keys[(hash >> 16) % g_strv_length (keys)];
     }
 
-  switch (hash % 6)
+  switch (hash % 7)
     {
     case 0: /* set a key, existing or new */
       done = amt_ini_document_set_value (doc, section, key, value, &error);
@@ -123,17 +123,37 @@ edit_and_check (AmtIniDocument *doc,
       keyed = TRUE;
       break;
 
-    default: /* the key under another case */
+    case 5: /* the key under another case */
       key = "AWS_Access_Key_ID";
       done = amt_ini_document_set_value (doc, section, key, value, &error);
       keyed = TRUE;
+      break;
+
+    default: /* a session's four keys in one edit, as the credential store writes them */
+      {
+        const char *pairs[] = {
+          "aws_access_key_id", "ASIAFUZZ", "aws_secret_access_key", "fuzz/secret",
+          key, value, "expiration", (hash & 0x20) ? NULL : "2026-11-23T18:04:05Z",
+        };
+
+        done = amt_ini_document_set_values (doc, section, pairs, G_N_ELEMENTS (pairs) / 2, &error);
+        /* The last value given for a key is the one it gets. */
+        if (g_ascii_strcasecmp (key, "expiration") == 0)
+          {
+            value = pairs[7];
+            key = "expiration";
+          }
+        keyed = value != NULL;
+        if (done && (hash & 0x20) && amt_ini_document_get_value (doc, section, "expiration") != NULL)
+          g_error ("a key removed in a batch is still there");
+      }
       break;
     }
 
   if (!done)
     {
       /* A refused edit leaves the document as it was (case 1 may stop half way). */
-      if ((hash % 6) != 1)
+      if ((hash % 7) != 1)
         assert_serializes_to (doc, (const char *) data, size);
       return;
     }
