@@ -34,6 +34,12 @@ main (int   argc,
       amt_cli_print_usage ();
       return EXIT_SUCCESS;
     }
+  /* Before the application, which needs its settings schema installed. */
+  if (argc == 2 && g_str_equal (argv[1], "--version"))
+    {
+      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
 
   app = amt_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

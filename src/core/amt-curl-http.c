@@ -223,8 +223,25 @@ amt_curl_http_send (AmtHttpTransport      *transport,
   curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  /* With a bundle, only the bundle is trusted, as botocore does (AWS_CA_BUNDLE, ca_bundle).
+   * libcurl's GnuTLS flavour also reads every file of its CA directory at each connection
+   * (some 40 ms here): the directory goes whenever a bundle holds the trust, given or built
+   * in (Debian's bundle has every certificate of /etc/ssl/certs). */
   if (request->ca_bundle != NULL)
-    curl_easy_setopt (curl, CURLOPT_CAINFO, request->ca_bundle);
+    {
+      curl_easy_setopt (curl, CURLOPT_CAINFO, request->ca_bundle);
+      curl_easy_setopt (curl, CURLOPT_CAPATH, NULL);
+    }
+#if LIBCURL_VERSION_NUM >= 0x075400
+  else
+    {
+      char *default_bundle = NULL;
+
+      if (curl_easy_getinfo (curl, CURLINFO_CAINFO, &default_bundle) == CURLE_OK &&
+          default_bundle != NULL && g_file_test (default_bundle, G_FILE_TEST_IS_REGULAR))
+        curl_easy_setopt (curl, CURLOPT_CAPATH, NULL);
+    }
+#endif
   curl_easy_setopt (curl, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
   curl_easy_setopt (curl, CURLOPT_HTTPHEADER, header_list);
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long) request->connect_timeout_ms);
