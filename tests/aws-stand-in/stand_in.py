@@ -119,6 +119,8 @@ class StandIn:
     faults: a list of faults active from the start (see README.md, "Faults").
     clock_offset: seconds added to the server's clock.
     reused_code_style: "distinct" (default) or "invalid" (README.md, "MFA codes").
+    accept_any_code: accept every well-formed code of the caller's device, reused or not
+      (--accept-any-code, for benchmarks; default False: TOTP, each code once).
     cert_backend: "auto", "cryptography" or "openssl".
     quiet: no per-request lines in the server log.
 
@@ -127,12 +129,14 @@ class StandIn:
     """
 
     def __init__(self, accounts=None, tmpdir=None, faults=None, clock_offset=0,
-                 reused_code_style=None, cert_backend=None, quiet=False, startup_timeout=20):
+                 reused_code_style=None, cert_backend=None, quiet=False, startup_timeout=20,
+                 accept_any_code=False):
         self._accounts_arg = accounts
         self._tmpdir = tmpdir
         self._faults = faults
         self._clock_offset = clock_offset
         self._reused_code_style = reused_code_style
+        self._accept_any_code = accept_any_code
         self._cert_backend = cert_backend
         self._quiet = quiet
         self._startup_timeout = startup_timeout
@@ -172,6 +176,8 @@ class StandIn:
             cmd += ["--clock-offset", str(self._clock_offset)]
         if self._reused_code_style:
             cmd += ["--reused-code-style", self._reused_code_style]
+        if self._accept_any_code:
+            cmd.append("--accept-any-code")
         if self._cert_backend:
             cmd += ["--cert-backend", self._cert_backend]
         if self._quiet:

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The stand-in server as a process: the port file, the test CA and server certificate (both
 ways of making them), start-up time, clean stop on SIGTERM and SIGINT, nothing on stdout and no
-secret on stderr, a bad accounts file, accounts given as a dict, the reused-code style option."""
+secret on stderr, a bad accounts file, accounts given as a dict, the reused-code style option,
+the benchmarks' --accept-any-code."""
 
 import base64
 import json
@@ -181,6 +182,36 @@ def test_dict_accounts_and_reused_style(c):
                 "arn:aws:iam::999999999999:user/solo")
 
 
+def test_accept_any_code(c):
+    """--accept-any-code (for benchmarks): any well-formed code, as often as sent, but only for
+    the caller's own device; without it the same codes are refused."""
+    gst = "GetSessionToken"
+    with StandIn(quiet=True) as strict:
+        bad = strict.invalid_totp(BOB_MFA)
+        r = strict.signed_request(gst, {"SerialNumber": BOB_MFA, "TokenCode": bad}, user="bob")
+        c.equal("default: a code that is not the TOTP code is refused",
+                (r.status, r.error_code()), (403, "AccessDenied"))
+    with StandIn(accept_any_code=True) as aws:
+        bad = aws.invalid_totp(BOB_MFA)
+        statuses = [aws.signed_request(gst, {"SerialNumber": BOB_MFA, "TokenCode": bad},
+                                       user="bob").status for _ in range(3)]
+        c.equal("--accept-any-code: a wrong code is accepted, three times in a row",
+                statuses, [200, 200, 200])
+        r = aws.signed_request(gst, {"SerialNumber": BOB_MFA, "TokenCode": bad}, user="bob")
+        c.check("--accept-any-code: the credentials are MFA-authenticated",
+                r.status == 200 and any(s["mfa"] for s in aws.sessions()), r)
+        r = aws.signed_request(gst, {"SerialNumber": "arn:aws:iam::111111111111:mfa/alice",
+                                     "TokenCode": bad}, user="bob")
+        c.equal("--accept-any-code: another user's device is still refused",
+                (r.status, r.error_code()), (403, "AccessDenied"))
+        r = aws.signed_request(gst, {"SerialNumber": BOB_MFA, "TokenCode": "12345"}, user="bob")
+        c.equal("--accept-any-code: a code that is not 6 digits is still refused",
+                (r.status, r.error_code()), (400, "ValidationError"))
+        aws.stop()
+        c.check("--accept-any-code: the server log says so",
+                "accepting any well-formed MFA code" in aws.server_log(), aws.server_log())
+
+
 def test_log_has_no_secrets(c):
     with StandIn() as aws:
         code = aws.totp(BOB_MFA)
@@ -218,6 +249,7 @@ def main():
     c.run("stop while busy", test_stop_with_busy_connections)
     c.run("bad accounts", test_bad_accounts)
     c.run("dict accounts", test_dict_accounts_and_reused_style)
+    c.run("accept any code", test_accept_any_code)
     c.run("no secrets in the log", test_log_has_no_secrets)
     c.run("helper TOTP", test_helper_totp)
     return c.finish()

@@ -1,0 +1,16 @@
+/* amt-bench-empty.c: what start-up costs before main() (bench/README.md, b.)
+ *
+ * An empty program, built three times with -Wl,--no-as-needed: amt-bench-empty-floor links
+ * what the floor (amt-bench-tray-floor) links, amt-bench-empty-applet what aws-mfa-tray links,
+ * amt-bench-empty-core only src/core's libraries (GLib, libcurl, GnuTLS, json-glib). The
+ * differences of their exec-to-exit times are what the dynamic linker spends on the extra
+ * libraries, and on their constructors.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+int
+main (void)
+{
+  return 0;
+}
