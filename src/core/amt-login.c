@@ -702,30 +702,38 @@ start_chained_role (AmtLogin     *self,
                                     self->cancellable, chained_role_done_cb, op);
 }
 
+/* Why the code asked for now could not be used, remembered for the profiles it was for,
+ * should the login end here. */
+static void
+note_step_failure (AmtLogin     *self,
+                   const GError *error)
+{
+  Step *step;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->step >= self->steps->len)
+    return;
+
+  g_free (self->last_error);
+  self->last_error = g_strdup (error->message);
+
+  step = &g_array_index (self->steps, Step, self->step);
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      AmtLoginItem *item = g_ptr_array_index (self->items, i);
+
+      if (step->kind == STEP_SESSION_TOKEN ? item->code_index == 0 && self->step == 0
+                                           : item == step->role)
+        item_failed (self, item, error);
+    }
+}
+
 static void
 fail_step (AmtLogin *self,
            GTask    *submit,
            GError   *error)
 {
-  Step *step = &g_array_index (self->steps, Step, self->step);
-
   self->busy = FALSE;
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_free (self->last_error);
-      self->last_error = g_strdup (error->message);
-
-      /* Remembered for the profiles of this step, should the login end here. */
-      for (guint i = 0; i < self->items->len; i++)
-        {
-          AmtLoginItem *item = g_ptr_array_index (self->items, i);
-
-          if (step->kind == STEP_SESSION_TOKEN ? item->code_index == 0 && self->step == 0
-                                               : item == step->role)
-            item_failed (self, item, error);
-        }
-    }
-
+  note_step_failure (self, error);
   g_task_return_error (submit, error);
 }
 
@@ -1006,6 +1014,17 @@ static void run_submit_done_cb (GObject      *source,
                                 GAsyncResult *result,
                                 gpointer      user_data);
 
+/* mfa_process gave no code: the login's profiles learn why. */
+static void
+process_failed (GTask  *task,
+                GError *error)
+{
+  AmtLogin *self = g_task_get_source_object (task);
+
+  note_step_failure (self, error);
+  g_task_return_error (task, error);
+}
+
 static void
 process_output_cb (GObject      *source,
                    GAsyncResult *result,
@@ -1025,16 +1044,16 @@ process_output_cb (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
       else
-        g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
-                                 _("The mfa_process command could not be read: %s"), error->message);
+        process_failed (task, g_error_new (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                                           _("The mfa_process command could not be read: %s"), error->message));
       return;
     }
 
   if (!g_subprocess_get_successful (G_SUBPROCESS (source)))
     {
       amt_secret_free (g_steal_pointer (&output));
-      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
-                               _("The mfa_process command failed (it took too long, or exited with an error): check it in a terminal."));
+      process_failed (task, g_error_new_literal (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                                                 _("The mfa_process command failed (it took too long, or exited with an error): check it in a terminal.")));
       return;
     }
 
@@ -1042,8 +1061,8 @@ process_output_cb (GObject      *source,
   if (!amt_login_check_code (output != NULL ? output : "", &code, NULL))
     {
       amt_secret_free (g_steal_pointer (&output));
-      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
-                               _("The mfa_process command did not print a six-digit code."));
+      process_failed (task, g_error_new_literal (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                                                 _("The mfa_process command did not print a six-digit code.")));
       return;
     }
   amt_secret_free (g_steal_pointer (&output));
@@ -1054,7 +1073,7 @@ process_output_cb (GObject      *source,
       amt_secret_free (g_steal_pointer (&code));
       if (++data->polls > NEXT_CODE_MAX_POLLS)
         {
-          g_task_return_error (task, amt_aws_error_new_simple (AMT_AWS_ERROR_MFA_CODE_REUSED));
+          process_failed (task, amt_aws_error_new_simple (AMT_AWS_ERROR_MFA_CODE_REUSED));
           return;
         }
       data->timeout_id = g_timeout_add_once (NEXT_CODE_POLL_SECONDS * 1000, next_code_poll_cb, task);
@@ -1078,9 +1097,9 @@ run_mfa_process_once (GTask *task)
 
   if (!g_shell_parse_argv (self->mfa_process, NULL, &argv, &error))
     {
-      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
-                               _("The mfa_process command cannot be read as a command line: %s"),
-                               error->message);
+      process_failed (task, g_error_new (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                                         _("The mfa_process command cannot be read as a command line: %s"),
+                                         error->message));
       g_error_free (error);
       g_object_unref (task);
       return;
@@ -1092,9 +1111,9 @@ run_mfa_process_once (GTask *task)
                                      &error);
   if (data->process == NULL)
     {
-      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
-                               _("The mfa_process command could not be started: %s"),
-                               error->message);
+      process_failed (task, g_error_new (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                                         _("The mfa_process command could not be started: %s"),
+                                         error->message));
       g_error_free (error);
       g_object_unref (task);
       return;

@@ -513,6 +513,98 @@ test_login_plan (Fixture       *fixture,
   g_assert_nonnull (error);
 }
 
+static char *
+read_file (const char *path)
+{
+  g_autofree char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return g_steal_pointer (&contents);
+}
+
+/* Profiles made, changed and removed in the window: standard keys, in the file that holds
+ * them, and nothing else of the files touched. */
+static void
+test_profile_editing (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *credentials = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *session = session_section ("dev", T0 + HOUR);
+  g_autofree char *start = g_strconcat ("# mine\n", credentials_alice, "\n", session, NULL);
+  AmtProfile *profile;
+
+  write_file (fixture->config, "# config comment\n[profile dev]\nregion = eu-west-1\n");
+  write_file (fixture->credentials, start);
+  load (fixture);
+
+  /* A new profile, the aws-mfa way. */
+  g_assert_true (amt_sessions_save_new_profile (fixture->sessions, "ci", "AKIACIEXAMPLE0000001",
+                                                "ci-secret-0123456789abcdef", NULL, "us-west-2", &error));
+  g_assert_no_error (error);
+  credentials = read_file (fixture->credentials);
+  g_assert_true (g_str_has_prefix (credentials, start));
+  g_assert_nonnull (strstr (credentials, "\n[ci-long-term]\naws_access_key_id = AKIACIEXAMPLE0000001\n"
+                                         "aws_secret_access_key = ci-secret-0123456789abcdef\n"));
+  config = read_file (fixture->config);
+  g_assert_cmpstr (config, ==, "# config comment\n[profile dev]\nregion = eu-west-1\n\n"
+                               "[profile ci]\nregion = us-west-2\n");
+  profile = lookup (fixture, "ci");
+  g_assert_null (amt_profile_get_mfa_serial (profile));
+  g_assert_cmpstr (amt_profile_get_config (profile)->region, ==, "us-west-2");
+
+  /* Refused: a name taken, a name with a space, a key that is not long-term. */
+  g_assert_false (amt_sessions_save_new_profile (fixture->sessions, "dev", "AKIADEVEXAMPLE000001",
+                                                 "secret-0123456789abcdef", NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_false (amt_sessions_save_new_profile (fixture->sessions, "my dev", "AKIADEVEXAMPLE000001",
+                                                 "secret-0123456789abcdef", NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (amt_sessions_save_new_profile (fixture->sessions, "temp", "ASIATEMPEXAMPLE00001",
+                                                 "secret-0123456789abcdef", NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* The device found later, and a new region. */
+  g_assert_true (amt_sessions_save_mfa_device (fixture->sessions, profile,
+                                               "arn:aws:iam::111111111111:mfa/ci", &error));
+  profile = lookup (fixture, "ci");
+  g_assert_true (amt_sessions_update_profile (fixture->sessions, profile, NULL, NULL, NULL, "", &error));
+  g_assert_no_error (error);
+  profile = lookup (fixture, "ci");
+  g_assert_cmpstr (amt_profile_get_mfa_serial (profile), ==, "arn:aws:iam::111111111111:mfa/ci");
+  g_assert_null (amt_profile_get_config (profile)->region);
+  g_free (credentials);
+  credentials = read_file (fixture->credentials);
+  g_assert_nonnull (strstr (credentials, "aws_mfa_device = arn:aws:iam::111111111111:mfa/ci\n"));
+
+  /* Removing the aws-mfa profile dev: its long-term section and its session keys go, its
+   * comment and every other profile stay. */
+  g_assert_true (amt_sessions_forget_profile (fixture->sessions, lookup (fixture, "dev"), &error));
+  g_assert_no_error (error);
+  g_free (credentials);
+  credentials = read_file (fixture->credentials);
+  g_assert_true (g_str_has_prefix (credentials, "# mine\n"));
+  g_assert_null (strstr (credentials, "[dev-long-term]"));
+  g_assert_null (strstr (credentials, "ASIAEXAMPLE"));
+  g_assert_nonnull (strstr (credentials, "[base]\naws_access_key_id = AKIABOB00EXAMPLE0001\n"));
+  g_assert_nonnull (strstr (credentials, "[ci-long-term]"));
+  g_assert_null (amt_sessions_lookup_profile (fixture->sessions, "dev"));
+
+  /* Removing a profile defined in config marks it mfa_tray_ignore there. */
+  write_file (fixture->config, "[profile staging]\nsource_profile = base\nmfa_serial = arn:aws:iam::111111111111:mfa/bob\n");
+  load (fixture);
+  g_assert_true (amt_sessions_forget_profile (fixture->sessions, lookup (fixture, "staging"), &error));
+  g_free (config);
+  config = read_file (fixture->config);
+  g_assert_cmpstr (config, ==, "[profile staging]\nsource_profile = base\nmfa_serial = arn:aws:iam::111111111111:mfa/bob\n"
+                               "mfa_tray_ignore = true\n");
+  g_assert_null (amt_sessions_lookup_profile (fixture->sessions, "staging"));
+}
+
 static void
 test_check_code (void)
 {
@@ -599,6 +691,7 @@ main (int   argc,
   ADD ("/sessions/deadlines/lead-time-setting", test_lead_time_setting);
   ADD ("/sessions/file-changes", test_file_changes);
   ADD ("/sessions/login-plan", test_login_plan);
+  ADD ("/sessions/profile-editing", test_profile_editing);
 #undef ADD
 
   return g_test_run ();
