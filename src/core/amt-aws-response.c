@@ -333,7 +333,8 @@ json_add_value (AmtAwsNode *node,
             double d = json_node_get_double (value);
             char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-            if (d == (double) (gint64) d)
+            /* Only a whole number that fits may be converted: anything else is undefined. */
+            if (d > -9.2e18 && d < 9.2e18 && d == (double) (gint64) d)
               g_string_append_printf (node->text, "%" G_GINT64_FORMAT, (gint64) d);
             else
               g_string_append (node->text, g_ascii_dtostr (buf, sizeof buf, d));

@@ -144,8 +144,22 @@ edit_and_check (AmtIniDocument *doc,
             key = "expiration";
           }
         keyed = value != NULL;
-        if (done && (hash & 0x20) && amt_ini_document_get_value (doc, section, "expiration") != NULL)
-          g_error ("a key removed in a batch is still there");
+        if (done && (hash & 0x20))
+          {
+            /* Gone from the section: what it reads now is what [DEFAULT] gives any section. */
+            const char *inherited = NULL;
+            g_autoptr(AmtIniDocument) probe = NULL;
+            char *text;
+            gsize text_length;
+
+            text = amt_ini_document_serialize (doc, &text_length);
+            probe = amt_ini_document_new_from_data (text, text_length);
+            amt_ini_wipe_and_free (text, text_length);
+            if (amt_ini_document_add_section (probe, "amt probe", NULL))
+              inherited = amt_ini_document_get_value (probe, "amt probe", "expiration");
+            if (g_strcmp0 (amt_ini_document_get_value (doc, section, "expiration"), inherited) != 0)
+              g_error ("a key removed in a batch is still there");
+          }
       }
       break;
     }

@@ -6,6 +6,7 @@
 # A crash leaves its input in $AMT_TEST_TMPDIR (printed), and fails the test.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
+import base64
 import os
 import shutil
 import subprocess
@@ -32,8 +33,16 @@ for line in lines:
         if not line.startswith("#") or "DONE" in line or "INITED" in line:
             print(line)
 ok = result.returncode == 0
-print(f"{'ok' if ok else 'FAIL'} - {os.path.basename(target)} ran {seconds} s without a finding")
-if not ok:
+if ok:
+    print(f"ok - {os.path.basename(target)} ran {seconds} s without a finding")
+else:
+    print(f"FAIL - {os.path.basename(target)} found an input that breaks it")
     print("\n".join(lines[-60:]))
+    # The test's directory goes with the test: the inputs are kept in the log, to replay with
+    # `base64 -d > input && TARGET input`.
+    for name in sorted(os.listdir(work)):
+        if name.startswith(("crash-", "leak-", "timeout-", "oom-")):
+            with open(os.path.join(work, name), "rb") as f:
+                print(f"input {name} (base64): {base64.b64encode(f.read()).decode()}")
 print(f"{int(ok)} passed, {int(not ok)} failed")
 sys.exit(0 if ok else 1)

@@ -62,6 +62,23 @@ test_json_credentials (void)
   g_assert_cmpint (g_date_time_to_unix (when), ==, 1764000360);
 }
 
+/* Numbers no integer holds (found by fuzz-response): written as they are, never converted, and
+ * no timestamp. */
+static void
+test_json_huge_numbers (void)
+{
+  const char *body = "{\"R\":{\"Inf\":10e28500,\"Big\":1e300,\"Neg\":-9.3e18,\"Whole\":4.0}}";
+  g_autoptr(AmtAwsNode) root = parse (body, "application/json");
+  const char *inf = amt_aws_node_lookup_text (root, "R/Inf");
+  g_autoptr(GDateTime) when = amt_aws_parse_timestamp (inf);
+
+  g_assert_nonnull (inf);
+  g_assert_null (when);
+  g_assert_nonnull (strstr (amt_aws_node_lookup_text (root, "R/Big"), "e+300"));
+  g_assert_nonnull (strstr (amt_aws_node_lookup_text (root, "R/Neg"), "e+18"));
+  g_assert_cmpstr (amt_aws_node_lookup_text (root, "R/Whole"), ==, "4");
+}
+
 static void
 test_lists (void)
 {
@@ -287,6 +304,7 @@ main (int   argc,
 
   g_test_add_func ("/aws-response/xml-credentials", test_xml_credentials);
   g_test_add_func ("/aws-response/json-credentials", test_json_credentials);
+  g_test_add_func ("/aws-response/json-huge-numbers", test_json_huge_numbers);
   g_test_add_func ("/aws-response/lists", test_lists);
   g_test_add_func ("/aws-response/error-bodies", test_error_bodies);
   g_test_add_func ("/aws-response/unreadable", test_unreadable);
