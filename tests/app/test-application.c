@@ -11,41 +11,7 @@
 
 #include "amt-application.h"
 #include "amt-fake-tray.h"
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake_up_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main context until @condition holds; fails the test after 10 s. */
-static void
-spin_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  guint wake_up_id = g_timeout_add (50, wake_up_cb, NULL);
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (wake_up_id);
-}
-
-/* Runs everything that is ready now, idles included. */
-static void
-drain_main_context (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
+#include "amt-test-gtk.h"
 
 static gboolean
 has_window (gpointer data)
@@ -131,7 +97,7 @@ activate_cb (GApplication *app,
   GtkStack *stack;
 
   /* The window opens in its empty state. */
-  spin_until (has_window, app, "the window to be mapped");
+  amt_test_spin_until (has_window, app, "the window to be mapped");
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   g_assert_cmpstr (gtk_window_get_title (window), ==, "Sessions");
   stack = window_get_stack (window);
@@ -156,7 +122,7 @@ activate_cb (GApplication *app,
   g_clear_pointer (&menu, g_free);
 
   /* Three changes in a row reach the tray as one update. */
-  drain_main_context ();
+  amt_test_drain_main_context ();
   wait.n_menu_sets = amt_fake_tray_get_n_menu_sets (tray);
   {
     /* On the clock's minutes, as shown: 3 h 12 min and 8 min left. */
@@ -172,8 +138,8 @@ activate_cb (GApplication *app,
   amt_sessions_add_profile (sessions, dev);
   amt_sessions_add_profile (sessions, prod);
   amt_sessions_add_profile (sessions, ci);
-  spin_until (menu_set_again, &wait, "the tray menu to be updated");
-  drain_main_context ();
+  amt_test_spin_until (menu_set_again, &wait, "the tray menu to be updated");
+  amt_test_drain_main_context ();
   g_assert_cmpuint (amt_fake_tray_get_n_menu_sets (tray), ==, wait.n_menu_sets + 1);
 
   /* The worst state wins: "ci" was never logged in. */
@@ -206,7 +172,7 @@ activate_cb (GApplication *app,
   /* Every state has its icon, and the theme finds each one. */
   wait.n_menu_sets = amt_fake_tray_get_n_menu_sets (tray);
   amt_profile_set_state (ci, AMT_SESSION_STATE_VALID);
-  spin_until (menu_set_again, &wait, "the tray to follow a state change");
+  amt_test_spin_until (menu_set_again, &wait, "the tray to follow a state change");
   g_assert_cmpstr (amt_fake_tray_get_icon_name (tray), ==, APP_ID "-expiring");
   texts = visible_page_texts (stack);
   g_assert_null (strstr (texts, "not logged in"));
@@ -214,12 +180,12 @@ activate_cb (GApplication *app,
 
   wait.n_menu_sets = amt_fake_tray_get_n_menu_sets (tray);
   amt_profile_set_state (prod, AMT_SESSION_STATE_ERROR);
-  spin_until (menu_set_again, &wait, "the tray to show an error");
+  amt_test_spin_until (menu_set_again, &wait, "the tray to show an error");
   g_assert_cmpstr (amt_fake_tray_get_icon_name (tray), ==, APP_ID "-error");
 
   wait.n_menu_sets = amt_fake_tray_get_n_menu_sets (tray);
   amt_profile_set_state (prod, AMT_SESSION_STATE_VALID);
-  spin_until (menu_set_again, &wait, "the tray to show all valid");
+  amt_test_spin_until (menu_set_again, &wait, "the tray to show all valid");
   g_assert_cmpstr (amt_fake_tray_get_icon_name (tray), ==, APP_ID "-valid");
 
   for (AmtSessionState state = AMT_SESSION_STATE_VALID; state <= AMT_SESSION_STATE_ERROR; state++)

@@ -25,20 +25,14 @@
 #include <glib/gstdio.h>
 #include <gnutls/crypto.h>
 #include <gtk/gtk.h>
-#ifdef GDK_WINDOWING_X11
-#include <gdk/gdkx.h>
-#endif
 #include <json-glib/json-glib.h>
 
 #include "amt-mfa-dialog.h"
+#include "amt-test-gtk.h"
 
-#define ALICE_KEY_ID  "AKIAALICE0EXAMPLE001"
-#define ALICE_SECRET  "ocihcQIAk0Ud6KDXGz9WvuS1hRfF+0I0EXAMPLEK"
 #define ALICE_MFA     "arn:aws:iam::111111111111:mfa/alice"
 /* tests/aws-stand-in/accounts.json: alice's device (a fake, public, test-only seed) */
 #define ALICE_SEED    "OEB3K7OKRNAP4SJHWKRM6REH22QQUZMU"
-#define ADMIN_ROLE    "arn:aws:iam::222222222222:role/Admin"
-#define DEPLOY_ROLE   "arn:aws:iam::222222222222:role/Deploy"
 #define TOTP_STEP     30
 
 #define NO_RESPONSE   G_MININT
@@ -58,52 +52,6 @@ typedef struct {
   int           response;
   guint         n_responses;
 } Fixture;
-
-/* Main loop */
-
-typedef gboolean (*Condition) (Fixture *fixture);
-
-static gboolean
-wake_up_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main context until @condition holds; fails the test after 20 s. */
-static void
-spin_until (Fixture    *fixture,
-            Condition   condition,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  guint wake_up_id = g_timeout_add (20, wake_up_cb, NULL);
-
-  while (!condition (fixture))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (wake_up_id);
-}
-
-static gboolean
-stop_spinning_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin_for (guint milliseconds)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (milliseconds, stop_spinning_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 /* TOTP (RFC 6238: HMAC-SHA1 over the 30 s step, six digits), as the stand-in checks it */
 
@@ -345,51 +293,6 @@ stand_in_control (const char *method,
   curl_slist_free_all (headers);
 }
 
-/* alice's files, as tests/cli/test_cli.py writes them: her long-term keys in
- * [dev-long-term] (the aws-mfa convention), a role assumed with the session of the same code,
- * and optionally one that asks for more than the hour AWS allows a chained role. */
-static void
-write_aws_files (Fixture     *fixture,
-                 const Setup *setup)
-{
-  g_autofree char *aws_dir = g_build_filename (g_get_home_dir (), ".aws", NULL);
-  g_autofree char *config_path = g_build_filename (aws_dir, "config", NULL);
-  g_autoptr(GString) config = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (aws_dir, 0700), ==, 0);
-
-  g_string_append (config,
-                   "[profile dev]\n"
-                   "region = us-east-1\n"
-                   "\n"
-                   "[profile admin]\n"
-                   "role_arn = " ADMIN_ROLE "\n"
-                   "source_profile = dev\n"
-                   "mfa_serial = " ALICE_MFA "\n");
-  if (setup->long_role)
-    g_string_append (config,
-                     "\n"
-                     "[profile deploy]\n"
-                     "role_arn = " DEPLOY_ROLE "\n"
-                     "source_profile = dev\n"
-                     "mfa_serial = " ALICE_MFA "\n"
-                     "duration_seconds = 7200\n");
-  g_file_set_contents (config_path, config->str, -1, &error);
-  g_assert_no_error (error);
-
-  fixture->credentials_path = g_build_filename (aws_dir, "credentials", NULL);
-  g_file_set_contents (fixture->credentials_path,
-                       "# Alice's keys; this comment stays\n"
-                       "[dev-long-term]\n"
-                       "aws_access_key_id = " ALICE_KEY_ID "\n"
-                       "aws_secret_access_key = " ALICE_SECRET "\n"
-                       "aws_mfa_device = " ALICE_MFA "\n",
-                       -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (fixture->credentials_path, 0600), ==, 0);
-}
-
 static char *
 read_credentials (Fixture *fixture)
 {
@@ -431,43 +334,25 @@ has_session (Fixture    *fixture,
 
 /* The dialog's widgets, by their ids in amt-mfa-dialog.ui */
 
-typedef struct {
-  const char *id;
-  GtkWidget  *found;
-} FindData;
-
-static void
-find_widget_cb (GtkWidget *widget,
-                gpointer   data)
-{
-  FindData *find = data;
-  const char *id;
-
-  if (find->found != NULL)
-    return;
-
-  id = gtk_buildable_get_name (GTK_BUILDABLE (widget));
-  if (id != NULL && g_str_equal (id, find->id))
-    {
-      find->found = widget;
-      return;
-    }
-
-  if (GTK_IS_CONTAINER (widget))
-    gtk_container_forall (GTK_CONTAINER (widget), find_widget_cb, find);
-}
-
 static GtkWidget *
 find_widget (Fixture    *fixture,
              const char *id)
 {
-  FindData find = { id, NULL };
+  return amt_test_find_widget (GTK_WIDGET (fixture->dialog), id);
+}
 
-  g_assert_nonnull (fixture->dialog);
-  gtk_container_forall (GTK_CONTAINER (fixture->dialog), find_widget_cb, &find);
-  if (find.found == NULL)
-    g_error ("No widget “%s” in the dialog", id);
-  return find.found;
+static const char *
+label_text (Fixture    *fixture,
+            const char *id)
+{
+  return amt_test_label_text (GTK_WIDGET (fixture->dialog), id);
+}
+
+static gboolean
+widget_is_shown (Fixture    *fixture,
+                 const char *id)
+{
+  return amt_test_widget_is_shown (GTK_WIDGET (fixture->dialog), id);
 }
 
 static GtkEntry *
@@ -482,48 +367,10 @@ code_text (Fixture *fixture)
   return gtk_entry_get_text (code_entry (fixture));
 }
 
-static gboolean
-widget_is_shown (Fixture    *fixture,
-                 const char *id)
-{
-  GtkWidget *widget = find_widget (fixture, id);
-
-  return gtk_widget_is_visible (widget) && gtk_widget_get_mapped (widget);
-}
-
 static const char *
 status_page (Fixture *fixture)
 {
   return gtk_stack_get_visible_child_name (GTK_STACK (find_widget (fixture, "status_stack")));
-}
-
-static const char *
-label_text (Fixture    *fixture,
-            const char *id)
-{
-  return gtk_label_get_text (GTK_LABEL (find_widget (fixture, id)));
-}
-
-/* The profiles grid, one "name duration [status]" line per row. */
-static char *
-profiles_text (Fixture *fixture)
-{
-  GtkGrid *grid = GTK_GRID (find_widget (fixture, "profiles_grid"));
-  GString *text = g_string_new (NULL);
-
-  for (int row = 0; gtk_grid_get_child_at (grid, 0, row) != NULL; row++)
-    {
-      for (int column = 0; column < 3; column++)
-        {
-          GtkWidget *cell = gtk_grid_get_child_at (grid, column, row);
-
-          if (cell != NULL)
-            g_string_append_printf (text, "%s%s", column > 0 ? " " : "", gtk_label_get_text (GTK_LABEL (cell)));
-        }
-      g_string_append_c (text, '\n');
-    }
-
-  return g_string_free (text, FALSE);
 }
 
 /* Driving it */
@@ -541,8 +388,10 @@ send_key (Fixture *fixture,
 }
 
 static gboolean
-code_has_expected_length (Fixture *fixture)
+code_has_expected_length (gpointer data)
 {
+  Fixture *fixture = data;
+
   return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (fixture->dialog), "test-expected-length")) ==
          gtk_entry_get_text_length (code_entry (fixture));
 }
@@ -558,13 +407,15 @@ type_digits (Fixture    *fixture,
 
       send_key (fixture, GDK_KEY_0 + (*p - '0'));
       g_object_set_data (G_OBJECT (fixture->dialog), "test-expected-length", GUINT_TO_POINTER (length + 1));
-      spin_until (fixture, code_has_expected_length, "a typed digit");
+      amt_test_spin_until (code_has_expected_length, fixture, "a typed digit");
     }
 }
 
 static gboolean
-code_is_empty (Fixture *fixture)
+code_is_empty (gpointer data)
 {
+  Fixture *fixture = data;
+
   return gtk_entry_get_text_length (code_entry (fixture)) == 0;
 }
 
@@ -577,13 +428,15 @@ paste (Fixture    *fixture,
 
   gtk_clipboard_set_text (gtk_widget_get_clipboard (entry, GDK_SELECTION_CLIPBOARD), text, -1);
   g_signal_emit_by_name (entry, "paste-clipboard");
-  spin_until (fixture, code_has_expected_length, "the pasted code");
+  amt_test_spin_until (code_has_expected_length, fixture, "the pasted code");
 }
 
 /* AWS has answered the code, and the dialog shows it (or went away: the caller checks). */
 static gboolean
-is_idle (Fixture *fixture)
+is_idle (gpointer data)
 {
+  Fixture *fixture = data;
+
   if (fixture->dialog == NULL)
     return TRUE;
 
@@ -591,26 +444,34 @@ is_idle (Fixture *fixture)
 }
 
 static gboolean
-shows_error (Fixture *fixture)
+shows_error (gpointer data)
 {
+  Fixture *fixture = data;
+
   return g_str_equal (status_page (fixture), "error");
 }
 
 static gboolean
-has_responded (Fixture *fixture)
+has_responded (gpointer data)
 {
+  Fixture *fixture = data;
+
   return fixture->n_responses > 0;
 }
 
 static gboolean
-is_gone (Fixture *fixture)
+is_gone (gpointer data)
 {
+  Fixture *fixture = data;
+
   return fixture->dialog == NULL;
 }
 
 static gboolean
-is_mapped (Fixture *fixture)
+is_mapped (gpointer data)
 {
+  Fixture *fixture = data;
+
   return gtk_widget_get_mapped (GTK_WIDGET (fixture->dialog));
 }
 
@@ -623,35 +484,6 @@ dialog_response_cb (GtkDialog *dialog,
   fixture->n_responses++;
   /* What the application does. */
   gtk_widget_destroy (GTK_WIDGET (dialog));
-}
-
-/* Screenshots for the README and the metainfo, when asked for */
-
-static void
-take_screenshot (Fixture    *fixture,
-                 const char *name)
-{
-#ifdef GDK_WINDOWING_X11
-  const char *dir = g_getenv ("AMT_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  g_autofree char *xid = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  if (dir == NULL)
-    return;
-
-  /* As it looks with a window manager: focused (not in the backdrop), and drawn. */
-  gdk_window_focus (gtk_widget_get_window (GTK_WIDGET (fixture->dialog)), GDK_CURRENT_TIME);
-  spin_for (400);
-  path = g_build_filename (dir, name, NULL);
-  xid = g_strdup_printf ("0x%lx", (gulong) gdk_x11_window_get_xid (gtk_widget_get_window (GTK_WIDGET (fixture->dialog))));
-  g_spawn_sync (NULL, (char *[]) { (char *) "import", (char *) "-window", xid, path, NULL }, NULL,
-                G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  g_test_message ("screenshot: %s", path);
-#endif
 }
 
 /* Fixture */
@@ -669,7 +501,7 @@ fixture_set_up (Fixture       *fixture,
   stand_in_control ("DELETE", "faults", NULL);
   if (setup->faults != NULL)
     stand_in_control ("POST", "faults", setup->faults);
-  write_aws_files (fixture, setup);
+  fixture->credentials_path = amt_test_write_alice_files (setup->long_role);
 
   fixture->sessions = amt_sessions_new ();
   g_assert_true (amt_sessions_load (fixture->sessions, &error));
@@ -682,7 +514,7 @@ fixture_set_up (Fixture       *fixture,
   g_object_add_weak_pointer (G_OBJECT (fixture->dialog), (gpointer *) &fixture->dialog);
   g_signal_connect (fixture->dialog, "response", G_CALLBACK (dialog_response_cb), fixture);
   gtk_window_present (GTK_WINDOW (fixture->dialog));
-  spin_until (fixture, is_mapped, "the dialog to be mapped");
+  amt_test_spin_until (is_mapped, fixture, "the dialog to be mapped");
 }
 
 static void
@@ -692,7 +524,7 @@ fixture_tear_down (Fixture       *fixture,
   if (fixture->dialog != NULL)
     gtk_widget_destroy (GTK_WIDGET (fixture->dialog));
   /* The dialog is finalized once a submit in flight has come back. */
-  spin_until (fixture, is_gone, "the dialog to be finalized");
+  amt_test_spin_until (is_gone, fixture, "the dialog to be finalized");
 
   g_assert_true (amt_login_is_finished (fixture->login));
   g_clear_object (&fixture->login);
@@ -713,7 +545,7 @@ static void
 test_shows_login (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autofree char *profiles = profiles_text (fixture);
+  g_autofree char *profiles = amt_test_profiles_text (GTK_WIDGET (fixture->dialog));
   GtkWidget *entry = GTK_WIDGET (code_entry (fixture));
   GtkWidget *code_label = find_widget (fixture, "code_label");
   AtkObject *accessible = gtk_widget_get_accessible (entry);
@@ -746,11 +578,11 @@ test_shows_login (Fixture       *fixture,
   g_assert_false (widget_is_shown (fixture, "close_button"));
   g_assert_cmpstr (status_page (fixture), ==, "hint");
 
-  take_screenshot (fixture, "dialog.png");
+  amt_test_screenshot (GTK_WIDGET (fixture->dialog), "dialog.png");
 
   /* Escape cancels the login. */
   send_key (fixture, GDK_KEY_Escape);
-  spin_until (fixture, has_responded, "the dialog's response");
+  amt_test_spin_until (has_responded, fixture, "the dialog's response");
   g_assert_cmpint (fixture->response, ==, GTK_RESPONSE_CANCEL);
   g_assert_true (amt_login_is_finished (fixture->login));
 }
@@ -789,7 +621,7 @@ test_refuses_non_digits (Fixture       *fixture,
   /* Enter with two digits (the default button, clicked 250 ms later as GtkButton does):
    * the reason, the digits kept, nothing sent. */
   send_key (fixture, GDK_KEY_Return);
-  spin_until (fixture, shows_error, "the error");
+  amt_test_spin_until (shows_error, fixture, "the error");
   type_digits (fixture, "3");
   g_assert_cmpstr (label_text (fixture, "error_label"), ==, "An MFA code is six digits: type the code your device shows now.");
   g_assert_cmpstr (code_text (fixture), ==, "123");
@@ -820,7 +652,7 @@ test_wrong_code (Fixture       *fixture,
   g_assert_cmpstr (status_page (fixture), ==, "busy");
   g_assert_false (gtk_widget_is_sensitive (entry));
 
-  spin_until (fixture, is_idle, "AWS's answer");
+  amt_test_spin_until (is_idle, fixture, "AWS's answer");
   g_assert_cmpstr (status_page (fixture), ==, "error");
   g_assert_true (widget_is_shown (fixture, "error_label"));
   g_assert_cmpstr (label_text (fixture, "error_label"), ==,
@@ -842,7 +674,7 @@ test_wrong_code (Fixture       *fixture,
   after = read_credentials (fixture);
   g_assert_cmpstr (after, ==, before);
 
-  take_screenshot (fixture, "dialog-error.png");
+  amt_test_screenshot (GTK_WIDGET (fixture->dialog), "dialog-error.png");
 
   /* Snooze is not offered here; Cancel ends the login, nothing written. */
   g_assert_false (widget_is_shown (fixture, "snooze_button"));
@@ -867,7 +699,7 @@ test_valid_code (Fixture       *fixture,
 
   type_digits (fixture, "1");
   send_key (fixture, GDK_KEY_BackSpace);
-  spin_until (fixture, code_is_empty, "the backspace");
+  amt_test_spin_until (code_is_empty, fixture, "the backspace");
 
   g_assert_false (widget_is_shown (fixture, "skip_button"));
   type_digits (fixture, (char[]) { code[0], code[1], code[2], code[3], code[4], '\0' });
@@ -886,7 +718,7 @@ test_valid_code (Fixture       *fixture,
   g_assert_true (gtk_widget_is_sensitive (find_widget (fixture, "cancel_button")));
   g_assert_false (has_session (fixture, "dev"));
 
-  spin_until (fixture, has_responded, "the dialog's response");
+  amt_test_spin_until (has_responded, fixture, "the dialog's response");
   g_assert_cmpint (fixture->response, ==, GTK_RESPONSE_OK);
   g_assert_true (has_session (fixture, "dev"));
   g_assert_true (has_session (fixture, "admin-mfa"));
@@ -902,7 +734,7 @@ static void
 test_second_code (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autofree char *profiles = profiles_text (fixture);
+  g_autofree char *profiles = amt_test_profiles_text (GTK_WIDGET (fixture->dialog));
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
   GtkHeaderBar *header_bar = GTK_HEADER_BAR (find_widget (fixture, "header_bar"));
@@ -920,7 +752,7 @@ test_second_code (Fixture       *fixture,
   second = current_code (1);
 
   type_digits (fixture, first);
-  spin_until (fixture, is_idle, "the first code's answer");
+  amt_test_spin_until (is_idle, fixture, "the first code's answer");
   g_assert_cmpint (fixture->n_responses, ==, 0);
   g_assert_true (has_session (fixture, "dev"));
   g_assert_true (has_session (fixture, "admin-mfa"));
@@ -928,7 +760,7 @@ test_second_code (Fixture       *fixture,
 
   /* The next code, and why. */
   g_clear_pointer (&profiles, g_free);
-  profiles = profiles_text (fixture);
+  profiles = amt_test_profiles_text (GTK_WIDGET (fixture->dialog));
   g_assert_cmpstr (profiles, ==, "dev 12 h Refreshed\nadmin 1 h Refreshed\ndeploy 2 h\n");
   g_assert_cmpstr (gtk_header_bar_get_subtitle (header_bar), ==, "Code 2 of 2");
   g_assert_nonnull (strstr (label_text (fixture, "purpose_label"), "deploy asks for 2 h"));
@@ -940,12 +772,12 @@ test_second_code (Fixture       *fixture,
 
   /* The same code again is refused before the network. */
   type_digits (fixture, first);
-  spin_until (fixture, is_idle, "the reused code's refusal");
+  amt_test_spin_until (is_idle, fixture, "the reused code's refusal");
   g_assert_cmpstr (label_text (fixture, "error_label"), ==, "This code was already used. Wait for the next code and try again.");
   g_assert_cmpstr (code_text (fixture), ==, "");
 
   type_digits (fixture, second);
-  spin_until (fixture, has_responded, "the dialog's response");
+  amt_test_spin_until (has_responded, fixture, "the dialog's response");
   g_assert_cmpint (fixture->response, ==, GTK_RESPONSE_OK);
   g_assert_true (has_session (fixture, "deploy-mfa"));
   g_assert_cmpint (amt_profile_get_state (amt_sessions_lookup_profile (fixture->sessions, "deploy")), ==,
@@ -962,7 +794,7 @@ test_skip_second_code (Fixture       *fixture,
   wait_for_step_margin (8);
   first = current_code (0);
   type_digits (fixture, first);
-  spin_until (fixture, is_idle, "the first code's answer");
+  amt_test_spin_until (is_idle, fixture, "the first code's answer");
 
   gtk_button_clicked (GTK_BUTTON (find_widget (fixture, "skip_button")));
   g_assert_true (amt_login_is_finished (fixture->login));
@@ -975,7 +807,7 @@ test_skip_second_code (Fixture       *fixture,
   g_assert_true (gtk_widget_is_focus (find_widget (fixture, "close_button")));
 
   send_key (fixture, GDK_KEY_Return);
-  spin_until (fixture, has_responded, "the dialog's response");
+  amt_test_spin_until (has_responded, fixture, "the dialog's response");
   g_assert_cmpint (fixture->response, ==, GTK_RESPONSE_CLOSE);
   g_assert_true (has_session (fixture, "dev"));
   g_assert_false (has_session (fixture, "deploy-mfa"));
@@ -994,13 +826,13 @@ test_cancel_while_busy (Fixture       *fixture,
   code = current_code (0);
   type_digits (fixture, code);
   g_assert_true (amt_login_is_busy (fixture->login));
-  take_screenshot (fixture, "dialog-busy.png");
+  amt_test_screenshot (GTK_WIDGET (fixture->dialog), "dialog-busy.png");
   g_assert_true (amt_login_is_busy (fixture->login));
 
   gtk_button_clicked (GTK_BUTTON (find_widget (fixture, "cancel_button")));
   g_assert_cmpint (fixture->response, ==, GTK_RESPONSE_CANCEL);
   g_assert_true (amt_login_is_finished (fixture->login));
-  spin_until (fixture, is_gone, "the dialog to be finalized");
+  amt_test_spin_until (is_gone, fixture, "the dialog to be finalized");
 
   after = read_credentials (fixture);
   g_assert_cmpstr (after, ==, before);

@@ -22,20 +22,13 @@
 #include <libintl.h>
 #include <locale.h>
 #include <string.h>
-#include <glib/gstdio.h>
 #include <gtk/gtk.h>
-#ifdef GDK_WINDOWING_X11
-#include <gdk/gdkx.h>
-#endif
 
 #include "amt-mfa-dialog.h"
+#include "amt-test-gtk.h"
 
 #define LOCALE        "de_DE.UTF-8"
-#define ALICE_KEY_ID  "AKIAALICE0EXAMPLE001"
-#define ALICE_SECRET  "ocihcQIAk0Ud6KDXGz9WvuS1hRfF+0I0EXAMPLEK"
 #define ALICE_MFA     "arn:aws:iam::111111111111:mfa/alice"
-#define ADMIN_ROLE    "arn:aws:iam::222222222222:role/Admin"
-#define DEPLOY_ROLE   "arn:aws:iam::222222222222:role/Deploy"
 
 typedef struct {
   gboolean long_role;   /* a [profile deploy] that asks for 2 h: a second code */
@@ -108,50 +101,18 @@ mnemonic_keyval (const char *label)
 
 /* The dialog's widgets, by their ids in amt-mfa-dialog.ui */
 
-typedef struct {
-  const char *id;
-  GtkWidget  *found;
-} FindData;
-
-static void
-find_widget_cb (GtkWidget *widget,
-                gpointer   data)
-{
-  FindData *find = data;
-  const char *id;
-
-  if (find->found != NULL)
-    return;
-
-  id = gtk_buildable_get_name (GTK_BUILDABLE (widget));
-  if (id != NULL && g_str_equal (id, find->id))
-    {
-      find->found = widget;
-      return;
-    }
-
-  if (GTK_IS_CONTAINER (widget))
-    gtk_container_forall (GTK_CONTAINER (widget), find_widget_cb, find);
-}
-
 static GtkWidget *
 find_widget (Fixture    *fixture,
              const char *id)
 {
-  FindData find = { id, NULL };
-
-  g_assert_nonnull (fixture->dialog);
-  gtk_container_forall (GTK_CONTAINER (fixture->dialog), find_widget_cb, &find);
-  if (find.found == NULL)
-    g_error ("No widget “%s” in the dialog", id);
-  return find.found;
+  return amt_test_find_widget (GTK_WIDGET (fixture->dialog), id);
 }
 
 static const char *
 label_text (Fixture    *fixture,
             const char *id)
 {
-  return gtk_label_get_text (GTK_LABEL (find_widget (fixture, id)));
+  return amt_test_label_text (GTK_WIDGET (fixture->dialog), id);
 }
 
 static const char *
@@ -176,31 +137,7 @@ static gboolean
 widget_is_shown (Fixture    *fixture,
                  const char *id)
 {
-  GtkWidget *widget = find_widget (fixture, id);
-
-  return gtk_widget_is_visible (widget) && gtk_widget_get_mapped (widget);
-}
-
-/* The profiles grid, one "name duration [status]" line per row. */
-static char *
-profiles_text (Fixture *fixture)
-{
-  GtkGrid *grid = GTK_GRID (find_widget (fixture, "profiles_grid"));
-  GString *text = g_string_new (NULL);
-
-  for (int row = 0; gtk_grid_get_child_at (grid, 0, row) != NULL; row++)
-    {
-      for (int column = 0; column < 3; column++)
-        {
-          GtkWidget *cell = gtk_grid_get_child_at (grid, column, row);
-
-          if (cell != NULL)
-            g_string_append_printf (text, "%s%s", column > 0 ? " " : "", gtk_label_get_text (GTK_LABEL (cell)));
-        }
-      g_string_append_c (text, '\n');
-    }
-
-  return g_string_free (text, FALSE);
+  return amt_test_widget_is_shown (GTK_WIDGET (fixture->dialog), id);
 }
 
 /* Whether no label of the dialog is cut short: longer German words must not push the header
@@ -225,143 +162,32 @@ assert_nothing_ellipsized (Fixture *fixture)
   gtk_container_forall (GTK_CONTAINER (fixture->dialog), assert_nothing_ellipsized_cb, NULL);
 }
 
-/* Main loop */
-
-typedef gboolean (*Condition) (Fixture *fixture);
-
 static gboolean
-wake_up_cb (gpointer data)
+is_mapped (gpointer data)
 {
-  return G_SOURCE_CONTINUE;
-}
+  Fixture *fixture = data;
 
-/* Runs the main context until @condition holds; fails the test after 20 s. */
-static void
-spin_until (Fixture    *fixture,
-            Condition   condition,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  guint wake_up_id = g_timeout_add (20, wake_up_cb, NULL);
-
-  while (!condition (fixture))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (wake_up_id);
-}
-
-static gboolean
-stop_spinning_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin_for (guint milliseconds)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (milliseconds, stop_spinning_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-is_mapped (Fixture *fixture)
-{
   return gtk_widget_get_mapped (GTK_WIDGET (fixture->dialog));
 }
 
 static gboolean
-is_gone (Fixture *fixture)
+is_gone (gpointer data)
 {
+  Fixture *fixture = data;
+
   return fixture->dialog == NULL;
 }
 
 static gboolean
-shows_error (Fixture *fixture)
+shows_error (gpointer data)
 {
+  Fixture *fixture = data;
+
   return g_str_equal (gtk_stack_get_visible_child_name (GTK_STACK (find_widget (fixture, "status_stack"))),
                       "error");
 }
 
-/* For the README and the metainfo, when asked for */
-static void
-take_screenshot (Fixture    *fixture,
-                 const char *name)
-{
-#ifdef GDK_WINDOWING_X11
-  const char *dir = g_getenv ("AMT_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  g_autofree char *xid = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  if (dir == NULL)
-    return;
-
-  /* As it looks with a window manager: focused (not in the backdrop), and drawn. */
-  gdk_window_focus (gtk_widget_get_window (GTK_WIDGET (fixture->dialog)), GDK_CURRENT_TIME);
-  spin_for (400);
-  path = g_build_filename (dir, name, NULL);
-  xid = g_strdup_printf ("0x%lx", (gulong) gdk_x11_window_get_xid (gtk_widget_get_window (GTK_WIDGET (fixture->dialog))));
-  g_spawn_sync (NULL, (char *[]) { (char *) "import", (char *) "-window", xid, path, NULL }, NULL,
-                G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  g_test_message ("screenshot: %s", path);
-#endif
-}
-
 /* Fixture */
-
-/* alice's files, as in test-mfa-dialog.c: her long-term keys in [dev-long-term] (the aws-mfa
- * convention), a role assumed with the session of the same code, and optionally one that asks
- * for more than the hour AWS allows a chained role. */
-static void
-write_aws_files (const Setup *setup)
-{
-  g_autofree char *aws_dir = g_build_filename (g_get_home_dir (), ".aws", NULL);
-  g_autofree char *config_path = g_build_filename (aws_dir, "config", NULL);
-  g_autofree char *credentials_path = g_build_filename (aws_dir, "credentials", NULL);
-  g_autoptr(GString) config = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (aws_dir, 0700), ==, 0);
-
-  g_string_append (config,
-                   "[profile dev]\n"
-                   "region = us-east-1\n"
-                   "\n"
-                   "[profile admin]\n"
-                   "role_arn = " ADMIN_ROLE "\n"
-                   "source_profile = dev\n"
-                   "mfa_serial = " ALICE_MFA "\n");
-  if (setup->long_role)
-    g_string_append (config,
-                     "\n"
-                     "[profile deploy]\n"
-                     "role_arn = " DEPLOY_ROLE "\n"
-                     "source_profile = dev\n"
-                     "mfa_serial = " ALICE_MFA "\n"
-                     "duration_seconds = 7200\n");
-  g_file_set_contents (config_path, config->str, -1, &error);
-  g_assert_no_error (error);
-
-  g_file_set_contents (credentials_path,
-                       "[dev-long-term]\n"
-                       "aws_access_key_id = " ALICE_KEY_ID "\n"
-                       "aws_secret_access_key = " ALICE_SECRET "\n"
-                       "aws_mfa_device = " ALICE_MFA "\n",
-                       -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (credentials_path, 0600), ==, 0);
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -370,7 +196,7 @@ fixture_set_up (Fixture       *fixture,
   const Setup *setup = data;
   g_autoptr(GError) error = NULL;
 
-  write_aws_files (setup);
+  g_free (amt_test_write_alice_files (setup->long_role));
 
   fixture->sessions = amt_sessions_new ();
   g_assert_true (amt_sessions_load (fixture->sessions, &error));
@@ -382,7 +208,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->dialog = amt_mfa_dialog_new (NULL, fixture->sessions, fixture->login, setup->can_snooze);
   g_object_add_weak_pointer (G_OBJECT (fixture->dialog), (gpointer *) &fixture->dialog);
   gtk_window_present (GTK_WINDOW (fixture->dialog));
-  spin_until (fixture, is_mapped, "the dialog to be mapped");
+  amt_test_spin_until (is_mapped, fixture, "the dialog to be mapped");
 }
 
 static void
@@ -391,7 +217,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   if (fixture->dialog != NULL)
     gtk_widget_destroy (GTK_WIDGET (fixture->dialog));
-  spin_until (fixture, is_gone, "the dialog to be finalized");
+  amt_test_spin_until (is_gone, fixture, "the dialog to be finalized");
 
   g_assert_true (amt_login_is_finished (fixture->login));
   g_clear_object (&fixture->login);
@@ -412,7 +238,7 @@ test_dialog_in_german (Fixture       *fixture,
   GtkHeaderBar *header_bar = GTK_HEADER_BAR (find_widget (fixture, "header_bar"));
   GtkWidget *code_label = find_widget (fixture, "code_label");
   AtkObject *accessible = gtk_widget_get_accessible (GTK_WIDGET (find_widget (fixture, "code_entry")));
-  g_autofree char *profiles = profiles_text (fixture);
+  g_autofree char *profiles = amt_test_profiles_text (GTK_WIDGET (fixture->dialog));
   g_autofree char *dev = german_hours (12);
   g_autofree char *admin = german_hours (1);
   g_autofree char *expected_profiles = g_strdup_printf ("dev %s\nadmin %s\n", dev, admin);
@@ -465,11 +291,11 @@ test_dialog_in_german (Fixture       *fixture,
                    german ("Checking the code"));
 
   assert_nothing_ellipsized (fixture);
-  take_screenshot (fixture, "dialog-de.png");
+  amt_test_screenshot (GTK_WIDGET (fixture->dialog), "dialog-de.png");
 
   /* A code that is not six digits: the reason, from the core library's strings. */
   gtk_button_clicked (GTK_BUTTON (find_widget (fixture, "login_button")));
-  spin_until (fixture, shows_error, "the error");
+  amt_test_spin_until (shows_error, fixture, "the error");
   g_assert_cmpstr (label_text (fixture, "error_label"), ==,
                    german ("An MFA code is six digits: type the code your device shows now."));
   assert_nothing_ellipsized (fixture);
@@ -504,7 +330,7 @@ test_second_code_in_german (Fixture       *fixture,
                             gconstpointer  data)
 {
   GtkHeaderBar *header_bar = GTK_HEADER_BAR (find_widget (fixture, "header_bar"));
-  g_autofree char *profiles = profiles_text (fixture);
+  g_autofree char *profiles = amt_test_profiles_text (GTK_WIDGET (fixture->dialog));
   g_autofree char *dev = german_hours (12);
   g_autofree char *one = german_hours (1);
   g_autofree char *two = german_hours (2);

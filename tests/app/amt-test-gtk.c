@@ -1,0 +1,243 @@
+/* amt-test-gtk.c: main-loop waits, widget lookups, screenshots and the AWS files of the
+ * in-process GTK tests (test-application, test-mfa-dialog, test-translation)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "amt-test-gtk.h"
+
+#ifdef GDK_WINDOWING_X11
+#include <gdk/gdkx.h>
+#endif
+
+#define ALICE_KEY_ID  "AKIAALICE0EXAMPLE001"
+#define ALICE_SECRET  "ocihcQIAk0Ud6KDXGz9WvuS1hRfF+0I0EXAMPLEK"
+#define ALICE_MFA     "arn:aws:iam::111111111111:mfa/alice"
+#define ADMIN_ROLE    "arn:aws:iam::222222222222:role/Admin"
+#define DEPLOY_ROLE   "arn:aws:iam::222222222222:role/Deploy"
+
+/* Main loop */
+
+static gboolean
+wake_up_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * amt_test_spin_until:
+ *
+ * Runs the main context until @condition holds for @data; fails the test after 20 s.
+ */
+void
+amt_test_spin_until (AmtTestCondition  condition,
+                     gpointer          data,
+                     const char       *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint wake_up_id = g_timeout_add (20, wake_up_cb, NULL);
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (wake_up_id);
+}
+
+static gboolean
+stop_spinning_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+amt_test_spin_for (guint milliseconds)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (milliseconds, stop_spinning_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Runs everything that is ready now, idles included. */
+void
+amt_test_drain_main_context (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Widgets, by their ids in a .ui file */
+
+typedef struct {
+  const char *id;
+  GtkWidget  *found;
+} FindData;
+
+static void
+find_widget_cb (GtkWidget *widget,
+                gpointer   data)
+{
+  FindData *find = data;
+  const char *id;
+
+  if (find->found != NULL)
+    return;
+
+  id = gtk_buildable_get_name (GTK_BUILDABLE (widget));
+  if (id != NULL && g_str_equal (id, find->id))
+    {
+      find->found = widget;
+      return;
+    }
+
+  if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), find_widget_cb, find);
+}
+
+/* Returns: (transfer none): the widget @id inside @root; fails the test when there is none */
+GtkWidget *
+amt_test_find_widget (GtkWidget  *root,
+                      const char *id)
+{
+  FindData find = { id, NULL };
+
+  g_assert_nonnull (root);
+  gtk_container_forall (GTK_CONTAINER (root), find_widget_cb, &find);
+  if (find.found == NULL)
+    g_error ("No widget “%s” in the window", id);
+  return find.found;
+}
+
+const char *
+amt_test_label_text (GtkWidget  *root,
+                     const char *id)
+{
+  return gtk_label_get_text (GTK_LABEL (amt_test_find_widget (root, id)));
+}
+
+gboolean
+amt_test_widget_is_shown (GtkWidget  *root,
+                          const char *id)
+{
+  GtkWidget *widget = amt_test_find_widget (root, id);
+
+  return gtk_widget_is_visible (widget) && gtk_widget_get_mapped (widget);
+}
+
+/* The MFA dialog's profiles grid, one "name duration [status]" line per row. */
+char *
+amt_test_profiles_text (GtkWidget *dialog)
+{
+  GtkGrid *grid = GTK_GRID (amt_test_find_widget (dialog, "profiles_grid"));
+  GString *text = g_string_new (NULL);
+
+  for (int row = 0; gtk_grid_get_child_at (grid, 0, row) != NULL; row++)
+    {
+      for (int column = 0; column < 3; column++)
+        {
+          GtkWidget *cell = gtk_grid_get_child_at (grid, column, row);
+
+          if (cell != NULL)
+            g_string_append_printf (text, "%s%s", column > 0 ? " " : "", gtk_label_get_text (GTK_LABEL (cell)));
+        }
+      g_string_append_c (text, '\n');
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+/**
+ * amt_test_screenshot:
+ *
+ * Photographs @window into @name in $AMT_SCREENSHOT_DIR (for the README and the metainfo),
+ * when that is set.
+ */
+void
+amt_test_screenshot (GtkWidget  *window,
+                     const char *name)
+{
+#ifdef GDK_WINDOWING_X11
+  const char *dir = g_getenv ("AMT_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autofree char *xid = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (dir == NULL)
+    return;
+
+  /* As it looks with a window manager: focused (not in the backdrop), and drawn. */
+  gdk_window_focus (gtk_widget_get_window (window), GDK_CURRENT_TIME);
+  amt_test_spin_for (400);
+  path = g_build_filename (dir, name, NULL);
+  xid = g_strdup_printf ("0x%lx", (gulong) gdk_x11_window_get_xid (gtk_widget_get_window (window)));
+  g_spawn_sync (NULL, (char *[]) { (char *) "import", (char *) "-window", xid, path, NULL }, NULL,
+                G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_test_message ("screenshot: %s", path);
+#endif
+}
+
+/**
+ * amt_test_write_alice_files:
+ * @long_role: also a [profile deploy] that asks for 2 h, more than the hour AWS allows a
+ *   chained role: a second code
+ *
+ * Writes the stand-in's user alice into ~/.aws (the test's own HOME, tests/isolate): her
+ * long-term keys in [dev-long-term] (the aws-mfa convention), and a role assumed with the
+ * session of the same code.
+ *
+ * Returns: (transfer full): the path of the credentials file
+ */
+char *
+amt_test_write_alice_files (gboolean long_role)
+{
+  g_autofree char *aws_dir = g_build_filename (g_get_home_dir (), ".aws", NULL);
+  g_autofree char *config_path = g_build_filename (aws_dir, "config", NULL);
+  char *credentials_path = g_build_filename (aws_dir, "credentials", NULL);
+  g_autoptr(GString) config = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (aws_dir, 0700), ==, 0);
+
+  g_string_append (config,
+                   "[profile dev]\n"
+                   "region = us-east-1\n"
+                   "\n"
+                   "[profile admin]\n"
+                   "role_arn = " ADMIN_ROLE "\n"
+                   "source_profile = dev\n"
+                   "mfa_serial = " ALICE_MFA "\n");
+  if (long_role)
+    g_string_append (config,
+                     "\n"
+                     "[profile deploy]\n"
+                     "role_arn = " DEPLOY_ROLE "\n"
+                     "source_profile = dev\n"
+                     "mfa_serial = " ALICE_MFA "\n"
+                     "duration_seconds = 7200\n");
+  g_file_set_contents (config_path, config->str, -1, &error);
+  g_assert_no_error (error);
+
+  g_file_set_contents (credentials_path,
+                       "# Alice's keys; this comment stays\n"
+                       "[dev-long-term]\n"
+                       "aws_access_key_id = " ALICE_KEY_ID "\n"
+                       "aws_secret_access_key = " ALICE_SECRET "\n"
+                       "aws_mfa_device = " ALICE_MFA "\n",
+                       -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (credentials_path, 0600), ==, 0);
+
+  return credentials_path;
+}
