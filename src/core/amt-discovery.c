@@ -197,9 +197,8 @@ discover_session (AmtAwsConfig     *config,
   out.target = g_strdup (target);
   out.source_profile = g_strdup (source);
 
-  serial = amt_aws_config_get (config, name, AMT_AWS_KEY_MFA_SERIAL);
-  if (serial == NULL)
-    serial = amt_aws_config_get_mfa_serial (config, name);
+  /* NAME's mfa_serial, or its aws-mfa long-term section's device, or its source's. */
+  serial = amt_aws_config_get_mfa_serial (config, name);
   if (serial == NULL && source != NULL)
     serial = get_first (config, source, NULL, AMT_AWS_KEY_AWS_MFA_DEVICE);
   if (serial == NULL && source != NULL)

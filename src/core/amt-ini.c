@@ -352,12 +352,12 @@ block_new (const char *name,
 }
 
 static Key *
-block_find_key (Block      *block,
-                const char *name)
+keys_find (GPtrArray  *keys,
+           const char *name)
 {
-  for (guint i = 0; i < block->keys->len; i++)
+  for (guint i = 0; i < keys->len; i++)
     {
-      Key *key = g_ptr_array_index (block->keys, i);
+      Key *key = g_ptr_array_index (keys, i);
 
       if (g_strcmp0 (key->name, name) == 0)
         return key;
@@ -367,18 +367,10 @@ block_find_key (Block      *block,
 }
 
 static Key *
-defaults_find_key (AmtIniDocument *doc,
-                   const char     *name)
+block_find_key (Block      *block,
+                const char *name)
 {
-  for (guint i = 0; i < doc->defaults->len; i++)
-    {
-      Key *key = g_ptr_array_index (doc->defaults, i);
-
-      if (g_strcmp0 (key->name, name) == 0)
-        return key;
-    }
-
-  return NULL;
+  return keys_find (block->keys, name);
 }
 
 /* Python's str.rstrip() of the joined value. */
@@ -978,7 +970,7 @@ lookup_key (AmtIniDocument *doc,
 
   key = block_find_key (block, lower);
   if (key == NULL)
-    key = defaults_find_key (doc, lower);
+    key = keys_find (doc->defaults, lower);
 
   return key;
 }

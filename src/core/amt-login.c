@@ -579,6 +579,7 @@ static void
 step_done (AmtLogin *self,
            GTask    *submit)
 {
+  _amt_sessions_reload_written (self->sessions);
   self->step++;
   self->busy = FALSE;
   g_clear_pointer (&self->last_error, g_free);

@@ -26,6 +26,7 @@ void               _amt_sessions_remember_code       (AmtSessions   *self,
 void               _amt_sessions_profile_refreshed   (AmtSessions   *self,
                                                       AmtProfile    *profile,
                                                       GDateTime     *expiration);
+void               _amt_sessions_reload_written      (AmtSessions   *self);
 void               _amt_sessions_profile_failed      (AmtSessions   *self,
                                                       AmtProfile    *profile,
                                                       const char    *message);

@@ -1447,9 +1447,17 @@ _amt_sessions_profile_refreshed (AmtSessions *self,
 {
   g_hash_table_remove (self->login_errors, amt_profile_get_name (profile));
 
-  /* Shown at once; the file, re-read right away, says the same. */
+  /* Shown at once; the files say the same once the login re-reads them
+   * (_amt_sessions_reload_written). */
   amt_profile_set_error (profile, NULL);
   amt_profile_set_expiration (profile, expiration);
+}
+
+/* The writes of a login's step are done: one re-read for them all, before the login says it
+ * has finished, so that the states are those of the files by then. */
+void
+_amt_sessions_reload_written (AmtSessions *self)
+{
   g_clear_handle_id (&self->reload_id, g_source_remove);
   amt_sessions_load (self, NULL);
 }
