@@ -122,7 +122,7 @@ format_details (AmtProfileRow *self,
   return g_strjoinv (" · ", (char **) parts->pdata);
 }
 
-void
+static void
 amt_profile_row_update (AmtProfileRow *self)
 {
   AmtSessionState state = amt_profile_get_state (self->profile);
@@ -304,12 +304,4 @@ amt_profile_row_new (AmtSessions *sessions,
   amt_profile_row_update (self);
 
   return GTK_WIDGET (self);
-}
-
-AmtProfile *
-amt_profile_row_get_profile (AmtProfileRow *self)
-{
-  g_return_val_if_fail (AMT_IS_PROFILE_ROW (self), NULL);
-
-  return self->profile;
 }

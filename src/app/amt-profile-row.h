@@ -16,7 +16,5 @@ G_DECLARE_FINAL_TYPE (AmtProfileRow, amt_profile_row, AMT, PROFILE_ROW, GtkListB
 
 GtkWidget  *amt_profile_row_new         (AmtSessions   *sessions,
                                          AmtProfile    *profile);
-AmtProfile *amt_profile_row_get_profile (AmtProfileRow *self);
-void        amt_profile_row_update      (AmtProfileRow *self);
 
 G_END_DECLS

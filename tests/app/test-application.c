@@ -125,11 +125,18 @@ activate_cb (GApplication *app,
   amt_test_drain_main_context ();
   wait.n_menu_sets = amt_fake_tray_get_n_menu_sets (tray);
   {
-    /* On the clock's minutes, as shown: 3 h 12 min and 8 min left. */
-    gint64 now_minute = g_get_real_time () / (60 * G_USEC_PER_SEC);
-    g_autoptr(GDateTime) dev_end = g_date_time_new_from_unix_utc ((now_minute + 192) * 60 + 30);
-    g_autoptr(GDateTime) prod_end = g_date_time_new_from_unix_utc ((now_minute + 8) * 60 + 30);
+    g_autoptr(GDateTime) dev_end = NULL;
+    g_autoptr(GDateTime) prod_end = NULL;
+    gint64 now_minute;
 
+    /* Far enough from the end of a minute that the menu is built in the same one. */
+    while (g_get_real_time () / G_USEC_PER_SEC % 60 > 50)
+      amt_test_spin_for (200);
+
+    /* On the clock's minutes, as shown: 3 h 12 min and 8 min left. */
+    now_minute = g_get_real_time () / (60 * G_USEC_PER_SEC);
+    dev_end = g_date_time_new_from_unix_utc ((now_minute + 192) * 60 + 30);
+    prod_end = g_date_time_new_from_unix_utc ((now_minute + 8) * 60 + 30);
     amt_profile_set_expiration (dev, dev_end);
     amt_profile_set_expiration (prod, prod_end);
   }

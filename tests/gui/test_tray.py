@@ -7,24 +7,12 @@ PYTHONPATH=tests/helpers. Prints one line per check and ends with "N passed, M f
 """
 
 import os
-import subprocess
 import sys
-import time
 
 from app import APP_ID, Applet, Checks, require_display
+from xdo import wait_for, windows_named
 
 STATE_ICON_PREFIX = APP_ID + '-'
-
-
-def wait_for_window(title, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = subprocess.run(['xdotool', 'search', '--onlyvisible', '--name', '^%s$' % title],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        if found.returncode == 0 and found.stdout.strip():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def main():
@@ -64,7 +52,7 @@ def main():
                      'Menu is %r' % menu_path)
 
         # Started with no arguments, as from the app grid: the "Sessions" window opens too.
-        checks.check(wait_for_window('Sessions', 10.0), 'the "Sessions" window is shown')
+        checks.check(wait_for(lambda: windows_named('Sessions'), 10.0), 'the "Sessions" window is shown')
 
         # What a tray host does before it shows the menu: AboutToShow(0), then GetLayout.
         checks.run('the menu answers AboutToShow(0)', applet.menu.about_to_show, 0)
