@@ -595,31 +595,27 @@ run_login (int    argc,
 
 /* credential-process */
 
+/* The session of @profile as the files read a moment ago hold it, when it has more than the
+ * lead time left; the sessions model only gives a profile an expiration for a whole session
+ * (the four keys) in the credentials file. */
 static AmtCredentials *
-read_valid_session (AmtSessions  *sessions,
-                    AmtProfile   *profile,
-                    GError      **error)
+read_valid_session (AmtSessions *sessions,
+                    AmtProfile  *profile)
 {
-  g_autoptr(AmtCredStore) store = NULL;
-  g_autoptr(AmtCredentials) credentials = NULL;
-  g_autoptr(GDateTime) now = NULL;
   AmtAwsConfig *config = amt_sessions_get_aws_config (sessions);
+  const char *target = amt_profile_get_target (profile);
+  GDateTime *expiration = amt_profile_get_expiration (profile);
+  g_autoptr(GDateTime) now = amt_clock_dup_now (amt_sessions_get_clock (sessions));
 
-  store = amt_cred_store_new (amt_aws_config_get_credentials_path (config));
-  credentials = amt_cred_store_read_section (store, amt_profile_get_target (profile), error);
-  if (credentials == NULL)
+  if (target == NULL || expiration == NULL ||
+      g_date_time_difference (expiration, now) <=
+        (GTimeSpan) amt_sessions_get_lead_time (sessions) * G_USEC_PER_SEC)
     return NULL;
 
-  now = amt_clock_dup_now (amt_sessions_get_clock (sessions));
-  if (credentials->session_token == NULL || credentials->expiration == NULL ||
-      g_date_time_difference (credentials->expiration, now) <=
-        (GTimeSpan) amt_sessions_get_lead_time (sessions) * G_USEC_PER_SEC)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The session has expired."));
-      return NULL;
-    }
-
-  return g_steal_pointer (&credentials);
+  return amt_credentials_new (amt_aws_config_get (config, target, AMT_AWS_KEY_ACCESS_KEY_ID),
+                              amt_aws_config_get (config, target, AMT_AWS_KEY_SECRET_ACCESS_KEY),
+                              amt_aws_config_get (config, target, AMT_AWS_KEY_SESSION_TOKEN),
+                              expiration);
 }
 
 static void
@@ -678,18 +674,21 @@ run_credential_process (int    argc,
       return fail (message);
     }
 
-  credentials = read_valid_session (sessions, profile, NULL);
+  credentials = read_valid_session (sessions, profile);
   if (credentials == NULL)
     {
       /* Standard input and error belong to the tool that runs us: no terminal prompt. */
       if (!login_profile (sessions, name, FALSE, FALSE, &error))
         return fail (error->message);
 
+      /* The applet may have written the files: read what was written. */
       amt_sessions_load (sessions, NULL);
       profile = amt_sessions_lookup_profile (sessions, name);
-      credentials = profile != NULL ? read_valid_session (sessions, profile, &error) : NULL;
+      if (profile == NULL)
+        return fail (_("The profile is gone from the AWS files."));
+      credentials = read_valid_session (sessions, profile);
       if (credentials == NULL)
-        return fail (error != NULL ? error->message : _("The profile is gone from the AWS files."));
+        return fail (_("The session has expired."));
     }
 
   print_credential_process (credentials);
