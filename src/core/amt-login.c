@@ -776,12 +776,9 @@ session_token_done_cb (GObject      *source,
         start_chained_role (self, submit, item);
     }
 
-  {
-    ItemOp *hold = g_new0 (ItemOp, 1);
-
-    hold->submit = g_object_ref (submit);
-    item_op_complete (hold);
-  }
+  /* The hold taken above: the step ends here when nothing was left to wait for. */
+  if (--self->pending == 0)
+    step_done (self, submit);
 }
 
 static void
