@@ -175,6 +175,7 @@ activate_cb (GApplication *app,
   g_assert_nonnull (strstr (texts, "8 min left\nprod\n"));
   g_assert_nonnull (strstr (texts, "not logged in\nci\n"));
   g_clear_pointer (&texts, g_free);
+  amt_test_screenshot (GTK_WIDGET (window), "window.png");
 
   /* Every state has its icon, and the theme finds each one. */
   wait.n_menu_sets = amt_fake_tray_get_n_menu_sets (tray);
