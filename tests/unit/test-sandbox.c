@@ -38,13 +38,14 @@ static void
 test_present_command (void)
 {
   g_autofree char *sh = g_find_program_in_path ("sh");
+  g_autofree char *directory = amt_sandbox_explain_missing_command ("/", FALSE);
 
   g_assert_nonnull (sh);
   g_assert_null (amt_sandbox_explain_missing_command ("sh", TRUE));
   g_assert_null (amt_sandbox_explain_missing_command ("sh", FALSE));
   g_assert_null (amt_sandbox_explain_missing_command (sh, TRUE));
   /* A directory is not a program. */
-  g_assert_nonnull (amt_sandbox_explain_missing_command ("/", FALSE));
+  g_assert_nonnull (directory);
 }
 
 static void
