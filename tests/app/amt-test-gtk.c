@@ -9,10 +9,6 @@
 
 #include "amt-test-gtk.h"
 
-#ifdef GDK_WINDOWING_X11
-#include <gdk/gdkx.h>
-#endif
-
 #define ALICE_KEY_ID  "AKIAALICE0EXAMPLE001"
 #define ALICE_SECRET  "ocihcQIAk0Ud6KDXGz9WvuS1hRfF+0I0EXAMPLEK"
 #define ALICE_MFA     "arn:aws:iam::111111111111:mfa/alice"
