@@ -24,7 +24,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  g_set_application_name (_("AWS MFA Tray"));
+  g_set_application_name (_("MFA Tray for AWS"));
 
   /* The subcommands need no display: they never touch GTK. */
   if (argc > 1 && amt_cli_is_command (argv[1]))

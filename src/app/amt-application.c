@@ -171,9 +171,9 @@ amt_application_update_tray (gpointer user_data)
   have_profiles = amt_sessions_get_worst_state (self->sessions, &worst);
   if (have_profiles)
     /* Translators: the tray icon's title, with the state of the worst session */
-    title = g_strdup_printf (_("AWS MFA Tray: %s"), amt_session_state_to_label (worst));
+    title = g_strdup_printf (_("MFA Tray for AWS: %s"), amt_session_state_to_label (worst));
   else
-    title = g_strdup (_("AWS MFA Tray: no MFA profiles"));
+    title = g_strdup (_("MFA Tray for AWS: no MFA profiles"));
 
   menu = amt_application_build_tray_menu (self);
   amt_tray_set_status (self->tray, amt_tray_icon_name_for (have_profiles, worst), title);

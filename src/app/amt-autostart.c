@@ -99,7 +99,7 @@ write_entry (GError **error)
                               "Terminal=false\n"
                               "NoDisplay=true\n"
                               "X-GNOME-Autostart-enabled=true\n",
-                              _("AWS MFA Tray"),
+                              _("MFA Tray for AWS"),
                               _("Keep AWS MFA sessions alive from the tray"),
                               exec);
   return g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);

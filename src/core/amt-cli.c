@@ -396,7 +396,7 @@ login_through_applet (GDBusConnection  *bus,
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  g_printerr ("%s\n", _("Enter the MFA code in the AWS MFA Tray dialog…"));
+  g_printerr ("%s\n", _("Enter the MFA code in the MFA Tray for AWS dialog…"));
   reply = g_dbus_connection_call_sync (bus, APP_ID, APP_PATH, AMT_SERVICE_INTERFACE, "Login",
                                        g_variant_new ("(s)", profile), NULL,
                                        G_DBUS_CALL_FLAGS_NONE, AMT_SERVICE_LOGIN_TIMEOUT_MS,

@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 
 #include "amt-discovery.h"
+#include "amt-sandbox.h"
 #include "amt-sessions-private.h"
 
 #define MFA_PROCESS_TIMEOUT_SECONDS  120
@@ -1091,6 +1092,7 @@ run_mfa_process_once (GTask *task)
   AmtLogin *self = g_task_get_source_object (task);
   ProcessData *data = g_task_get_task_data (task);
   g_auto(GStrv) argv = NULL;
+  g_autofree char *missing = NULL;
   GError *error = NULL;
 
   if (!g_shell_parse_argv (self->mfa_process, NULL, &argv, &error))
@@ -1099,6 +1101,16 @@ run_mfa_process_once (GTask *task)
                                          _("The mfa_process command cannot be read as a command line: %s"),
                                          error->message));
       g_error_free (error);
+      g_object_unref (task);
+      return;
+    }
+
+  /* A program that is not there (the sandbox cannot run the host's): say so and what to do,
+   * rather than GLib's "Failed to execute child process". */
+  missing = amt_sandbox_explain_missing_command (argv[0], amt_sandbox_is_flatpak ());
+  if (missing != NULL)
+    {
+      process_failed (task, g_error_new_literal (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE, missing));
       g_object_unref (task);
       return;
     }

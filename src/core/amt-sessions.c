@@ -24,6 +24,7 @@
 #include <glib/gi18n.h>
 
 #include "amt-discovery.h"
+#include "amt-sandbox.h"
 #include "amt-sessions-private.h"
 
 #define RELOAD_DELAY_MS         250
@@ -569,7 +570,9 @@ amt_sessions_load (AmtSessions  *self,
 
   g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
 
-  config = amt_aws_config_load (&local_error);
+  /* Inside Flatpak a file the sandbox hides would read as empty: "no profiles", no reason. */
+  if (amt_sandbox_check_aws_files (&local_error))
+    config = amt_aws_config_load (&local_error);
   if (config == NULL)
     {
       g_debug ("Could not read the AWS files: %s", local_error->message);

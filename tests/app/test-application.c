@@ -109,7 +109,7 @@ activate_cb (GApplication *app,
 
   /* The tray tells the same. */
   g_assert_cmpstr (amt_fake_tray_get_icon_name (tray), ==, APP_ID "-symbolic");
-  g_assert_cmpstr (amt_fake_tray_get_title (tray), ==, "AWS MFA Tray: no MFA profiles");
+  g_assert_cmpstr (amt_fake_tray_get_title (tray), ==, "MFA Tray for AWS: no MFA profiles");
   menu = amt_fake_tray_dump_menu (tray);
   g_assert_cmpstr (menu, ==,
                    "No MFA profiles found [-]\n"
@@ -151,7 +151,7 @@ activate_cb (GApplication *app,
 
   /* The worst state wins: "ci" was never logged in. */
   g_assert_cmpstr (amt_fake_tray_get_icon_name (tray), ==, APP_ID "-expired");
-  g_assert_cmpstr (amt_fake_tray_get_title (tray), ==, "AWS MFA Tray: not logged in");
+  g_assert_cmpstr (amt_fake_tray_get_title (tray), ==, "MFA Tray for AWS: not logged in");
   menu = amt_fake_tray_dump_menu (tray);
   g_assert_cmpstr (menu, ==,
                    "dev — 3 h 12 min left [-]\n"
@@ -175,6 +175,7 @@ activate_cb (GApplication *app,
   g_assert_nonnull (strstr (texts, "8 min left\nprod\n"));
   g_assert_nonnull (strstr (texts, "not logged in\nci\n"));
   g_clear_pointer (&texts, g_free);
+  amt_test_screenshot (GTK_WIDGET (window), "window.png");
 
   /* Every state has its icon, and the theme finds each one. */
   wait.n_menu_sets = amt_fake_tray_get_n_menu_sets (tray);

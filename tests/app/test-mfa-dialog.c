@@ -10,7 +10,7 @@
  * worker, which watches the child, runs then); each case forgets the codes used before it
  * through the stand-in's control API, and sets the faults it wants.
  *
- * With AMT_SCREENSHOT_DIR set, the dialog is photographed (ImageMagick's import) empty, with
+ * With AMT_SCREENSHOT_DIR set (tests/app/meson.build), the dialog is photographed empty, with
  * an error and busy, into dialog.png, dialog-error.png and dialog-busy.png there.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -12,7 +12,7 @@
  * No code is submitted, so no AWS stand-in is needed: the dialog is built over an aws-mfa
  * style profile in the test's own HOME (tests/isolate), as in test-mfa-dialog.c.
  *
- * With AMT_SCREENSHOT_DIR set, the dialog is photographed (ImageMagick's import) into
+ * With AMT_SCREENSHOT_DIR set (tests/app/meson.build), the dialog is photographed into
  * dialog-de.png there.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

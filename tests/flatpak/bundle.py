@@ -51,6 +51,21 @@ def load_manifest(path):
         return json.load(f)
 
 
+def manifest_for_checkout(manifest, source_dir):
+    """The Flathub manifest with its release source swapped for this checkout: the app
+    module's one git source (the tagged release, which cannot be fetched offline and is not
+    yet what is being tested) becomes a dir source of source_dir. Everything else, the app
+    module's build options included, stays as Flathub builds it."""
+    swapped = json.loads(json.dumps(manifest))
+    app = swapped['modules'][-1]
+    sources = app.get('sources', [])
+    if len(sources) != 1 or sources[0].get('type') != 'git' or 'tag' not in sources[0]:
+        raise HarnessError('the manifest\'s app module (%s) should have one git source with a '
+                           'tag, the release; it has %r' % (app.get('name'), sources))
+    app['sources'] = [{'type': 'dir', 'path': source_dir}]
+    return swapped
+
+
 class Bundle:
     RUNTIME_REMOTE = 'amt-test-runtime'
 
@@ -60,6 +75,7 @@ class Bundle:
         self.cache = _env_dir('AMT_FLATPAK_CACHE')
         self.manifest_path = _env_dir('AMT_FLATPAK_MANIFEST')
         self.manifest = load_manifest(self.manifest_path)
+        self.build_manifest = manifest_for_checkout(self.manifest, self.source_dir)
         self.app_id = self.manifest['id']
         self.command = self.manifest['command']
         self.finish_args = list(self.manifest['finish-args'])
@@ -124,10 +140,14 @@ class Bundle:
                               timeout=timeout, input=input_text)
 
     def build_app(self):
-        """meson setup/compile/install of the sources with prefix /app, as flatpak-builder
-        does with the manifest's app module (its config-opts included)."""
-        module = self.manifest['modules'][-1]
-        setup = [self.source_dir, '--prefix=/app', '--libdir=lib'] + list(
+        """meson setup/compile/install with prefix /app of the app module of the manifest
+        with the checkout swapped in (manifest_for_checkout), as flatpak-builder does (its
+        source and config-opts)."""
+        module = self.build_manifest['modules'][-1]
+        if module.get('buildsystem') != 'meson':
+            raise HarnessError('the app module is built with %r; this harness builds meson '
+                               'modules only' % module.get('buildsystem'))
+        setup = [module['sources'][0]['path'], '--prefix=/app', '--libdir=lib'] + list(
             module.get('config-opts', []))
         stamp = self.app_build + '.setup'
         try:
@@ -203,6 +223,9 @@ class Bundle:
 
     def prepare(self, log=print):
         os.makedirs(self.work, exist_ok=True)
+        # What was built, for a look after a failure (flatpak-builder reads it as it is).
+        with open(os.path.join(self.work, self.app_id + '.checkout.json'), 'w') as f:
+            json.dump(self.build_manifest, f, indent=4)
         app_files = self._timed('meson build and install with prefix /app', self.build_app)
         key = self._timed('assemble and export the test runtime', self.export_runtime,
                           app_files, log)

@@ -1,9 +1,13 @@
 #!/usr/bin/python3
 """Checks the Flathub manifest (flatpak/<app id>.json) without building it.
 
-    check_manifest.py MANIFEST APP_ID
+    check_manifest.py MANIFEST APP_ID VERSION METAINFO SOURCE_DIR
 
-It is valid JSON; it builds APP_ID on org.gnome.Platform/Sdk; its finish-args are exactly
+It is valid JSON; it builds APP_ID on org.gnome.Platform/Sdk of a supported branch
+(MIN_RUNTIME_BRANCH, see flatpak/README.md); the app is built from the release: a git source
+of the repository the metainfo names, with the tag v<VERSION> and a 40-hex commit, equal to the
+tag's commit when SOURCE_DIR's git repository has the tag (flatpak/set-release-commit writes
+it); its finish-args are exactly
 the six that flatpak/README.md explains, with none of the broad ones (session or system bus,
 home or host file system, devices); every downloaded source is pinned (an archive by sha256,
 a git source by commit); the tray libraries are built in dependency order and the app last,
@@ -12,8 +16,11 @@ Prints one line per check and "N passed, M failed".
 """
 
 import json
+import os
 import re
+import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 EXPECTED_FINISH_ARGS = [
     '--share=network',
@@ -38,6 +45,10 @@ FORBIDDEN_FINISH_ARGS = [
 
 # The libayatana-appindicator stack, in the order it must be built.
 TRAY_MODULES = ['libdbusmenu', 'ayatana-ido', 'libayatana-indicator', 'libayatana-appindicator']
+
+# The newest stable GNOME runtime branch confirmed from stored copies of GNOME's and Flathub's
+# repositories (flatpak/README.md, "Runtime"); older branches are end-of-life or close to it.
+MIN_RUNTIME_BRANCH = 50
 
 SHA256 = re.compile(r'^[0-9a-f]{64}$')
 COMMIT = re.compile(r'^[0-9a-f]{40}$')
@@ -72,10 +83,11 @@ def flat_modules(modules, out=None):
 
 
 def main(argv):
-    if len(argv) != 3:
-        print('usage: check_manifest.py MANIFEST APP_ID', file=sys.stderr)
+    if len(argv) != 6:
+        print('usage: check_manifest.py MANIFEST APP_ID VERSION METAINFO SOURCE_DIR',
+              file=sys.stderr)
         return 2
-    path, app_id = argv[1], argv[2]
+    path, app_id, project_version, metainfo, source_dir = argv[1:]
     checks = Checks()
     try:
         with open(path, encoding='utf-8') as f:
@@ -93,8 +105,10 @@ def main(argv):
     checks.check(manifest.get('runtime') == 'org.gnome.Platform', 'runtime is org.gnome.Platform')
     checks.check(manifest.get('sdk') == 'org.gnome.Sdk', 'sdk is org.gnome.Sdk')
     version = str(manifest.get('runtime-version', ''))
-    checks.check(re.fullmatch(r'\d+', version) is not None and int(version) >= 47,
-                 'runtime-version is a GNOME release (47 or later)', repr(version))
+    checks.check(re.fullmatch(r'\d+', version) is not None and
+                 int(version) >= MIN_RUNTIME_BRANCH,
+                 'runtime-version is a supported GNOME branch (%d or later)' % MIN_RUNTIME_BRANCH,
+                 repr(version))
 
     finish = manifest.get('finish-args')
     checks.check(isinstance(finish, list) and all(isinstance(a, str) for a in finish),
@@ -146,10 +160,62 @@ def main(argv):
                 checks.check(COMMIT.match(str(src.get('commit', ''))) is not None,
                              where + ' is pinned by commit', repr(src.get('commit')))
             elif kind == 'dir':
-                checks.check(m is app, where + ' is the app\'s own tree')
+                checks.check(False, where + ': Flathub builds no dir source (the bundle test '
+                             'swaps the checkout in itself)')
             else:
                 checks.check(False, where + ' is of a known, pinnable type')
+    check_release_source(checks, app, project_version, metainfo, source_dir)
     return checks.finish()
+
+
+def metainfo_url(metainfo, kind):
+    root = ET.parse(metainfo).getroot()
+    for url in root.findall('url'):
+        if url.get('type') == kind:
+            return (url.text or '').strip()
+    return None
+
+
+def git(source_dir, *args):
+    """git's output in source_dir, or None where it has no answer (no git, no such ref)."""
+    try:
+        r = subprocess.run(['git', '-C', source_dir] + list(args), capture_output=True,
+                           text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return r.stdout.strip() if r.returncode == 0 else None
+
+
+def check_release_source(checks, app, project_version, metainfo, source_dir):
+    """The app is built from the tagged release of the repository that the metainfo names."""
+    sources = app.get('sources', [])
+    source = sources[0] if len(sources) == 1 and isinstance(sources[0], dict) else {}
+    checks.check(source.get('type') == 'git', 'the app is built from one git source',
+                 repr(sources))
+    vcs = metainfo_url(metainfo, 'vcs-browser')
+    checks.check(vcs is not None and source.get('url') == vcs + '.git',
+                 'the app\'s git source is the metainfo\'s vcs-browser repository (%s.git)' % vcs,
+                 repr(source.get('url')))
+    tag = 'v' + project_version
+    checks.check(source.get('tag') == tag, 'the app\'s git source has the tag %s (meson.build\'s '
+                 'version)' % tag, repr(source.get('tag')))
+    commit = str(source.get('commit', ''))
+    checks.check(COMMIT.match(commit) is not None, 'the app\'s git source has a commit (40 hex)',
+                 repr(source.get('commit')))
+
+    tagged = git(source_dir, 'rev-parse', '--verify', '--quiet', tag + '^{commit}')
+    if tagged is None:
+        print('note: no tag %s in %s (not tagged yet, or not a git checkout): the commit is '
+              'checked for its shape only' % (tag, source_dir), flush=True)
+        return
+    head = git(source_dir, 'rev-parse', 'HEAD')
+    if commit != tagged and head == tagged:
+        # The tagged commit cannot name itself; the next commit does (set-release-commit).
+        print('note: this checkout is %s itself, which cannot name its own commit: run '
+              'flatpak/set-release-commit and commit the result' % tag, flush=True)
+        return
+    checks.check(commit == tagged, 'the app\'s commit is the commit of the tag %s (%s)'
+                 % (tag, tagged), '%s; run flatpak/set-release-commit' % commit)
 
 
 if __name__ == '__main__':

@@ -11,6 +11,9 @@ host's session bus.
     test_bundle.py login         `login --profile demo --code-stdin` inside the sandbox
                                  writes the host's ~/.aws/credentials (skipped while
                                  `aws-mfa-tray --help` does not list `login`)
+    test_bundle.py limits        the credential_process line of flatpak/README.md serves
+                                 botocore on the host; an mfa_process the sandbox cannot run
+                                 and an AWS_CONFIG_FILE it cannot see get their sentences
 
 Exit status 77 (meson's "skipped") with the reason on stdout where this machine cannot run
 Flatpak apps or a feature is not there yet. Prints one line per check and
@@ -380,7 +383,78 @@ def test_login(checks, b):
                  % b.app_id, 'changed: %s' % ', '.join(outside))
 
 
-TESTS = {'sandbox': test_sandbox, 'notification': test_notification, 'login': test_login}
+# -- the sandbox's limits, where users meet them ----------------------------------------------
+
+def documented_credential_process(source_dir, profile):
+    """The credential_process line that flatpak/README.md gives Flatpak users, for profile."""
+    with open(os.path.join(source_dir, 'flatpak', 'README.md'), encoding='utf-8') as f:
+        lines = re.findall(r'^credential_process = (flatpak run .*)$', f.read(), re.M)
+    if len(lines) != 1:
+        raise AssertionError('flatpak/README.md should give one "credential_process = flatpak '
+                             'run …" line; it gives %d' % len(lines))
+    return re.sub(r'--profile \S+', '--profile ' + profile, lines[0])
+
+
+def test_limits(checks, b):
+    import botocore.session  # Debian's python3-botocore: the client users have
+    expiration = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=2))
+    write_profiles(b.home, expiration=expiration)
+    config = os.path.join(b.home, '.aws', 'config')
+
+    # The documented line, as the AWS CLI and every SDK on the host run it (botocore: split
+    # with shlex, run with the environment, JSON on standard output).
+    line = checks.run('flatpak/README.md gives one credential_process line for Flatpak users',
+                      documented_credential_process, b.source_dir, 'demo')
+    if line is not None:
+        log('credential_process = ' + line)
+        with open(config, 'a') as f:
+            f.write('\n[profile flatpak-user]\ncredential_process = %s\n' % line)
+        session = botocore.session.Session(profile='flatpak-user')
+        creds = checks.run('botocore on the host resolves [profile flatpak-user] through the '
+                           'sandboxed credential-process',
+                           lambda: session.get_credentials().get_frozen_credentials())
+        if creds is not None:
+            checks.equal(creds.access_key, 'ASIAOLDSESSION000001', 'it gets the session '
+                         'kept in [demo] of the host\'s ~/.aws/credentials')
+            checks.equal(creds.token, 'oldsessiontoken', 'with its session token')
+
+    # mfa_process names a host program: one sentence saying the sandbox cannot run it.
+    with open(config, 'a') as f:
+        f.write('\n[profile demo-yubikey]\nmfa_process = ykman oath accounts code -s aws\n')
+    with open(os.path.join(b.home, '.aws', 'credentials'), 'a') as f:
+        f.write('\n[demo-yubikey-long-term]\naws_access_key_id = AKIAMFAPROCESSTEST01\n'
+                'aws_secret_access_key = mfa-process-test-secret-never-sent-000000\n'
+                'aws_mfa_device = arn:aws:iam::111111111111:mfa/bob\n')
+    r = b.run(['--command=' + b.command, b.app_id, 'login', '--profile', 'demo-yubikey'],
+              timeout=60, input_text='')
+    sentence = ('The mfa_process command “ykman” cannot be run: the Flatpak sandbox cannot '
+                'run programs installed on your computer, so remove mfa_process and type the '
+                'code in the dialog, or use MFA Tray for AWS installed without Flatpak.')
+    checks.check(r.returncode != 0, 'login with an mfa_process of a host program fails',
+                 'status %d' % r.returncode)
+    checks.check(sentence in r.stderr, 'it says that the sandbox cannot run "ykman" and what '
+                 'to do instead', r.stderr)
+    checks.check('Failed to execute' not in r.stderr, 'and not GLib\'s "Failed to execute '
+                 'child process"', r.stderr)
+
+    # AWS_CONFIG_FILE outside ~/.aws: there on the host, hidden from the sandbox.
+    elsewhere = os.path.join(b.home, 'elsewhere')
+    os.makedirs(elsewhere, exist_ok=True)
+    with open(os.path.join(elsewhere, 'config'), 'w') as f:
+        f.write('[profile demo]\nmfa_serial = arn:aws:iam::111111111111:mfa/alice\n')
+    r = b.run(['--command=' + b.command, b.app_id, 'status'], timeout=60,
+              env={'AWS_CONFIG_FILE': '~/elsewhere/config'})
+    checks.check(r.returncode != 0, 'status with an AWS_CONFIG_FILE the sandbox cannot see '
+                 'fails', 'status %d: %s' % (r.returncode, r.stdout))
+    checks.check('~/elsewhere/config (set by AWS_CONFIG_FILE) cannot be read: the Flatpak '
+                 'sandbox shows the app only ~/.aws of your files' in r.stderr,
+                 'it names the file and the reason', r.stderr)
+    checks.check('No MFA profiles found' not in r.stdout, 'instead of "No MFA profiles '
+                 'found"', r.stdout)
+
+
+TESTS = {'sandbox': test_sandbox, 'notification': test_notification, 'login': test_login,
+         'limits': test_limits}
 
 
 def main(argv):

@@ -39,7 +39,7 @@ class SampleApplet(Gtk.Application):
 
     def do_startup(self):
         Gtk.Application.do_startup(self)
-        GLib.set_application_name('AWS MFA Tray')
+        GLib.set_application_name('MFA Tray for AWS')
         login = Gio.SimpleAction.new('login', GLib.VariantType('s'))
         login.connect('activate', self.on_login)
         self.add_action(login)
@@ -58,7 +58,7 @@ class SampleApplet(Gtk.Application):
 
         self.indicator = AI.Indicator.new(APP_ID, APP_ID + '-unknown',
                                           AI.IndicatorCategory.APPLICATION_STATUS)
-        self.indicator.set_title('AWS MFA Tray')
+        self.indicator.set_title('MFA Tray for AWS')
         self.indicator.set_attention_icon_full(APP_ID + '-error', 'error')
         self.indicator.set_menu(self.menu)
         self.indicator.set_secondary_activate_target(self.open_item)

@@ -59,7 +59,7 @@ def test_thread_watcher(checks):
         checks.equal(props.get('Id'), APP_ID, 'Item.properties() reads Id')
         checks.equal(item.status, 'Active', 'Item.status')
         checks.equal(item.icon_name, APP_ID + '-unknown', 'Item.icon_name')
-        checks.equal(item.title, 'AWS MFA Tray', 'Item.title')
+        checks.equal(item.title, 'MFA Tray for AWS', 'Item.title')
         checks.equal(item.category, 'ApplicationStatus', 'Item.category')
         checks.equal(item.attention_icon_name, APP_ID + '-error', 'Item.attention_icon_name')
         checks.equal(item.tooltip, None, 'Item.tooltip is None when not exported')
@@ -112,7 +112,7 @@ def test_thread_watcher(checks):
             if n is not None:
                 app_name, summary, body, actions, hints = n
                 checks.equal((app_name, summary, body),
-                             ('AWS MFA Tray', 'Session expiring', 'prod expires in 10 min'),
+                             ('MFA Tray for AWS', 'Session expiring', 'prod expires in 10 min'),
                              'notification (app_name, summary, body)')
                 checks.check(('app.login::prod', 'Log in now') in actions,
                              'notification actions carry the button', repr(actions))
