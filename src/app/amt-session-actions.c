@@ -353,7 +353,7 @@ amt_session_actions_append_menu_items (GMenu      *menu,
     /* Translators: a disabled menu item; AWS signs in to the console only with role sessions */
     console = g_menu_item_new (_("Open Console (only role sessions can sign in)"), NULL);
 
-  copy = g_menu_item_new (_("Copy as _Environment Variables"), NULL);
+  copy = g_menu_item_new (_("Copy as Environment _Variables"), NULL);
   g_menu_item_set_action_and_target (copy, "app.copy-environment", "s", name);
 
   g_menu_append_item (menu, console);

@@ -179,13 +179,13 @@ test_row_menu (void)
 
   section = g_menu_model_get_item_link (row_menu (admin_row), 0, G_MENU_LINK_SECTION);
   assert_item (section, 0, "Open _Console", "app.open-console", "admin");
-  assert_item (section, 1, "Copy as _Environment Variables", "app.copy-environment", "admin");
+  assert_item (section, 1, "Copy as Environment _Variables", "app.copy-environment", "admin");
   g_object_unref (section);
 
   /* No action: GTK shows the line insensitive, with its reason in the words. */
   section = g_menu_model_get_item_link (row_menu (dev_row), 0, G_MENU_LINK_SECTION);
   assert_item (section, 0, "Open Console (only role sessions can sign in)", NULL, NULL);
-  assert_item (section, 1, "Copy as _Environment Variables", "app.copy-environment", "dev");
+  assert_item (section, 1, "Copy as Environment _Variables", "app.copy-environment", "dev");
   g_object_unref (section);
 
   g_object_unref (admin_row);
