@@ -1,7 +1,8 @@
 /* amt-session-actions.c
  *
  * app.open-console(s) and app.copy-environment(s): what the tray menu and the window's row
- * menu offer to do with a profile's session.
+ * menu offer to do with a profile's session (and app.open-console-unavailable(s), always
+ * disabled, for the line that says why a session cannot open the console).
  *
  * Both need a session with more than the lead time left. When there is none, they ask for the
  * code first (app.login, the same dialog as everywhere) and go on once the model shows the new
@@ -313,6 +314,10 @@ copy_environment_action (GSimpleAction *action,
 static const GActionEntry actions[] = {
   { "open-console", open_console_action, "s" },
   { "copy-environment", copy_environment_action, "s" },
+  /* Always disabled: the console line of a session the console refuses. A menu line with no
+   * action at all would look clickable in a popover, and one whose action is missing would
+   * be hidden. */
+  { "open-console-unavailable", NULL, "s" },
 };
 
 /**
@@ -327,14 +332,16 @@ amt_session_actions_add_to (AmtSessionActions *self,
   g_return_if_fail (AMT_IS_SESSION_ACTIONS (self));
 
   g_action_map_add_action_entries (map, actions, G_N_ELEMENTS (actions), self);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "open-console-unavailable")),
+                               FALSE);
 }
 
 /**
  * amt_session_actions_append_menu_items:
  *
  * Appends "Open Console" and "Copy as Environment Variables" for @profile to @menu. A profile
- * whose session the console refuses gets the console line with the reason and no action,
- * which shows it insensitive: visible, so the user learns why.
+ * whose session the console refuses gets the console line with the reason, insensitive:
+ * visible, so the user learns why.
  */
 void
 amt_session_actions_append_menu_items (GMenu      *menu,
@@ -351,7 +358,10 @@ amt_session_actions_append_menu_items (GMenu      *menu,
     }
   else
     /* Translators: a disabled menu item; AWS signs in to the console only with role sessions */
-    console = g_menu_item_new (_("Open Console (only role sessions can sign in)"), NULL);
+    {
+      console = g_menu_item_new (_("Open Console (only role sessions can sign in)"), NULL);
+      g_menu_item_set_action_and_target (console, "app.open-console-unavailable", "s", name);
+    }
 
   copy = g_menu_item_new (_("Copy as Environment _Variables"), NULL);
   g_menu_item_set_action_and_target (copy, "app.copy-environment", "s", name);

@@ -120,29 +120,68 @@ test_copy_and_clear (void)
   g_assert_cmpstr (after, ==, "the user's own text");
 }
 
-static GMenuModel *
-row_menu (GtkWidget *row)
+static void
+g_list_prepend_cb (GtkWidget *widget,
+                   GList    **list)
 {
-  GtkWidget *button = NULL;
-  GList *stack = g_list_prepend (NULL, row);
+  *list = g_list_prepend (*list, widget);
+}
 
-  /* Depth-first: the row's only GtkMenuButton. */
-  while (stack != NULL && button == NULL)
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
+
+/* Depth-first, the internal children too: the first widget that matches. */
+static GtkWidget *
+find_widget (GtkWidget     *root,
+             WidgetMatch    match,
+             gconstpointer  data)
+{
+  GtkWidget *found = NULL;
+  GList *stack = g_list_prepend (NULL, root);
+
+  while (stack != NULL && found == NULL)
     {
       GtkWidget *widget = stack->data;
 
       stack = g_list_delete_link (stack, stack);
-      if (GTK_IS_MENU_BUTTON (widget))
-        button = widget;
+      if (match (widget, data))
+        found = widget;
       else if (GTK_IS_CONTAINER (widget))
         {
-          g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (widget));
+          g_autoptr(GList) children = NULL;
 
+          gtk_container_forall (GTK_CONTAINER (widget), (GtkCallback) (void (*) (void)) g_list_prepend_cb, &children);
           for (GList *l = children; l != NULL; l = l->next)
             stack = g_list_prepend (stack, l->data);
         }
     }
   g_list_free (stack);
+  return found;
+}
+
+static gboolean
+is_menu_button (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_MENU_BUTTON (widget);
+}
+
+static gboolean
+is_model_button_labelled (GtkWidget     *widget,
+                          gconstpointer  label)
+{
+  g_autofree char *text = NULL;
+
+  if (!GTK_IS_MODEL_BUTTON (widget))
+    return FALSE;
+  g_object_get (widget, "text", &text, NULL);
+  return g_strcmp0 (text, label) == 0;
+}
+
+static GMenuModel *
+row_menu (GtkWidget *row)
+{
+  GtkWidget *button = find_widget (row, is_menu_button, NULL);
+
   g_assert_nonnull (button);
   return gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
 }
@@ -182,14 +221,60 @@ test_row_menu (void)
   assert_item (section, 1, "Copy as Environment _Variables", "app.copy-environment", "admin");
   g_object_unref (section);
 
-  /* No action: GTK shows the line insensitive, with its reason in the words. */
+  /* A disabled action: GTK shows the line insensitive, with its reason in the words. */
   section = g_menu_model_get_item_link (row_menu (dev_row), 0, G_MENU_LINK_SECTION);
-  assert_item (section, 0, "Open Console (only role sessions can sign in)", NULL, NULL);
+  assert_item (section, 0, "Open Console (only role sessions can sign in)", "app.open-console-unavailable", "dev");
   assert_item (section, 1, "Copy as Environment _Variables", "app.copy-environment", "dev");
   g_object_unref (section);
 
   g_object_unref (admin_row);
   g_object_unref (dev_row);
+}
+
+/* The popover as the keyboard opens it (Space on the row's menu button): the console line of a
+ * GetSessionToken profile is shown, insensitive. */
+static void
+test_row_popover (void)
+{
+  g_autoptr(AmtSessions) sessions = load_logged_in_sessions ();
+  g_autoptr(AmtSessionActions) actions = amt_session_actions_new (NULL, sessions);
+  g_autoptr(GSimpleActionGroup) app_group = g_simple_action_group_new ();
+  GtkWidget *window = gtk_window_new (GTK_WINDOW_TOPLEVEL);
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *dev_row = amt_profile_row_new (sessions, amt_sessions_lookup_profile (sessions, "dev"));
+  GtkWidget *button = find_widget (dev_row, is_menu_button, NULL);
+  GtkWidget *console_item;
+  GtkWidget *copy_item;
+  GtkPopover *popover;
+
+  gtk_container_add (GTK_CONTAINER (list), dev_row);
+  gtk_container_add (GTK_CONTAINER (window), list);
+  amt_session_actions_add_to (actions, G_ACTION_MAP (app_group));
+  gtk_widget_insert_action_group (window, "app", G_ACTION_GROUP (app_group));
+  gtk_window_set_default_size (GTK_WINDOW (window), 760, 260);
+  gtk_widget_show_all (window);
+  amt_test_spin_for (200);
+
+  gtk_widget_grab_focus (button);
+  g_assert_true (gtk_widget_activate (button));
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+  g_assert_nonnull (popover);
+  amt_test_spin_for (300);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+
+  console_item = find_widget (GTK_WIDGET (popover), is_model_button_labelled,
+                              "Open Console (only role sessions can sign in)");
+  /* GtkModelButton's text is the label without its mnemonic mark. */
+  copy_item = find_widget (GTK_WIDGET (popover), is_model_button_labelled,
+                           "Copy as Environment Variables");
+  g_assert_nonnull (console_item);
+  g_assert_nonnull (copy_item);
+  g_assert_true (gtk_widget_is_sensitive (copy_item));
+  g_assert_true (gtk_widget_get_visible (console_item));
+  g_assert_false (gtk_widget_is_sensitive (console_item));
+  amt_test_screenshot (window, "row-menu-session.png");
+
+  gtk_widget_destroy (window);
 }
 
 int
@@ -200,6 +285,7 @@ main (int    argc,
 
   g_test_add_func ("/session-actions/copy-and-clear", test_copy_and_clear);
   g_test_add_func ("/session-actions/row-menu", test_row_menu);
+  g_test_add_func ("/session-actions/row-popover", test_row_popover);
 
   return g_test_run ();
 }
