@@ -10,9 +10,11 @@ import http.client
 import json
 import os
 import subprocess
+import time
 import urllib.parse
 
 from cli_helper import ALICE_MFA, Checks, Home, ini_sections, one_error_line
+from fake_browser import opened_urls, register
 from stand_in import StandIn
 
 ADMIN = "arn:aws:iam::222222222222:role/Admin"
@@ -118,6 +120,22 @@ def main():
             # Neither the token nor the session's secret reaches standard error.
             assert query["SigninToken"] not in err and "Session" not in err, err
             assert files["admin-mfa"]["aws_secret_access_key"] not in out + err
+
+        def console_opens_default_browser():
+            home = logged_in_home()
+            opened_path = os.path.join(home.path, "opened-urls")
+            # In the test's XDG directories (tests/isolate), which the command inherits.
+            register(home.path, opened_path)
+            status, out, err = home.run("console", "--profile", "admin", env=signin_env(home))
+            assert status == 0, err
+            assert out == "", out
+            assert "Opened the AWS Console for admin" in err, err
+            deadline = time.monotonic() + 15
+            while not opened_urls(opened_path) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            urls = opened_urls(opened_path)
+            assert len(urls) == 1 and urls[0].startswith(aws.url + "/federation?Action=login&"), urls
+            assert follow_login(urls[0])[0] == 302
 
         def console_partitions():
             # The role's partition picks the console of the destination (the sign-in host is
@@ -275,6 +293,7 @@ def main():
             one_error_line(status, err, "nobody", "aws-mfa-tray status")
 
         checks.run("console: a role session's URL carries the stand-in's token", console_url_for_role)
+        checks.run("console: opens the default browser", console_opens_default_browser)
         checks.run("console: the partition picks the sign-in host", console_partitions)
         checks.run("console: a GetSessionToken profile is refused before any code", console_refused_for_session_profile)
         checks.run("console: an expired session is refreshed first", console_with_expired_session_asks_first)

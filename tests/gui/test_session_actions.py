@@ -22,6 +22,7 @@ import gi
 gi.require_version('Gtk', '3.0')
 gi.require_version('Gdk', '3.0')
 from app import APP_ID, Applet, Checks, require_display, screenshot  # noqa: E402
+from fake_browser import opened_urls, register  # noqa: E402
 from gi.repository import Gdk, Gio, GLib, Gtk  # noqa: E402
 from stand_in import StandIn  # noqa: E402
 from xdo import type_into, wait_for, windows_named  # noqa: E402
@@ -46,35 +47,6 @@ def write_files(aws, home):
                 '[profile admin]\nrole_arn = %s\nsource_profile = dev\nmfa_serial = %s\n'
                 'region = eu-west-1\n' % (ADMIN, ALICE_MFA))
     return os.path.join(aws_dir, 'credentials')
-
-
-def register_fake_browser(home, opened_path):
-    """A browser for https in the test's own XDG directories: it writes the URL it was given
-    (mode 0600) where the test reads it."""
-    data_home = os.environ.get('XDG_DATA_HOME') or os.path.join(home, '.local', 'share')
-    config_home = os.environ.get('XDG_CONFIG_HOME') or os.path.join(home, '.config')
-    script = os.path.join(os.path.dirname(opened_path), 'fake-browser.py')
-    with open(script, 'w') as f:
-        f.write('import os, sys\n'
-                'fd = os.open(%r, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)\n'
-                'os.write(fd, (sys.argv[1] + "\\n").encode())\n' % opened_path)
-    os.makedirs(os.path.join(data_home, 'applications'), exist_ok=True)
-    with open(os.path.join(data_home, 'applications', 'fake-browser.desktop'), 'w') as f:
-        f.write('[Desktop Entry]\nType=Application\nName=Fake Browser\n'
-                'Exec=/usr/bin/python3 %s %%u\n'
-                'MimeType=x-scheme-handler/http;x-scheme-handler/https;\n' % script)
-    os.makedirs(config_home, exist_ok=True)
-    with open(os.path.join(config_home, 'mimeapps.list'), 'w') as f:
-        f.write('[Default Applications]\nx-scheme-handler/https=fake-browser.desktop\n'
-                'x-scheme-handler/http=fake-browser.desktop\n')
-
-
-def opened_urls(path):
-    try:
-        with open(path) as f:
-            return f.read().split()
-    except FileNotFoundError:
-        return []
 
 
 def follow_login(aws, url):
@@ -106,7 +78,7 @@ def main():
     opened_path = os.path.join(os.environ['AMT_TEST_TMPDIR'], 'opened-urls')
     with StandIn() as aws:
         credentials = write_files(aws, home)
-        register_fake_browser(home, opened_path)
+        register(home, opened_path)
         env = {'AWS_ENDPOINT_URL': aws.url, 'AWS_CA_BUNDLE': aws.ca_bundle,
                'AWS_ENDPOINT_URL_SIGNIN': aws.url}
         full_env = dict(os.environ, **env)
