@@ -939,6 +939,10 @@ amt_cli_run (int    argc,
 {
   const char *command = argv[1];
 
+  /* Standard output is data (env's variables, credential_process JSON, a URL): with
+   * G_MESSAGES_DEBUG set, debug messages must not end up in an eval or a parser. */
+  g_log_writer_default_set_use_stderr (TRUE);
+
   /* Shift the command off, so that option parsing sees "aws-mfa-tray-COMMAND --options". */
   argv[1] = argv[0];
 

@@ -76,11 +76,14 @@ expected_text (AmtSessions *sessions,
 {
   AmtProfile *profile = amt_sessions_lookup_profile (sessions, name);
   g_autoptr(AmtCredentials) session = amt_session_env_read_session (sessions, profile);
-  g_auto(GStrv) variables = NULL;
+  char **variables;
+  char *text;
 
   g_assert_nonnull (session);
   variables = amt_session_env_build (session, amt_profile_get_config (profile)->region);
-  return amt_session_env_format ((const char * const *) variables, AMT_SESSION_ENV_FORMAT_SH);
+  text = amt_session_env_format ((const char * const *) variables, AMT_SESSION_ENV_FORMAT_SH);
+  amt_session_env_free (variables);
+  return text;
 }
 
 static void

@@ -100,9 +100,11 @@ def main():
             home = logged_in_home()
             files = ini_sections(home.read_credentials())
             aws.clear_requests()
-            status, out, err = home.run("console", "--profile", "admin", "--print-url",
-                                        env=signin_env(home))
+            # Every debug message on: none may carry the token, the secret or the query.
+            env = dict(signin_env(home), G_MESSAGES_DEBUG="all")
+            status, out, err = home.run("console", "--profile", "admin", "--print-url", env=env)
             assert status == 0, err
+            assert "getSigninToken" in err, err
             url = out.strip()
             assert url.startswith(aws.url + "/federation?Action=login&"), url
             query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
@@ -118,7 +120,7 @@ def main():
             assert follow_login(url) == (302, query["Destination"])
             assert follow_login(url)[0] == 400
             # Neither the token nor the session's secret reaches standard error.
-            assert query["SigninToken"] not in err and "Session" not in err, err
+            assert query["SigninToken"] not in err and "Session=" not in err, err
             assert files["admin-mfa"]["aws_secret_access_key"] not in out + err
 
         def console_opens_default_browser():

@@ -88,7 +88,8 @@ def main():
                                capture_output=True, env=full_env, timeout=60)
         checks.equal(login.returncode, 0, 'dev and admin are logged in before the applet starts')
 
-        with Applet(env=env, checks=checks) as applet:
+        # Every debug message on: none may carry the sign-in token or the session's secret.
+        with Applet(env=dict(env, G_MESSAGES_DEBUG='all'), checks=checks) as applet:
             texts = wait_for(lambda: [t for t in applet.layout().texts() if t.startswith('Open Console')])
             checks.equal(texts, ['Open Console for admin'],
                          'the tray offers the console for the role profile only')
@@ -109,9 +110,13 @@ def main():
                 checks.equal([(r['action'], r['status']) for r in aws.requests()],
                              [('getSigninToken', 200), ('login', 302)],
                              'one getSigninToken, no code asked for')
-                log = applet.stderr_text() if hasattr(applet, 'stderr_text') else ''
-                checks.check(query.get('SigninToken', '-') not in log,
-                             'the sign-in token is not in the applet\'s output')
+                log = applet.stderr_text() + applet.stdout_text()
+                with open(credentials) as f:
+                    secret = [line.split('=', 1)[1].strip() for line in f
+                              if line.startswith('aws_secret_access_key')][-1]
+                checks.check('amt-console' in log and query.get('SigninToken', '-') not in log and
+                             secret not in log and 'Session=' not in log,
+                             'the debug log has the sign-in, not its token, secret or query')
 
             # Copy as Environment Variables: what `env` prints, on the X clipboard.
             expected = subprocess.run([os.environ['AMT_BINARY'], 'env', '--profile', 'admin'],
