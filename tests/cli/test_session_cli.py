@@ -298,7 +298,7 @@ def main():
         checks.run("console: opens the default browser", console_opens_default_browser)
         checks.run("console: the partition picks the sign-in host", console_partitions)
         checks.run("console: a GetSessionToken profile is refused before any code", console_refused_for_session_profile)
-        checks.run("console: an expired session is refreshed first", console_with_expired_session_asks_first)
+        checks.run("console: an expired session needs a code before any request", console_with_expired_session_asks_first)
         checks.run("env: sh, fish and json give botocore's keys", env_formats)
         checks.run("env: quoting survives sh and fish", env_quotes_what_the_shell_would_expand)
         checks.run("exec: the AWS CLI with no profile, and the command's status", exec_runs_aws_cli)
