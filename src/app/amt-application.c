@@ -7,7 +7,8 @@
  * Actions (app.*): login(s) opens the code dialog of a profile's device; remind-login(s) is the
  * same, opened by a reminder (with Snooze, and only once per deadline); login-first logs in
  * the profile that expires first (the tray's middle click); refresh-all logs in every device
- * in turn; open-window, add-profile, preferences, quit.
+ * in turn; open-window, add-profile, preferences, quit. open-console(s) and copy-environment(s)
+ * are amt-session-actions.c's.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,6 +24,7 @@
 #include "amt-preferences-dialog.h"
 #include "amt-reminders.h"
 #include "amt-service.h"
+#include "amt-session-actions.h"
 #include "amt-tray-indicator.h"
 #include "amt-window.h"
 
@@ -36,6 +38,7 @@ struct _AmtApplication
   AmtSessions    *sessions;
   AmtService     *service;
   AmtReminders   *reminders;
+  AmtSessionActions *session_actions; /* app.open-console, app.copy-environment */
   GSettings      *settings;
   AmtTray        *tray;
   GHashTable     *dialogs;           /* AmtLogin → AmtMfaDialog */
@@ -85,6 +88,34 @@ login_label (GPtrArray *group)
   return g_strdup_printf (_("Log In to %s…"), names->str);
 }
 
+/* "Open Console for admin": one line per role profile (a session from GetSessionToken cannot
+ * sign in to the console; the window's row menu says so). */
+static GMenu *
+build_console_section (AmtApplication *self)
+{
+  GMenu *section = g_menu_new ();
+  GListModel *profiles = amt_sessions_get_profiles (self->sessions);
+  guint n_profiles = g_list_model_get_n_items (profiles);
+
+  for (guint i = 0; i < n_profiles; i++)
+    {
+      g_autoptr(AmtProfile) profile = g_list_model_get_item (profiles, i);
+      g_autoptr(GMenuItem) item = NULL;
+      g_autofree char *label = NULL;
+
+      if (amt_profile_get_kind (profile) != AMT_PROFILE_KIND_ROLE)
+        continue;
+
+      /* Translators: a tray menu item, "Open Console for admin" */
+      label = g_strdup_printf (_("Open Console for %s"), amt_profile_get_name (profile));
+      item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target (item, "app.open-console", "s", amt_profile_get_name (profile));
+      g_menu_append_item (section, item);
+    }
+
+  return section;
+}
+
 static GMenuModel *
 amt_application_build_tray_menu (AmtApplication *self)
 {
@@ -93,6 +124,7 @@ amt_application_build_tray_menu (AmtApplication *self)
   g_autoptr(GMenu) login_section = g_menu_new ();
   g_autoptr(GMenu) app_section = g_menu_new ();
   g_autoptr(GMenu) quit_section = g_menu_new ();
+  g_autoptr(GMenu) console_section = NULL;
   g_autoptr(GHashTable) groups_seen = g_hash_table_new (g_direct_hash, g_direct_equal);
   GListModel *profiles = amt_sessions_get_profiles (self->sessions);
   guint n_profiles = g_list_model_get_n_items (profiles);
@@ -144,6 +176,7 @@ amt_application_build_tray_menu (AmtApplication *self)
       g_menu_append_item (login_section, item);
     }
 
+  console_section = build_console_section (self);
   g_menu_append (app_section, _("_Open Window"), "app.open-window");
   g_menu_append (app_section, _("_Preferences"), "app.preferences");
   g_menu_append (quit_section, _("_Quit"), "app.quit");
@@ -151,6 +184,8 @@ amt_application_build_tray_menu (AmtApplication *self)
   g_menu_append_section (menu, NULL, G_MENU_MODEL (profiles_section));
   if (g_menu_model_get_n_items (G_MENU_MODEL (login_section)) > 0)
     g_menu_append_section (menu, NULL, G_MENU_MODEL (login_section));
+  if (g_menu_model_get_n_items (G_MENU_MODEL (console_section)) > 0)
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (console_section));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (app_section));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (quit_section));
 
@@ -524,6 +559,8 @@ amt_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
+  self->session_actions = amt_session_actions_new (app, self->sessions);
+  amt_session_actions_add_to (self->session_actions, G_ACTION_MAP (self));
   {
     /* Also reachable over D-Bus (org.gtk.Actions), as the preference is from the window. */
     g_autoptr(GAction) start_at_login = g_settings_create_action (self->settings, "start-at-login");
@@ -611,6 +648,7 @@ amt_application_shutdown (GApplication *app)
   g_clear_handle_id (&self->update_tray_id, g_source_remove);
   g_hash_table_remove_all (self->dialogs);
   g_clear_object (&self->reminders);
+  g_clear_object (&self->session_actions);
   g_clear_object (&self->tray);
 
   G_APPLICATION_CLASS (amt_application_parent_class)->shutdown (app);
@@ -626,6 +664,7 @@ amt_application_dispose (GObject *object)
   g_clear_pointer (&self->auto_opened, g_hash_table_unref);
   g_queue_clear_full (&self->refresh_queue, g_free);
   g_clear_object (&self->reminders);
+  g_clear_object (&self->session_actions);
   g_clear_object (&self->tray);
   g_clear_object (&self->service);
   g_clear_object (&self->sessions);

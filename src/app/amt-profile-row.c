@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "amt-profile-row.h"
+#include "amt-session-actions.h"
 
 struct _AmtProfileRow
 {
@@ -30,6 +31,8 @@ struct _AmtProfileRow
   GtkWidget     *details_label;
   GtkWidget     *error_label;
   GtkWidget     *login_button;
+  GMenu         *session_section;   /* Open Console, Copy as Environment Variables */
+  AmtProfileKind session_section_kind;
 };
 
 G_DEFINE_FINAL_TYPE (AmtProfileRow, amt_profile_row, GTK_TYPE_LIST_BOX_ROW)
@@ -149,6 +152,14 @@ amt_profile_row_update (AmtProfileRow *self)
   else
     gtk_style_context_remove_class (context, "warning");
 
+  /* The console line depends on the kind, which an edit of the files may change. */
+  if (amt_profile_get_kind (self->profile) != self->session_section_kind)
+    {
+      self->session_section_kind = amt_profile_get_kind (self->profile);
+      g_menu_remove_all (self->session_section);
+      amt_session_actions_append_menu_items (self->session_section, self->profile);
+    }
+
   /* A profile that cannot be refreshed as configured has nothing to log in. */
   gtk_widget_set_sensitive (self->login_button, amt_profile_get_config (self->profile)->problem == NULL);
   if (state == AMT_SESSION_STATE_VALID)
@@ -171,6 +182,7 @@ amt_profile_row_dispose (GObject *object)
 
   g_clear_object (&self->profile);
   g_clear_object (&self->sessions);
+  g_clear_object (&self->session_section);
 
   G_OBJECT_CLASS (amt_profile_row_parent_class)->dispose (object);
 }
@@ -262,11 +274,17 @@ amt_profile_row_new (AmtSessions *sessions,
   {
     g_autoptr(GMenuItem) edit = g_menu_item_new (_("_Edit…"), NULL);
     g_autoptr(GMenuItem) remove = g_menu_item_new (_("_Remove…"), NULL);
+    g_autoptr(GMenu) edit_section = g_menu_new ();
 
     g_menu_item_set_action_and_target (edit, "win.edit-profile", "s", name);
     g_menu_item_set_action_and_target (remove, "win.remove-profile", "s", name);
-    g_menu_append_item (menu, edit);
-    g_menu_append_item (menu, remove);
+    self->session_section = g_menu_new ();
+    self->session_section_kind = amt_profile_get_kind (profile);
+    amt_session_actions_append_menu_items (self->session_section, profile);
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (self->session_section));
+    g_menu_append_item (edit_section, edit);
+    g_menu_append_item (edit_section, remove);
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (edit_section));
   }
   menu_button = g_object_new (GTK_TYPE_MENU_BUTTON,
                               "menu-model", menu,
@@ -280,7 +298,7 @@ amt_profile_row_new (AmtSessions *sessions,
     /* Translators: the accessible name of a row's menu button, "More for dev" */
     g_autofree char *accessible = g_strdup_printf (_("More for %s"), name);
 
-    gtk_widget_set_tooltip_text (menu_button, _("Edit or remove"));
+    gtk_widget_set_tooltip_text (menu_button, _("Open the console, copy the session, edit or remove"));
     atk_object_set_name (gtk_widget_get_accessible (menu_button), accessible);
   }
 

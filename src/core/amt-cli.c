@@ -3,6 +3,9 @@
  *   aws-mfa-tray status [--json]
  *   aws-mfa-tray login --profile NAME [--code-stdin]
  *   aws-mfa-tray credential-process --profile NAME
+ *   aws-mfa-tray console --profile NAME [--print-url]
+ *   aws-mfa-tray env --profile NAME [--format sh|fish|json]
+ *   aws-mfa-tray exec --profile NAME [--] COMMAND [ARG...]
  *
  * Exit status 0 on success; 1 with one line on standard error when something failed; 2 for a
  * command line that cannot be understood. Codes come, in this order, from standard input
@@ -15,6 +18,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,15 +27,19 @@
 #include <json-glib/json-glib.h>
 
 #include "amt-cli.h"
+#include "amt-console.h"
 #include "amt-cred-store.h"
 #include "amt-discovery.h"
 #include "amt-service.h"
+#include "amt-session-env.h"
 #include "amt-sessions.h"
 #include "amt-sigv4.h"
 
 #define EXIT_USAGE 2
 
-static const char * const commands[] = { "status", "login", "credential-process", "help" };
+extern char **environ;
+
+static const char * const commands[] = { "status", "login", "credential-process", "console", "env", "exec", "help" };
 
 gboolean
 amt_cli_is_command (const char *argument)
@@ -56,6 +64,12 @@ amt_cli_print_usage (void)
                    "                                               Refresh NAME and the profiles sharing its MFA device\n"
                    "  aws-mfa-tray credential-process --profile NAME\n"
                    "                                               Print NAME’s session for credential_process\n"
+                   "  aws-mfa-tray console --profile NAME [--print-url]\n"
+                   "                                               Open the AWS Console with NAME’s role session\n"
+                   "  aws-mfa-tray env --profile NAME [--format sh|fish|json]\n"
+                   "                                               Print NAME’s session as environment variables\n"
+                   "  aws-mfa-tray exec --profile NAME -- COMMAND [ARG...]\n"
+                   "                                               Run COMMAND with NAME’s session in its environment\n"
                    "  aws-mfa-tray --version                       Show the version\n"
                    "\n"
                    "Codes come from standard input (--code-stdin, one per line), the profile’s\n"
@@ -595,27 +609,45 @@ run_login (int    argc,
 
 /* credential-process */
 
-/* The session of @profile as the files read a moment ago hold it, when it has more than the
- * lead time left; the sessions model only gives a profile an expiration for a whole session
- * (the four keys) in the credentials file. */
+/* @name's session with more than the lead time left, asking for the code first when it has
+ * not; @allow_terminal unless standard input and error belong to a tool that runs us. */
 static AmtCredentials *
-read_valid_session (AmtSessions *sessions,
-                    AmtProfile  *profile)
+obtain_session (AmtSessions  *sessions,
+                const char   *name,
+                gboolean      allow_terminal,
+                GError      **error)
 {
-  AmtAwsConfig *config = amt_sessions_get_aws_config (sessions);
-  const char *target = amt_profile_get_target (profile);
-  GDateTime *expiration = amt_profile_get_expiration (profile);
-  g_autoptr(GDateTime) now = amt_clock_dup_now (amt_sessions_get_clock (sessions));
+  AmtProfile *profile = amt_sessions_lookup_profile (sessions, name);
+  AmtCredentials *credentials;
 
-  if (target == NULL || expiration == NULL ||
-      g_date_time_difference (expiration, now) <=
-        (GTimeSpan) amt_sessions_get_lead_time (sessions) * G_USEC_PER_SEC)
+  if (profile == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("There is no MFA profile called “%s”: “aws-mfa-tray status” lists them."), name);
+      return NULL;
+    }
+
+  credentials = amt_session_env_read_session (sessions, profile);
+  if (credentials != NULL)
+    return credentials;
+
+  if (!login_profile (sessions, name, FALSE, allow_terminal, error))
     return NULL;
 
-  return amt_credentials_new (amt_aws_config_get (config, target, AMT_AWS_KEY_ACCESS_KEY_ID),
-                              amt_aws_config_get (config, target, AMT_AWS_KEY_SECRET_ACCESS_KEY),
-                              amt_aws_config_get (config, target, AMT_AWS_KEY_SESSION_TOKEN),
-                              expiration);
+  /* The applet may have written the files: read what was written. */
+  amt_sessions_load (sessions, NULL);
+  profile = amt_sessions_lookup_profile (sessions, name);
+  if (profile == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("The profile is gone from the AWS files."));
+      return NULL;
+    }
+  credentials = amt_session_env_read_session (sessions, profile);
+  if (credentials == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The session has expired."));
+
+  return credentials;
 }
 
 static void
@@ -656,7 +688,6 @@ run_credential_process (int    argc,
   g_autoptr(AmtSessions) sessions = NULL;
   g_autoptr(AmtCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
-  AmtProfile *profile;
 
   if (!parse_profile_command ("credential-process", _("— print a session for credential_process"),
                               &argc, &argv, &name, NULL))
@@ -666,33 +697,240 @@ run_credential_process (int    argc,
   if (sessions == NULL)
     return fail (error->message);
 
-  profile = amt_sessions_lookup_profile (sessions, name);
-  if (profile == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("There is no MFA profile called “%s”: “aws-mfa-tray status” lists them."),
-                                                  name);
-      return fail (message);
-    }
-
-  credentials = read_valid_session (sessions, profile);
+  /* Standard input and error belong to the tool that runs us: no terminal prompt. */
+  credentials = obtain_session (sessions, name, FALSE, &error);
   if (credentials == NULL)
-    {
-      /* Standard input and error belong to the tool that runs us: no terminal prompt. */
-      if (!login_profile (sessions, name, FALSE, FALSE, &error))
-        return fail (error->message);
-
-      /* The applet may have written the files: read what was written. */
-      amt_sessions_load (sessions, NULL);
-      profile = amt_sessions_lookup_profile (sessions, name);
-      if (profile == NULL)
-        return fail (_("The profile is gone from the AWS files."));
-      credentials = read_valid_session (sessions, profile);
-      if (credentials == NULL)
-        return fail (_("The session has expired."));
-    }
+    return fail (error->message);
 
   print_credential_process (credentials);
   return EXIT_SUCCESS;
+}
+
+/* console, env, exec: --profile NAME, the command's own @extra options, and for exec the
+ * command line to run (everything from the first argument that is not an option on). */
+static gboolean
+parse_session_command (const char          *command,
+                       const char          *summary,
+                       const GOptionEntry  *extra,
+                       gboolean             command_follows,
+                       int                 *argc,
+                       char              ***argv,
+                       char               **profile)
+{
+  const GOptionEntry entries[] = {
+    { "profile", 'p', 0, G_OPTION_ARG_STRING, profile, N_("The profile"), N_("NAME") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (summary);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (extra != NULL)
+    g_option_context_add_main_entries (context, extra, GETTEXT_PACKAGE);
+  /* The command's own options are its own: stop at the first argument that is not ours. */
+  g_option_context_set_strict_posix (context, command_follows);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("aws-mfa-tray %s: %s\n", command, error->message);
+      return FALSE;
+    }
+  if (command_follows && *argc > 1 && g_str_equal ((*argv)[1], "--"))
+    {
+      memmove (&(*argv)[1], &(*argv)[2], sizeof (char *) * (gsize) (*argc - 1));
+      (*argc)--;
+    }
+  if (command_follows && *argc < 2)
+    {
+      g_printerr ("aws-mfa-tray %s: %s\n", command, _("a COMMAND to run is needed"));
+      return FALSE;
+    }
+  if (!command_follows && *argc > 1)
+    {
+      g_printerr ("aws-mfa-tray %s: %s\n", command, _("too many arguments"));
+      return FALSE;
+    }
+  if (*profile == NULL || **profile == '\0')
+    {
+      g_printerr ("aws-mfa-tray %s: %s\n", command, _("--profile NAME is needed"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* console */
+
+static int
+run_console (int    argc,
+             char **argv)
+{
+  g_autofree char *name = NULL;
+  gboolean print_url = FALSE;
+  const GOptionEntry entries[] = {
+    { "print-url", 0, 0, G_OPTION_ARG_NONE, &print_url, N_("Print the sign-in URL instead of opening it"), NULL },
+    { NULL }
+  };
+  g_autoptr(AmtSessions) sessions = NULL;
+  g_autoptr(AmtCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *reason = NULL;
+  const AmtProfileConfig *config;
+  AmtProfile *profile;
+  Wait wait = { NULL, NULL };
+  char *url;
+
+  if (!parse_session_command ("console", _("— open the AWS Console with a role session"), entries,
+                              FALSE, &argc, &argv, &name))
+    return EXIT_USAGE;
+
+  sessions = load_sessions (&error);
+  if (sessions == NULL)
+    return fail (error->message);
+
+  /* Known before any code is asked for: a session the console refuses. */
+  profile = amt_sessions_lookup_profile (sessions, name);
+  if (profile != NULL && (reason = amt_console_dup_unavailable_reason (profile)) != NULL)
+    return fail (reason);
+
+  credentials = obtain_session (sessions, name, TRUE, &error);
+  if (credentials == NULL)
+    return fail (error->message);
+
+  profile = amt_sessions_lookup_profile (sessions, name);
+  config = amt_profile_get_config (profile);
+  loop = g_main_loop_new (NULL, FALSE);
+  wait.loop = loop;
+  amt_console_sign_in_url_async (NULL, credentials, config->role_arn, config->region,
+                                 config->ca_bundle, NULL, NULL, wait_cb, &wait);
+  result = wait_for (&wait);
+  url = amt_console_sign_in_url_finish (result, &error);
+  if (url == NULL)
+    return fail (error->message);
+
+  if (print_url)
+    {
+      fputs (url, stdout);
+      fputc ('\n', stdout);
+      fflush (stdout);
+    }
+  else if (!g_app_info_launch_default_for_uri (url, NULL, &error))
+    {
+      amt_secret_free (url);
+      g_prefix_error (&error, _("No web browser could be opened (“aws-mfa-tray console --print-url” prints the address instead): "));
+      return fail (error->message);
+    }
+  else
+    g_printerr (_("Opened the AWS Console for %s in the web browser.\n"), name);
+
+  amt_secret_free (url);
+  return EXIT_SUCCESS;
+}
+
+/* env */
+
+static int
+run_env (int    argc,
+         char **argv)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *format_name = NULL;
+  const GOptionEntry entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("How to write the variables: sh, fish or json"), N_("FORMAT") },
+    { NULL }
+  };
+  AmtSessionEnvFormat format;
+  g_autoptr(AmtSessions) sessions = NULL;
+  g_autoptr(AmtCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  AmtProfile *profile;
+  char **variables;
+  char *text;
+
+  if (!parse_session_command ("env", _("— print a session as environment variables"), entries,
+                              FALSE, &argc, &argv, &name))
+    return EXIT_USAGE;
+  if (!amt_session_env_parse_format (format_name, &format))
+    {
+      g_printerr ("aws-mfa-tray env: %s\n", _("--format is sh, fish or json"));
+      return EXIT_USAGE;
+    }
+
+  sessions = load_sessions (&error);
+  if (sessions == NULL)
+    return fail (error->message);
+
+  /* Standard output goes to eval; the terminal can still ask for the code on stderr. */
+  credentials = obtain_session (sessions, name, TRUE, &error);
+  if (credentials == NULL)
+    return fail (error->message);
+
+  profile = amt_sessions_lookup_profile (sessions, name);
+  variables = amt_session_env_build (credentials, amt_profile_get_config (profile)->region);
+  text = amt_session_env_format ((const char * const *) variables, format);
+  fputs (text, stdout);
+  fflush (stdout);
+  amt_secret_free (text);
+  amt_session_env_free (variables);
+
+  return EXIT_SUCCESS;
+}
+
+/* exec */
+
+static int
+run_exec (int    argc,
+          char **argv)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(AmtSessions) sessions = NULL;
+  g_autoptr(AmtCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) own_environ = g_get_environ ();
+  AmtProfile *profile;
+  char **variables;
+  char **envp;
+  int saved_errno;
+
+  if (!parse_session_command ("exec", _("— run a command with a session in its environment"), NULL,
+                              TRUE, &argc, &argv, &name))
+    return EXIT_USAGE;
+
+  sessions = load_sessions (&error);
+  if (sessions == NULL)
+    return fail (error->message);
+
+  credentials = obtain_session (sessions, name, TRUE, &error);
+  if (credentials == NULL)
+    return fail (error->message);
+
+  profile = amt_sessions_lookup_profile (sessions, name);
+  variables = amt_session_env_build (credentials, amt_profile_get_config (profile)->region);
+  envp = amt_session_env_apply ((const char * const *) own_environ, (const char * const *) variables);
+  amt_session_env_free (variables);
+
+  /* The command takes this process's place, so its exit status is ours. */
+  fflush (stdout);
+  fflush (stderr);
+  {
+    char **parent_environ = environ;
+
+    environ = envp;
+    execvp (argv[1], &argv[1]);
+    saved_errno = errno;
+    environ = parent_environ;
+  }
+  amt_session_env_free (envp);
+
+  {
+    g_autofree char *message = g_strdup_printf (_("%s could not be run: %s."), argv[1],
+                                                g_strerror (saved_errno));
+
+    fail (message);
+  }
+  /* What a shell answers for a command it cannot find, or cannot run. */
+  return saved_errno == ENOENT ? 127 : 126;
 }
 
 int
@@ -700,6 +938,10 @@ amt_cli_run (int    argc,
              char **argv)
 {
   const char *command = argv[1];
+
+  /* Standard output is data (env's variables, credential_process JSON, a URL): with
+   * G_MESSAGES_DEBUG set, debug messages must not end up in an eval or a parser. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   /* Shift the command off, so that option parsing sees "aws-mfa-tray-COMMAND --options". */
   argv[1] = argv[0];
@@ -710,6 +952,12 @@ amt_cli_run (int    argc,
     return run_login (argc - 1, argv + 1);
   if (g_str_equal (command, "credential-process"))
     return run_credential_process (argc - 1, argv + 1);
+  if (g_str_equal (command, "console"))
+    return run_console (argc - 1, argv + 1);
+  if (g_str_equal (command, "env"))
+    return run_env (argc - 1, argv + 1);
+  if (g_str_equal (command, "exec"))
+    return run_exec (argc - 1, argv + 1);
 
   amt_cli_print_usage ();
   return EXIT_SUCCESS;

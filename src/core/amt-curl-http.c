@@ -168,6 +168,14 @@ error_for_curl_code (CURLcode  res,
     }
 }
 
+/* The length of @url before its query: a query may carry a secret (the console sign-in's
+ * Session), so logs get only the scheme, host and path. */
+static int
+url_without_query (const char *url)
+{
+  return (int) strcspn (url, "?#");
+}
+
 static AmtHttpResponse *
 amt_curl_http_send (AmtHttpTransport      *transport,
                     const AmtHttpRequest  *request,
@@ -286,14 +294,15 @@ amt_curl_http_send (AmtHttpTransport      *transport,
       AmtAwsError code = error_for_curl_code (res, &transfer);
       g_autofree char *sentence = amt_aws_error_describe (code, 0);
 
-      g_debug ("%s %s: curl error %d (%s): %s", method, request->url, res,
+      g_debug ("%s %.*s: curl error %d (%s): %s", method, url_without_query (request->url), request->url, res,
                curl_easy_strerror (res), error_buffer);
       amt_secret_wipe (body->data, body->len);
       g_set_error_literal (error, AMT_AWS_ERROR, code, sentence);
       return NULL;
     }
 
-  g_debug ("%s %s: HTTP %ld, %u bytes", method, request->url, status, body->len);
+  g_debug ("%s %.*s: HTTP %ld, %u bytes", method, url_without_query (request->url), request->url,
+           status, body->len);
 
   response = g_new0 (AmtHttpResponse, 1);
   response->status = (guint) status;

@@ -140,6 +140,7 @@ class Session:
         self.role = role
         self.session_name = session_name
         self.mfa = mfa
+        self.chained = False  # an AssumeRole by an assumed role
         self.issued = issued
         self.expiration = expiration
         self.access_key_id = "ASIA" + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(16))
@@ -202,6 +203,7 @@ class AwsState:
                     raise AccountsError("MFA device %s is listed twice" % device.serial)
                 self.devices[device.serial] = device
         self.sessions = {}
+        self.signin_tokens = {}  # SigninToken → (access key id of the session, issued)
 
     @classmethod
     def from_file(cls, path, **kwargs):
@@ -364,6 +366,7 @@ class AwsState:
 
         session = self._issue(Session("assumed-role", principal.user, role, session_name, mfa,
                                       int(now), int(now) + duration))
+        session.chained = chained
         assumed = Principal("assumed-role", principal.user, session)
         # None members are left out of XML and are null in JSON, as AWS does.
         return {"AssumedRoleUser": {"AssumedRoleId": assumed.user_id, "Arn": assumed.arn},
@@ -412,3 +415,66 @@ class AwsState:
             "Marker": (base64.b64encode(("%s:%d" % (user.name, end)).encode()).decode()
                        if truncated else None),
         }
+
+
+# ----------------------------------------------------------------------------------------------
+# The federation sign-in endpoint (signin.aws.amazon.com/federation)
+
+SIGNIN_TOKEN_LIFETIME = 15 * 60  # AWS: a sign-in token must be used within 15 minutes
+
+
+class FederationError(Exception):
+    """A refusal of the federation endpoint: AWS answers these with a status and a short
+    text body, not an AWS error document."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def get_signin_token(state, params, now):
+    """Action=getSigninToken: a token for a live role session given in Session (JSON with
+    sessionId, sessionKey, sessionToken). Returns (access key id, {"SigninToken": …})."""
+    try:
+        doc = json.loads(params.get("Session") or "")
+    except ValueError:
+        raise FederationError(400, "Session is not JSON")
+    if not isinstance(doc, dict):
+        raise FederationError(400, "Session is not a JSON object")
+    key_id, secret, token = (doc.get("sessionId"), doc.get("sessionKey"),
+                             doc.get("sessionToken"))
+    if not all(isinstance(v, str) and v for v in (key_id, secret, token)):
+        raise FederationError(400, "Session needs sessionId, sessionKey and sessionToken")
+    duration = params.get("SessionDuration")
+    session = state.sessions.get(key_id)
+    if session is None or not hmac.compare_digest(secret.encode(),
+                                                  session.secret_access_key.encode()) \
+            or not hmac.compare_digest(token.encode(), session.session_token.encode()):
+        raise FederationError(400, "the session is not one this server issued")
+    if now >= session.expiration:
+        raise FederationError(400, "the session has expired")
+    # AWS signs in role (and federation) sessions only; GetSessionToken's are refused.
+    if session.kind != "assumed-role":
+        raise FederationError(400, "only role sessions can sign in to the console")
+    if duration is not None:
+        if not re.fullmatch(r"\d{1,6}", duration) or not 900 <= int(duration) <= 43200:
+            raise FederationError(400, "SessionDuration must be 900-43200")
+        # A role session made with role chaining cannot ask for a duration (AWS's rule).
+        if session.chained:
+            raise FederationError(400, "SessionDuration is not allowed for a chained role session")
+    signin_token = secrets.token_urlsafe(96)
+    state.signin_tokens[signin_token] = (key_id, now)
+    return key_id, {"SigninToken": signin_token}
+
+
+def check_login(state, params, now):
+    """Action=login: the URL a browser opens. Returns (access key id, the Destination to
+    redirect to) for a token this server issued less than 15 minutes ago, once."""
+    issued = state.signin_tokens.pop(params.get("SigninToken") or "", None)
+    if issued is None or now - issued[1] > SIGNIN_TOKEN_LIFETIME:
+        raise FederationError(400, "the sign-in token is not valid")
+    destination = params.get("Destination") or ""
+    if not destination.startswith("https://"):
+        raise FederationError(400, "Destination must be an https URL")
+    return issued[0], destination

@@ -37,6 +37,7 @@ from standin_protocol import (  # noqa: E402
     request_timestamp, signature_does_not_match, verify_signature)
 
 CONTROL_PREFIX = "/_stand_in/"
+FEDERATION_PATH = "/federation"
 MAX_BODY = 1024 * 1024
 MAX_LOG = 10000
 CONNECTION_IDLE_TIMEOUT = 60
@@ -313,6 +314,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if raw_path.startswith(CONTROL_PREFIX):
             self._control(raw_path[len(CONTROL_PREFIX):], raw_query, body)
             return
+        if raw_path == FEDERATION_PATH:
+            self._federation(raw_query)
+            return
         try:
             self._aws(raw_path, raw_query, body)
         except (OSError, ssl.SSLError):
@@ -410,6 +414,58 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._send_oversize(status, content_type, payload, request_id, fault)
             return
         self._send(status, content_type, payload, request_id)
+
+    def _federation(self, raw_query):
+        """The console sign-in endpoint: GET only, parameters in the query string, JSON or
+        a redirect out, short text bodies for refusals (as signin.aws.amazon.com answers)."""
+        server = self.server
+        entry = {
+            "time": server.now(), "method": self.command, "path": FEDERATION_PATH,
+            "service": "signin", "action": None, "version": None, "access_key_id": None,
+            "signature_ok": None, "session_token_present": False, "mfa_code_present": False,
+            "serial_number": None, "duration_seconds": None, "json": False,
+            "user_agent": self.headers.get("User-Agent"), "status": None, "error_code": None,
+            "fault": None, "request_id": new_request_id(),
+        }
+        try:
+            params = dict(parse_query_pairs(raw_query, plus_is_space=True))
+        except AwsError:
+            params = {}
+        action = params.get("Action")
+        entry.update(action=action, duration_seconds=params.get("SessionDuration"),
+                     session_token_present="Session" in params)
+        fault = server.take_fault("signin", action)
+        if fault is not None and fault["kind"] == "error":
+            entry.update(fault="error", status=fault["status"], error_code=fault["code"])
+            server.record(entry)
+            self._send(fault["status"], "text/plain", (fault["message"] + "\n").encode())
+            return
+        try:
+            if self.command != "GET":
+                raise standin_aws.FederationError(405, "the federation endpoint takes GET")
+            with server.lock:
+                if action == "getSigninToken":
+                    key_id, reply = standin_aws.get_signin_token(server.aws, params, server.now())
+                    entry["access_key_id"] = key_id
+                    payload = json.dumps(reply).encode()
+                    entry["status"] = 200
+                elif action == "login":
+                    key_id, destination = standin_aws.check_login(server.aws, params,
+                                                                  server.now())
+                    entry["access_key_id"] = key_id
+                    entry["status"] = 302
+                else:
+                    raise standin_aws.FederationError(400, "unknown Action")
+        except standin_aws.FederationError as e:
+            entry.update(status=e.status, error_code=e.message)
+            server.record(entry)
+            self._send(e.status, "text/plain", (e.message + "\n").encode())
+            return
+        server.record(entry)
+        if entry["status"] == 302:
+            self._send(302, "text/plain", b"", extra_headers={"Location": destination})
+        else:
+            self._send(200, "application/json", payload)
 
     def _error(self, service, error, request_id, as_json, entry):
         entry["error_code"] = error.code
