@@ -23,9 +23,14 @@ G_BEGIN_DECLS
 #define AMT_CHAINED_ROLE_DURATION_MAX 3600
 
 GPtrArray  *amt_discover_profiles          (AmtAwsConfig *config);
+GPtrArray  *amt_discover_candidates        (AmtAwsConfig *config,
+                                            GPtrArray    *managed);
 char       *amt_discover_long_term_source  (AmtAwsConfig *config,
                                             const char   *profile);
 gboolean    amt_discover_is_long_term_key  (AmtAwsConfig *config,
                                             const char   *profile);
+gboolean    amt_discover_parse_duration    (const char   *text,
+                                            guint         max,
+                                            guint        *seconds);
 
 G_END_DECLS
