@@ -166,6 +166,33 @@ print_column (const char *text,
     g_print (" ");
 }
 
+/* The profiles with long-term keys and no device yet, and how to use one with MFA. */
+static void
+print_candidates (AmtSessions *sessions)
+{
+  GListModel *candidates = amt_sessions_get_candidates (sessions);
+  guint n_items = g_list_model_get_n_items (candidates);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr(AmtProfile) first = NULL;
+
+  if (n_items == 0)
+    return;
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(AmtProfile) profile = g_list_model_get_item (candidates, i);
+
+      if (i > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, amt_profile_get_name (profile));
+    }
+  first = g_list_model_get_item (candidates, 0);
+  /* Translators: 1: profile names, 2: one of them */
+  g_print (_("Not used with MFA yet (long-term keys, no MFA device): %1$s. "
+             "“aws-mfa-tray login --profile %2$s” finds its device and logs in.\n"),
+           names->str, amt_profile_get_name (first));
+}
+
 static int
 run_status (int    argc,
             char **argv)
@@ -221,6 +248,7 @@ run_status (int    argc,
       g_autofree char *credentials_display = amt_aws_config_dup_display_path (credentials);
 
       g_print (_("No MFA profiles found in %s or %s.\n"), config_display, credentials_display);
+      print_candidates (sessions);
       return EXIT_SUCCESS;
     }
 
@@ -245,6 +273,7 @@ run_status (int    argc,
       if (amt_profile_get_error (profile) != NULL)
         g_print ("  %s\n", amt_profile_get_error (profile));
     }
+  print_candidates (sessions);
 
   return EXIT_SUCCESS;
 }
@@ -438,9 +467,17 @@ find_and_save_device (AmtSessions  *sessions,
     {
       g_autofree char *list = g_strjoinv (", ", serials);
 
-      g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE,
-                   _("%s’s IAM user has several MFA devices (%s): set mfa_serial (or aws_mfa_device) to the one to use."),
-                   amt_profile_get_name (profile), list);
+      const char *source = amt_profile_get_config (profile)->source_profile;
+
+      if (source != NULL && g_str_has_suffix (source, AMT_AWS_LONG_TERM_SUFFIX))
+        g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE,
+                     _("%s’s IAM user has several MFA devices (%s): set mfa_serial (or aws_mfa_device) to the one to use."),
+                     amt_profile_get_name (profile), list);
+      else
+        /* Translators: 1: a profile, 2: the devices' serial numbers */
+        g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE,
+                     _("%1$s’s IAM user has several MFA devices (%2$s): set mfa_serial in [profile %1$s] to the one to use."),
+                     amt_profile_get_name (profile), list);
       return FALSE;
     }
 
