@@ -749,6 +749,25 @@ amt_aws_config_dup_config_section (const char *profile)
   return g_strconcat ("profile ", profile, NULL);
 }
 
+/**
+ * amt_aws_config_is_long_term_key:
+ *
+ * Returns: whether @profile holds long-term keys: an access key and a secret, and no session
+ *   token (an "ASIA…" key with a token is a session, which cannot call GetSessionToken)
+ */
+gboolean
+amt_aws_config_is_long_term_key (AmtAwsConfig *self,
+                                 const char   *profile)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (profile != NULL, FALSE);
+
+  return amt_aws_config_get (self, profile, AMT_AWS_KEY_ACCESS_KEY_ID) != NULL &&
+         amt_aws_config_get (self, profile, AMT_AWS_KEY_SECRET_ACCESS_KEY) != NULL &&
+         amt_aws_config_get (self, profile, AMT_AWS_KEY_SESSION_TOKEN) == NULL &&
+         amt_aws_config_get (self, profile, "aws_security_token") == NULL;
+}
+
 /* aws-mfa */
 
 /**

@@ -80,6 +80,8 @@ gboolean                amt_aws_config_resolves_elsewhere    (AmtAwsConfig  *sel
                                                               const char    *profile,
                                                               const char   **key);
 
+gboolean                amt_aws_config_is_long_term_key      (AmtAwsConfig  *self,
+                                                              const char    *profile);
 char                   *amt_aws_config_dup_config_section    (const char    *profile);
 char                   *amt_aws_config_dup_long_term_name    (const char    *profile);
 gboolean                amt_aws_config_has_long_term         (AmtAwsConfig  *self,

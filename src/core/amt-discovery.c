@@ -41,29 +41,6 @@ is_true (const char *value)
           g_strcmp0 (value, "1") == 0);
 }
 
-static gboolean
-has_static_keys (AmtAwsConfig *config,
-                 const char   *profile)
-{
-  return amt_aws_config_get (config, profile, AMT_AWS_KEY_ACCESS_KEY_ID) != NULL &&
-         amt_aws_config_get (config, profile, AMT_AWS_KEY_SECRET_ACCESS_KEY) != NULL;
-}
-
-/**
- * amt_discover_is_long_term_key:
- *
- * Returns: whether @profile holds long-term keys: an access key and a secret, and no session
- *   token (an "ASIA…" key with a token is a session, which cannot call GetSessionToken)
- */
-gboolean
-amt_discover_is_long_term_key (AmtAwsConfig *config,
-                               const char   *profile)
-{
-  return has_static_keys (config, profile) &&
-         amt_aws_config_get (config, profile, AMT_AWS_KEY_SESSION_TOKEN) == NULL &&
-         amt_aws_config_get (config, profile, "aws_security_token") == NULL;
-}
-
 static const char *
 get_first (AmtAwsConfig *config,
            const char   *profile,
@@ -147,10 +124,10 @@ amt_discover_long_term_source (AmtAwsConfig *config,
       const char *next;
 
       if (amt_aws_config_has_profile (config, long_term) &&
-          amt_discover_is_long_term_key (config, long_term))
+          amt_aws_config_is_long_term_key (config, long_term))
         return g_steal_pointer (&long_term);
 
-      if (amt_discover_is_long_term_key (config, current))
+      if (amt_aws_config_is_long_term_key (config, current))
         return g_strdup (current);
 
       next = amt_aws_config_get (config, current, AMT_AWS_KEY_SOURCE_PROFILE);
@@ -186,7 +163,7 @@ check_target (AmtAwsConfig *config,
 
   /* A section with keys and no session token holds somebody's long-term keys. */
   if (amt_aws_config_is_in_credentials_file (config, target, AMT_AWS_KEY_ACCESS_KEY_ID) &&
-      amt_discover_is_long_term_key (config, target))
+      amt_aws_config_is_long_term_key (config, target))
     return g_strdup_printf (_("The profile %s holds long-term keys, which a session would overwrite: "
                               "move them to [%s-long-term] in the credentials file."),
                             target, target);
@@ -369,7 +346,7 @@ amt_discover_profiles (AmtAwsConfig *config)
         }
       else if (serial != NULL && source != NULL)
         discover_session (config, name, source, target, &out);
-      else if (serial != NULL && amt_discover_is_long_term_key (config, name) &&
+      else if (serial != NULL && amt_aws_config_is_long_term_key (config, name) &&
                amt_aws_config_get_credential_source (config, name) == AMT_AWS_CREDENTIAL_SOURCE_STATIC_KEYS)
         discover_session (config, name, name, target, &out);
       else
@@ -414,14 +391,18 @@ amt_discover_candidates (AmtAwsConfig *config,
   g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
   g_auto(GStrv) names = amt_aws_config_get_profile_names (config);
 
-  /* Neither a managed profile, nor its aws-mfa section, nor a section a session goes to. */
+  /* Neither a managed profile, nor a section a session goes to, nor the keys a managed
+   * profile already uses with MFA. */
   for (guint i = 0; i < managed->len; i++)
     {
       AmtProfile *profile = g_ptr_array_index (managed, i);
+      const AmtProfileConfig *used = amt_profile_get_config (profile);
 
       g_hash_table_add (taken, (gpointer) amt_profile_get_name (profile));
-      if (amt_profile_get_target (profile) != NULL)
-        g_hash_table_add (taken, (gpointer) amt_profile_get_target (profile));
+      if (used->target != NULL)
+        g_hash_table_add (taken, used->target);
+      if (used->source_profile != NULL)
+        g_hash_table_add (taken, used->source_profile);
     }
 
   for (guint i = 0; names[i] != NULL; i++)
@@ -444,7 +425,7 @@ amt_discover_candidates (AmtAwsConfig *config,
         candidate = (long_term = amt_discover_long_term_source (config, source)) != NULL;
       else
         candidate = amt_aws_config_get (config, name, AMT_AWS_KEY_ROLE_ARN) == NULL &&
-                    amt_discover_is_long_term_key (config, name) &&
+                    amt_aws_config_is_long_term_key (config, name) &&
                     amt_aws_config_get_credential_source (config, name) == AMT_AWS_CREDENTIAL_SOURCE_STATIC_KEYS;
       if (!candidate)
         continue;

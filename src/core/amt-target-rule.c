@@ -24,7 +24,6 @@
 
 #include <string.h>
 
-#include "amt-discovery.h"
 #include "amt-target-rule.h"
 
 /**
@@ -46,7 +45,7 @@ amt_target_rule_pick (AmtAwsConfig *config,
     return g_strdup (named);
 
   if (amt_aws_config_resolves_elsewhere (config, profile, NULL) ||
-      amt_discover_is_long_term_key (config, profile))
+      amt_aws_config_is_long_term_key (config, profile))
     return g_strconcat (profile, AMT_TARGET_SUFFIX, NULL);
 
   return g_strdup (profile);

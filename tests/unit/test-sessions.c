@@ -249,20 +249,17 @@ test_discovery_conventions (Fixture       *fixture,
   /* Looked up by the section written, too. */
   g_assert_true (amt_sessions_lookup_profile (fixture->sessions, "admin-mfa") == lookup (fixture, "admin"));
 
-  /* Long-term keys and no device: listed to be used with MFA once the device is found. base
-   * holds keys, readonly is a role with a source; dev-long-term belongs to dev, and quiet is
-   * ignored. */
+  /* Long-term keys and no device: listed to be used with MFA once the device is found.
+   * readonly is a role with a source; base's keys are used with MFA by staging already,
+   * dev-long-term belongs to dev, and quiet is ignored. */
   profiles = amt_sessions_get_candidates (fixture->sessions);
-  g_assert_cmpuint (g_list_model_get_n_items (profiles), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (profiles), ==, 1);
   config = amt_profile_get_config (amt_sessions_lookup_candidate (fixture->sessions, "readonly"));
   g_assert_cmpint (config->kind, ==, AMT_PROFILE_KIND_ROLE);
   g_assert_cmpstr (config->target, ==, "readonly-mfa");
   g_assert_cmpstr (config->source_profile, ==, "dev-long-term");
   g_assert_null (config->mfa_serial);
-  config = amt_profile_get_config (amt_sessions_lookup_candidate (fixture->sessions, "base"));
-  g_assert_cmpint (config->kind, ==, AMT_PROFILE_KIND_SESSION);
-  g_assert_cmpstr (config->target, ==, "base-mfa");
-  g_assert_cmpstr (config->source_profile, ==, "base");
+  g_assert_null (amt_sessions_lookup_candidate (fixture->sessions, "base"));
   g_assert_null (amt_sessions_lookup_candidate (fixture->sessions, "quiet"));
   g_assert_null (amt_sessions_lookup_candidate (fixture->sessions, "dev"));
 }
