@@ -103,8 +103,9 @@ format_details (AmtProfileRow *self,
   else
     g_ptr_array_add (parts, g_strdup (_("no MFA device yet")));
 
-  if (config->region != NULL)
-    g_ptr_array_add (parts, g_strdup (config->region));
+  /* The region clients get with the written profile (AWS_PROFILE=TARGET). */
+  if (config->target_region != NULL)
+    g_ptr_array_add (parts, g_strdup (config->target_region));
 
   if (expiration != NULL)
     {
@@ -120,6 +121,11 @@ format_details (AmtProfileRow *self,
   if (config->target != NULL)
     /* Translators: the credentials section the session is written to, "[admin-mfa]" */
     g_ptr_array_add (parts, g_strdup_printf (_("writes [%s]"), config->target));
+
+  if (config->moved_from != NULL)
+    /* Translators: 1: the section an earlier version wrote, 2: the new one */
+    g_ptr_array_add (parts, g_strdup_printf (_("the next login moves the session from [%1$s] to [%2$s], which Terraform can read"),
+                                             config->moved_from, config->target));
 
   g_ptr_array_add (parts, NULL);
   return g_strjoinv (" · ", (char **) parts->pdata);

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "amt-candidate-list.h"
 #include "amt-profile-dialog.h"
 #include "amt-profile-row.h"
 #include "amt-window.h"
@@ -24,6 +25,7 @@ struct _AmtWindow
   AmtSessions          *sessions;
   GSettings            *settings;
 
+  GtkBox               *content_box;
   GtkStack             *stack;
   GtkListBox           *profile_list;
   GtkInfoBar           *load_error_bar;
@@ -232,6 +234,9 @@ amt_window_constructed (GObject *object)
                            G_CALLBACK (load_error_cb),
                            self, G_CONNECT_SWAPPED);
   amt_window_update_page (self);
+
+  /* Below the sessions (or the empty page): profiles that could be used with MFA. */
+  gtk_container_add (GTK_CONTAINER (self->content_box), amt_candidate_list_new (self->sessions));
 }
 
 static void
@@ -316,6 +321,7 @@ amt_window_class_init (AmtWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/amt-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AmtWindow, content_box);
   gtk_widget_class_bind_template_child (widget_class, AmtWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, AmtWindow, profile_list);
   gtk_widget_class_bind_template_child (widget_class, AmtWindow, load_error_bar);

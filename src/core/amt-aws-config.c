@@ -694,9 +694,10 @@ amt_aws_config_get_credential_source (AmtAwsConfig *self,
  * @profile: a profile name
  * @key: (out) (optional) (transfer none): the key that decides it, e.g. "role_arn"
  *
- * Whether AWS tools would get credentials for @profile some other way than from keys written
- * into its section (a role, a web identity, SSO, a credential process), so that this program
- * must not write keys there. A profile that does not exist yet resolves nowhere else.
+ * Whether some AWS client would get credentials for @profile some other way than from keys
+ * written into its section (a role, a web identity, SSO, a credential process), or refuse it
+ * (source_profile or credential_source without role_arn, in the Go SDK v2), so that this
+ * program must not write keys there. A profile that does not exist yet resolves nowhere else.
  *
  * Returns: %TRUE when keys must not be written into @profile
  */
@@ -718,11 +719,53 @@ amt_aws_config_resolves_elsewhere (AmtAwsConfig  *self,
     found = find_sso_key (self, profile);
   else if (amt_aws_config_get (self, profile, AMT_AWS_KEY_CREDENTIAL_PROCESS) != NULL)
     found = AMT_AWS_KEY_CREDENTIAL_PROCESS;
+  /* botocore reads keys next to these, but the Go SDK v2 (Terraform) refuses both without
+   * role_arn ("credential type source_profile requires role_arn"). */
+  else if (amt_aws_config_get (self, profile, AMT_AWS_KEY_SOURCE_PROFILE) != NULL)
+    found = AMT_AWS_KEY_SOURCE_PROFILE;
+  else if (amt_aws_config_get (self, profile, AMT_AWS_KEY_CREDENTIAL_SOURCE) != NULL)
+    found = AMT_AWS_KEY_CREDENTIAL_SOURCE;
 
   if (key != NULL)
     *key = found;
 
   return found != NULL;
+}
+
+/**
+ * amt_aws_config_dup_config_section:
+ * @profile: a profile name
+ *
+ * Returns: (transfer full): @profile's section in the config file: "default" or "profile NAME"
+ */
+char *
+amt_aws_config_dup_config_section (const char *profile)
+{
+  g_return_val_if_fail (profile != NULL, NULL);
+
+  if (g_str_equal (profile, "default"))
+    return g_strdup (profile);
+
+  return g_strconcat ("profile ", profile, NULL);
+}
+
+/**
+ * amt_aws_config_is_long_term_key:
+ *
+ * Returns: whether @profile holds long-term keys: an access key and a secret, and no session
+ *   token (an "ASIA…" key with a token is a session, which cannot call GetSessionToken)
+ */
+gboolean
+amt_aws_config_is_long_term_key (AmtAwsConfig *self,
+                                 const char   *profile)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (profile != NULL, FALSE);
+
+  return amt_aws_config_get (self, profile, AMT_AWS_KEY_ACCESS_KEY_ID) != NULL &&
+         amt_aws_config_get (self, profile, AMT_AWS_KEY_SECRET_ACCESS_KEY) != NULL &&
+         amt_aws_config_get (self, profile, AMT_AWS_KEY_SESSION_TOKEN) == NULL &&
+         amt_aws_config_get (self, profile, "aws_security_token") == NULL;
 }
 
 /* aws-mfa */

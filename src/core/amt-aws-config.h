@@ -26,6 +26,7 @@ G_BEGIN_DECLS
 #define AMT_AWS_KEY_MFA_PROCESS             "mfa_process"
 #define AMT_AWS_KEY_CREDENTIAL_PROCESS      "credential_process"
 #define AMT_AWS_KEY_WEB_IDENTITY_TOKEN_FILE "web_identity_token_file"
+#define AMT_AWS_KEY_CREDENTIAL_SOURCE       "credential_source"
 /* aws-mfa: the MFA device, in the NAME-long-term section */
 #define AMT_AWS_KEY_AWS_MFA_DEVICE          "aws_mfa_device"
 
@@ -79,6 +80,9 @@ gboolean                amt_aws_config_resolves_elsewhere    (AmtAwsConfig  *sel
                                                               const char    *profile,
                                                               const char   **key);
 
+gboolean                amt_aws_config_is_long_term_key      (AmtAwsConfig  *self,
+                                                              const char    *profile);
+char                   *amt_aws_config_dup_config_section    (const char    *profile);
 char                   *amt_aws_config_dup_long_term_name    (const char    *profile);
 gboolean                amt_aws_config_has_long_term         (AmtAwsConfig  *self,
                                                               const char    *profile);

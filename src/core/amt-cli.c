@@ -1,7 +1,7 @@
 /* amt-cli.c
  *
  *   aws-mfa-tray status [--json]
- *   aws-mfa-tray login --profile NAME [--code-stdin]
+ *   aws-mfa-tray login [--profile NAME] [--code-stdin] [--duration SECONDS]
  *   aws-mfa-tray credential-process --profile NAME
  *   aws-mfa-tray console --profile NAME [--print-url]
  *   aws-mfa-tray env --profile NAME [--format sh|fish|json]
@@ -60,8 +60,8 @@ amt_cli_print_usage (void)
   g_print ("%s", _("Usage:\n"
                    "  aws-mfa-tray [--background]                  Start the applet (again: open its window)\n"
                    "  aws-mfa-tray status [--json]                 List the MFA profiles and their sessions\n"
-                   "  aws-mfa-tray login --profile NAME [--code-stdin]\n"
-                   "                                               Refresh NAME and the profiles sharing its MFA device\n"
+                   "  aws-mfa-tray login [--profile NAME] [--code-stdin] [--duration SECONDS]\n"
+                   "                                               Refresh NAME ($AWS_PROFILE) and the profiles sharing its MFA device\n"
                    "  aws-mfa-tray credential-process --profile NAME\n"
                    "                                               Print NAME’s session for credential_process\n"
                    "  aws-mfa-tray console --profile NAME [--print-url]\n"
@@ -159,7 +159,8 @@ profile_to_json (AmtSessions *sessions,
   ADD_STRING ("source_profile", config->source_profile);
   ADD_STRING ("mfa_serial", config->mfa_serial);
   ADD_STRING ("role_arn", config->role_arn);
-  ADD_STRING ("region", config->region);
+  /* What the written profile resolves to, which clients read from [profile TARGET]. */
+  ADD_STRING ("region", config->target_region);
   ADD_STRING ("error", amt_profile_get_error (profile));
 #undef ADD_STRING
 
@@ -177,6 +178,33 @@ print_column (const char *text,
   g_print ("%s", text);
   for (glong i = length; i < (glong) width + 1; i++)
     g_print (" ");
+}
+
+/* The profiles with long-term keys and no device yet, and how to use one with MFA. */
+static void
+print_candidates (AmtSessions *sessions)
+{
+  GListModel *candidates = amt_sessions_get_candidates (sessions);
+  guint n_items = g_list_model_get_n_items (candidates);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr(AmtProfile) first = NULL;
+
+  if (n_items == 0)
+    return;
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(AmtProfile) profile = g_list_model_get_item (candidates, i);
+
+      if (i > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, amt_profile_get_name (profile));
+    }
+  first = g_list_model_get_item (candidates, 0);
+  /* Translators: 1: profile names, 2: one of them */
+  g_print (_("Not used with MFA yet (long-term keys, no MFA device): %1$s. "
+             "“aws-mfa-tray login --profile %2$s” finds its device and logs in.\n"),
+           names->str, amt_profile_get_name (first));
 }
 
 static int
@@ -234,6 +262,7 @@ run_status (int    argc,
       g_autofree char *credentials_display = amt_aws_config_dup_display_path (credentials);
 
       g_print (_("No MFA profiles found in %s or %s.\n"), config_display, credentials_display);
+      print_candidates (sessions);
       return EXIT_SUCCESS;
     }
 
@@ -258,6 +287,7 @@ run_status (int    argc,
       if (amt_profile_get_error (profile) != NULL)
         g_print ("  %s\n", amt_profile_get_error (profile));
     }
+  print_candidates (sessions);
 
   return EXIT_SUCCESS;
 }
@@ -451,9 +481,17 @@ find_and_save_device (AmtSessions  *sessions,
     {
       g_autofree char *list = g_strjoinv (", ", serials);
 
-      g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE,
-                   _("%s’s IAM user has several MFA devices (%s): set mfa_serial (or aws_mfa_device) to the one to use."),
-                   amt_profile_get_name (profile), list);
+      const char *source = amt_profile_get_config (profile)->source_profile;
+
+      if (source != NULL && g_str_has_suffix (source, AMT_AWS_LONG_TERM_SUFFIX))
+        g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE,
+                     _("%s’s IAM user has several MFA devices (%s): set mfa_serial (or aws_mfa_device) to the one to use."),
+                     amt_profile_get_name (profile), list);
+      else
+        /* Translators: 1: a profile, 2: the devices' serial numbers */
+        g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE,
+                     _("%1$s’s IAM user has several MFA devices (%2$s): set mfa_serial in [profile %1$s] to the one to use."),
+                     amt_profile_get_name (profile), list);
       return FALSE;
     }
 
@@ -462,12 +500,42 @@ find_and_save_device (AmtSessions  *sessions,
   return amt_sessions_save_mfa_device (sessions, profile, serials[0], error);
 }
 
-/* Logs in @name with codes from wherever they can come; @allow_terminal for `login`. */
+/* `login --duration`: checked as duration_seconds is for @name's kind, before any code. */
+static gboolean
+set_one_off_duration (AmtSessions  *sessions,
+                      const char   *name,
+                      const char   *duration,
+                      GError      **error)
+{
+  AmtProfile *profile = amt_sessions_lookup_profile (sessions, name);
+  guint max, seconds = 0;
+
+  if (duration == NULL || profile == NULL)
+    return TRUE;
+
+  max = amt_profile_get_kind (profile) == AMT_PROFILE_KIND_ROLE ? AMT_ROLE_DURATION_MAX
+                                                                 : AMT_SESSION_DURATION_MAX;
+  if (!amt_discover_parse_duration (duration, max, &seconds))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   /* Translators: %s is a profile name; the numbers are seconds */
+                   _("--duration for %s must be a number of seconds from %u to %u."),
+                   name, AMT_SESSION_DURATION_MIN, max);
+      return FALSE;
+    }
+
+  amt_profile_set_duration_seconds (profile, seconds);
+  return TRUE;
+}
+
+/* Logs in @name with codes from wherever they can come; @allow_terminal for `login`;
+ * @duration (nullable) for this login only. */
 static gboolean
 login_profile (AmtSessions  *sessions,
                const char   *name,
                gboolean      code_stdin,
                gboolean      allow_terminal,
+               const char   *duration,
                GError      **error)
 {
   g_autoptr(AmtLogin) login = NULL;
@@ -475,13 +543,22 @@ login_profile (AmtSessions  *sessions,
   g_autoptr(GError) local_error = NULL;
   AmtProfile *profile;
 
+  /* A profile with long-term keys and no device yet: find the device, then it is managed. */
+  if (amt_sessions_lookup_profile (sessions, name) == NULL &&
+      (profile = amt_sessions_lookup_candidate (sessions, name)) != NULL &&
+      !find_and_save_device (sessions, profile, error))
+    return FALSE;
+
+  if (!set_one_off_duration (sessions, name, duration, error))
+    return FALSE;
   login = amt_sessions_create_login (sessions, name, &local_error);
   if (login == NULL &&
       g_error_matches (local_error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE) &&
       (profile = amt_sessions_lookup_profile (sessions, name)) != NULL)
     {
       g_clear_error (&local_error);
-      if (!find_and_save_device (sessions, profile, error))
+      if (!find_and_save_device (sessions, profile, error) ||
+          !set_one_off_duration (sessions, name, duration, error))
         return FALSE;
       login = amt_sessions_create_login (sessions, name, &local_error);
     }
@@ -496,7 +573,8 @@ login_profile (AmtSessions  *sessions,
   if (amt_login_get_has_mfa_process (login))
     return run_login_with_mfa_process (login, error);
 
-  applet = find_applet ();
+  /* The applet's dialog logs in with the profiles' own durations. */
+  applet = duration == NULL ? find_applet () : NULL;
   if (applet != NULL)
     {
       /* The applet runs the login; ours would refuse its codes as already sent. */
@@ -514,25 +592,31 @@ login_profile (AmtSessions  *sessions,
   return FALSE;
 }
 
+/* @code_stdin and @duration are NULL for credential-process: its standard input is the
+ * caller's, and its duration the profile's. */
 static gboolean
 parse_profile_command (const char   *command,
                        const char   *summary,
                        int          *argc,
                        char       ***argv,
                        char        **profile,
-                       gboolean     *code_stdin)
+                       gboolean     *code_stdin,
+                       char        **duration)
 {
   GOptionEntry entries[] = {
-    { "profile", 'p', 0, G_OPTION_ARG_STRING, profile, N_("The profile"), N_("NAME") },
+    { "profile", 'p', 0, G_OPTION_ARG_STRING, profile, N_("The profile (default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE)"), N_("NAME") },
     { "code-stdin", 0, 0, G_OPTION_ARG_NONE, code_stdin, N_("Read the MFA codes from standard input, one per line"), NULL },
+    { "duration", 0, 0, G_OPTION_ARG_STRING, duration, N_("The session’s duration for this login, instead of duration_seconds"), N_("SECONDS") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (summary);
   g_autoptr(GError) error = NULL;
 
-  /* credential-process takes no --code-stdin: its standard input is the caller's. */
   if (code_stdin == NULL)
-    entries[1] = (GOptionEntry) { NULL };
+    {
+      entries[0].description = N_("The profile");
+      entries[1] = (GOptionEntry) { NULL };
+    }
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
@@ -544,6 +628,19 @@ parse_profile_command (const char   *command,
     {
       g_printerr ("aws-mfa-tray %s: %s\n", command, _("too many arguments"));
       return FALSE;
+    }
+  /* As AWS tools do, login takes the profile of the environment when none is given. */
+  if ((*profile == NULL || **profile == '\0') && code_stdin != NULL)
+    {
+      const char *from_env = g_getenv ("AWS_PROFILE");
+
+      if (from_env == NULL || *from_env == '\0')
+        from_env = g_getenv ("AWS_DEFAULT_PROFILE");
+      if (from_env != NULL && *from_env != '\0')
+        {
+          g_free (*profile);
+          *profile = g_strdup (from_env);
+        }
     }
   if (*profile == NULL || **profile == '\0')
     {
@@ -581,29 +678,73 @@ print_refreshed (AmtSessions *sessions,
     }
 }
 
+/* Sessions that an earlier version wrote where the Go SDK cannot read them, and which this
+ * login moves (amt-target-rule.c): "old section\0new section" per profile of @name's group. */
+static GPtrArray *
+collect_moves (AmtSessions *sessions,
+               const char  *name)
+{
+  GPtrArray *moves = g_ptr_array_new_with_free_func (g_free);
+  AmtProfile *profile = amt_sessions_lookup_profile (sessions, name);
+  g_autoptr(GPtrArray) group = NULL;
+
+  if (profile == NULL)
+    return moves;
+
+  group = amt_sessions_get_group (sessions, profile);
+  for (guint i = 0; i < group->len; i++)
+    {
+      const AmtProfileConfig *config = amt_profile_get_config (g_ptr_array_index (group, i));
+
+      if (config->moved_from != NULL)
+        g_ptr_array_add (moves, g_strdup_printf ("%s%c%s", config->moved_from, '\0', config->target));
+    }
+
+  return moves;
+}
+
+static void
+print_moves (GPtrArray *moves)
+{
+  for (guint i = 0; i < moves->len; i++)
+    {
+      const char *from = g_ptr_array_index (moves, i);
+      const char *to = from + strlen (from) + 1;
+
+      /* Translators: 1: the old section, 2: the new one */
+      g_print (_("Moved the session from [%1$s] to [%2$s]: Terraform and the Go SDK refuse %1$s, which has source_profile. "
+                 "Use AWS_PROFILE=%2$s (and profile = \"%2$s\" in Terraform) from now on.\n"),
+               from, to);
+    }
+}
+
 static int
 run_login (int    argc,
            char **argv)
 {
   g_autofree char *profile = NULL;
+  g_autofree char *duration = NULL;
   gboolean code_stdin = FALSE;
   g_autoptr(AmtSessions) sessions = NULL;
+  g_autoptr(GPtrArray) moves = NULL;
   g_autoptr(GError) error = NULL;
 
   if (!parse_profile_command ("login", _("— refresh a profile and those sharing its MFA device"),
-                              &argc, &argv, &profile, &code_stdin))
+                              &argc, &argv, &profile, &code_stdin, &duration))
     return EXIT_USAGE;
 
   sessions = load_sessions (&error);
   if (sessions == NULL)
     return fail (error->message);
 
-  if (!login_profile (sessions, profile, code_stdin, TRUE, &error))
+  moves = collect_moves (sessions, profile);
+  if (!login_profile (sessions, profile, code_stdin, TRUE, duration, &error))
     return fail (error->message);
 
   /* The applet wrote the files: read what it wrote. */
   amt_sessions_load (sessions, NULL);
   print_refreshed (sessions, profile);
+  print_moves (moves);
   return EXIT_SUCCESS;
 }
 
@@ -631,7 +772,7 @@ obtain_session (AmtSessions  *sessions,
   if (credentials != NULL)
     return credentials;
 
-  if (!login_profile (sessions, name, FALSE, allow_terminal, error))
+  if (!login_profile (sessions, name, FALSE, allow_terminal, NULL, error))
     return NULL;
 
   /* The applet may have written the files: read what was written. */
@@ -690,7 +831,7 @@ run_credential_process (int    argc,
   g_autoptr(GError) error = NULL;
 
   if (!parse_profile_command ("credential-process", _("— print a session for credential_process"),
-                              &argc, &argv, &name, NULL))
+                              &argc, &argv, &name, NULL, NULL))
     return EXIT_USAGE;
 
   sessions = load_sessions (&error);

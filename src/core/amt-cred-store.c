@@ -982,6 +982,128 @@ amt_cred_store_set_values (AmtCredStore        *self,
   return update_file (self, set_values_edit, &data, error);
 }
 
+static gboolean
+add_values_edit (AmtIniDocument  *doc,
+                 gconstpointer    user_data,
+                 GError         **error)
+{
+  const SetValuesData *data = user_data;
+  g_autoptr(GPtrArray) missing = g_ptr_array_new ();
+
+  for (guint i = 0; i < data->n_pairs; i++)
+    if (!amt_ini_document_has_section (doc, data->section) ||
+        amt_ini_document_get_value (doc, data->section, data->pairs[2 * i]) == NULL)
+      {
+        g_ptr_array_add (missing, (gpointer) data->pairs[2 * i]);
+        g_ptr_array_add (missing, (gpointer) data->pairs[2 * i + 1]);
+      }
+
+  if (missing->len == 0)
+    return TRUE;
+
+  if (!amt_ini_document_has_section (doc, data->section) &&
+      !amt_ini_document_add_section (doc, data->section, error))
+    return FALSE;
+
+  return amt_ini_document_set_values (doc, data->section, (const char * const *) missing->pdata,
+                                      missing->len / 2, error);
+}
+
+/**
+ * amt_cred_store_add_values:
+ * @self: a store (of either file)
+ * @section: the section, created at the end when missing
+ * @pairs: (array): 2 × @n_pairs strings: a key and its value (not %NULL), …
+ * @n_pairs: the number of key/value pairs in @pairs
+ * @error: return location for a #GError
+ *
+ * Adds the keys that @section does not have, as read under the lock; a value that is there,
+ * the user's own, is never overwritten. The same care as amt_cred_store_replace_section().
+ *
+ * Returns: %TRUE when the file holds a value for every key
+ */
+gboolean
+amt_cred_store_add_values (AmtCredStore        *self,
+                           const char          *section,
+                           const char * const  *pairs,
+                           guint                n_pairs,
+                           GError             **error)
+{
+  SetValuesData data;
+
+  g_return_val_if_fail (AMT_IS_CRED_STORE (self), FALSE);
+  g_return_val_if_fail (section != NULL, FALSE);
+  g_return_val_if_fail (pairs != NULL || n_pairs == 0, FALSE);
+
+  data.section = section;
+  data.pairs = pairs;
+  data.n_pairs = n_pairs;
+  return update_file (self, add_values_edit, &data, error);
+}
+
+typedef struct {
+  ReplaceData  replace;
+  const char  *from;
+} MoveData;
+
+static gboolean
+move_session_edit (AmtIniDocument  *doc,
+                   gconstpointer    user_data,
+                   GError         **error)
+{
+  const MoveData *data = user_data;
+  const char *remove[] = {
+    AMT_AWS_KEY_ACCESS_KEY_ID, NULL, AMT_AWS_KEY_SECRET_ACCESS_KEY, NULL,
+    AMT_AWS_KEY_SESSION_TOKEN, NULL, AMT_AWS_KEY_EXPIRATION, NULL,
+  };
+  g_auto(GStrv) left = NULL;
+
+  if (!replace_section_edit (doc, &data->replace, error))
+    return FALSE;
+  if (!amt_ini_document_has_section (doc, data->from))
+    return TRUE;
+
+  /* Only the four keys this program wrote go; a section left empty goes with them. */
+  if (!amt_ini_document_set_values (doc, data->from, remove, G_N_ELEMENTS (remove) / 2, error))
+    return FALSE;
+  left = amt_ini_document_get_keys (doc, data->from);
+  if (left == NULL || left[0] == NULL)
+    return amt_ini_document_remove_section (doc, data->from, error);
+
+  return TRUE;
+}
+
+/**
+ * amt_cred_store_move_session:
+ * @self: a store
+ * @from: the section that holds a session written there before
+ * @section: the section to write, as amt_cred_store_replace_section()
+ * @credentials: the credentials
+ * @error: return location for a #GError
+ *
+ * One edit: writes @credentials into @section and removes the session's four keys from @from
+ * (and @from itself when nothing else is left in it); every other byte stays.
+ *
+ * Returns: %TRUE when the file holds the credentials in @section and no session in @from
+ */
+gboolean
+amt_cred_store_move_session (AmtCredStore          *self,
+                             const char            *from,
+                             const char            *section,
+                             const AmtCredentials  *credentials,
+                             GError               **error)
+{
+  MoveData data = { { section, credentials }, from };
+
+  g_return_val_if_fail (AMT_IS_CRED_STORE (self), FALSE);
+  g_return_val_if_fail (from != NULL, FALSE);
+  g_return_val_if_fail (section != NULL, FALSE);
+  g_return_val_if_fail (g_strcmp0 (from, section) != 0, FALSE);
+  g_return_val_if_fail (credentials != NULL, FALSE);
+
+  return update_file (self, move_session_edit, &data, error);
+}
+
 static AmtIniDocument *
 read_document (AmtCredStore  *self,
                const char    *display,

@@ -53,6 +53,16 @@ gboolean        amt_cred_store_set_values         (AmtCredStore         *self,
                                                    const char * const   *pairs,
                                                    guint                 n_pairs,
                                                    GError              **error);
+gboolean        amt_cred_store_add_values         (AmtCredStore         *self,
+                                                   const char           *section,
+                                                   const char * const   *pairs,
+                                                   guint                 n_pairs,
+                                                   GError              **error);
+gboolean        amt_cred_store_move_session       (AmtCredStore         *self,
+                                                   const char           *from,
+                                                   const char           *section,
+                                                   const AmtCredentials *credentials,
+                                                   GError              **error);
 AmtCredentials *amt_cred_store_read_section       (AmtCredStore         *self,
                                                    const char           *section,
                                                    GError              **error);

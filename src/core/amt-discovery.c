@@ -6,13 +6,15 @@
  *  1. aws-mfa: [NAME-long-term] holds long-term keys (and aws_mfa_device): the session of
  *     NAME goes to [NAME].
  *  2. A session profile: [profile NAME] with mfa_serial and source_profile, and no role_arn:
- *     botocore ignores source_profile without role_arn, so keys written to [NAME] are what AWS
- *     tools use for NAME.
+ *     the Go SDK v2 (Terraform) refuses source_profile without role_arn, so the session goes
+ *     to [NAME-mfa].
  *  3. A role profile: role_arn, source_profile and mfa_serial. AWS tools resolve NAME through
  *     role_arn themselves, so keys written to [NAME] would be ignored: the session goes to
- *     [NAME-mfa] (or the section named by mfa_tray_target).
+ *     [NAME-mfa].
  *  4. Long-term keys and mfa_serial in one profile NAME: the keys must stay, so the session
- *     goes to [NAME-mfa] (or mfa_tray_target).
+ *     goes to [NAME-mfa].
+ *
+ * amt-target-rule.c decides the section (mfa_tray_target overrides it) and the region it gets.
  *
  * A profile that cannot be refreshed as configured is still listed, with a problem sentence,
  * so that the user sees why. Keys written by this program are never written over long-term
@@ -29,6 +31,7 @@
 #include <glib/gi18n.h>
 
 #include "amt-discovery.h"
+#include "amt-target-rule.h"
 
 static gboolean
 is_true (const char *value)
@@ -36,29 +39,6 @@ is_true (const char *value)
   return value != NULL &&
          (g_ascii_strcasecmp (value, "true") == 0 || g_ascii_strcasecmp (value, "yes") == 0 ||
           g_strcmp0 (value, "1") == 0);
-}
-
-static gboolean
-has_static_keys (AmtAwsConfig *config,
-                 const char   *profile)
-{
-  return amt_aws_config_get (config, profile, AMT_AWS_KEY_ACCESS_KEY_ID) != NULL &&
-         amt_aws_config_get (config, profile, AMT_AWS_KEY_SECRET_ACCESS_KEY) != NULL;
-}
-
-/**
- * amt_discover_is_long_term_key:
- *
- * Returns: whether @profile holds long-term keys: an access key and a secret, and no session
- *   token (an "ASIA…" key with a token is a session, which cannot call GetSessionToken)
- */
-gboolean
-amt_discover_is_long_term_key (AmtAwsConfig *config,
-                               const char   *profile)
-{
-  return has_static_keys (config, profile) &&
-         amt_aws_config_get (config, profile, AMT_AWS_KEY_SESSION_TOKEN) == NULL &&
-         amt_aws_config_get (config, profile, "aws_security_token") == NULL;
 }
 
 static const char *
@@ -75,20 +55,41 @@ get_first (AmtAwsConfig *config,
   return value;
 }
 
+/**
+ * amt_discover_parse_duration:
+ * @text: a number of seconds, as duration_seconds (or `login --duration`) gives it
+ * @max: the most AWS allows: %AMT_SESSION_DURATION_MAX, or %AMT_ROLE_DURATION_MAX for a role
+ * @seconds: (out): the duration
+ *
+ * Returns: whether @text is a whole number from %AMT_SESSION_DURATION_MIN to @max
+ */
+gboolean
+amt_discover_parse_duration (const char *text,
+                             guint       max,
+                             guint      *seconds)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text));
+  guint64 value = 0;
+
+  if (!g_ascii_string_to_unsigned (copy, 10, AMT_SESSION_DURATION_MIN, max, &value, NULL))
+    return FALSE;
+
+  *seconds = (guint) value;
+  return TRUE;
+}
+
 static guint
 parse_duration (const char  *text,
                 guint        max,
                 const char  *profile,
                 char       **problem)
 {
-  g_autofree char *copy = NULL;
-  guint64 value = 0;
+  guint value = 0;
 
   if (text == NULL)
     return 0;
 
-  copy = g_strstrip (g_strdup (text));
-  if (!g_ascii_string_to_unsigned (copy, 10, AMT_SESSION_DURATION_MIN, max, &value, NULL))
+  if (!amt_discover_parse_duration (text, max, &value))
     {
       if (*problem == NULL)
         /* Translators: %s is a profile name; the numbers are seconds */
@@ -97,7 +98,7 @@ parse_duration (const char  *text,
       return 0;
     }
 
-  return (guint) value;
+  return value;
 }
 
 /**
@@ -123,10 +124,10 @@ amt_discover_long_term_source (AmtAwsConfig *config,
       const char *next;
 
       if (amt_aws_config_has_profile (config, long_term) &&
-          amt_discover_is_long_term_key (config, long_term))
+          amt_aws_config_is_long_term_key (config, long_term))
         return g_steal_pointer (&long_term);
 
-      if (amt_discover_is_long_term_key (config, current))
+      if (amt_aws_config_is_long_term_key (config, current))
         return g_strdup (current);
 
       next = amt_aws_config_get (config, current, AMT_AWS_KEY_SOURCE_PROFILE);
@@ -162,7 +163,7 @@ check_target (AmtAwsConfig *config,
 
   /* A section with keys and no session token holds somebody's long-term keys. */
   if (amt_aws_config_is_in_credentials_file (config, target, AMT_AWS_KEY_ACCESS_KEY_ID) &&
-      amt_discover_is_long_term_key (config, target))
+      amt_aws_config_is_long_term_key (config, target))
     return g_strdup_printf (_("The profile %s holds long-term keys, which a session would overwrite: "
                               "move them to [%s-long-term] in the credentials file."),
                             target, target);
@@ -180,6 +181,19 @@ fill_common (AmtAwsConfig     *config,
   out->endpoint_url = g_strdup (get_first (config, name, source, AMT_AWS_KEY_ENDPOINT_URL));
   out->ca_bundle = g_strdup (get_first (config, name, source, AMT_AWS_KEY_CA_BUNDLE));
   out->mfa_process = g_strdup (get_first (config, name, source, AMT_AWS_KEY_MFA_PROCESS));
+}
+
+/* What the written profile will resolve to, and an old session to move there. */
+static void
+fill_target (AmtAwsConfig     *config,
+             const char       *name,
+             AmtProfileConfig *out)
+{
+  const char *own = amt_aws_config_get (config, out->target, AMT_AWS_KEY_REGION);
+
+  out->target_region = own != NULL ? g_strdup (own)
+                                   : amt_target_rule_pick_region (config, name, out->source_profile);
+  out->moved_from = amt_target_rule_find_old_session (config, name, out->target);
 }
 
 static void
@@ -226,6 +240,7 @@ discover_session (AmtAwsConfig     *config,
 
   if (out.problem == NULL)
     out.problem = check_target (config, name, target);
+  fill_target (config, name, &out);
 
   *out_config = out;
 }
@@ -237,10 +252,9 @@ discover_role (AmtAwsConfig     *config,
 {
   AmtProfileConfig out = { 0, };
   const char *source = amt_aws_config_get (config, name, AMT_AWS_KEY_SOURCE_PROFILE);
-  const char *target = amt_aws_config_get (config, name, AMT_KEY_TARGET);
 
   out.kind = AMT_PROFILE_KIND_ROLE;
-  out.target = target != NULL ? g_strdup (target) : g_strconcat (name, AMT_TARGET_SUFFIX, NULL);
+  out.target = amt_target_rule_pick (config, name);
   out.mfa_serial = g_strdup (amt_aws_config_get (config, name, AMT_AWS_KEY_MFA_SERIAL));
   out.role_arn = g_strdup (amt_aws_config_get (config, name, AMT_AWS_KEY_ROLE_ARN));
   out.external_id = g_strdup (amt_aws_config_get (config, name, AMT_AWS_KEY_EXTERNAL_ID));
@@ -265,6 +279,7 @@ discover_role (AmtAwsConfig     *config,
                                    name, name);
   if (out.problem == NULL)
     out.problem = check_target (config, name, out.target);
+  fill_target (config, name, &out);
 
   *out_config = out;
 }
@@ -288,13 +303,12 @@ amt_discover_profiles (AmtAwsConfig *config)
   for (guint i = 0; names[i] != NULL; i++)
     {
       g_autofree char *name = NULL;
-      g_autofree char *own_target = NULL;
+      g_autofree char *target = NULL;
       AmtProfileConfig out = { 0, };
       gboolean managed = TRUE;
       const char *role_arn;
       const char *source;
       const char *serial;
-      const char *target;
       const char *other;
 
       if (is_long_term_name (names[i]))
@@ -312,7 +326,7 @@ amt_discover_profiles (AmtAwsConfig *config)
       role_arn = amt_aws_config_get (config, name, AMT_AWS_KEY_ROLE_ARN);
       source = amt_aws_config_get (config, name, AMT_AWS_KEY_SOURCE_PROFILE);
       serial = amt_aws_config_get (config, name, AMT_AWS_KEY_MFA_SERIAL);
-      target = amt_aws_config_get (config, name, AMT_KEY_TARGET);
+      target = amt_target_rule_pick (config, name);
 
       if (role_arn != NULL)
         {
@@ -328,16 +342,13 @@ amt_discover_profiles (AmtAwsConfig *config)
         {
           g_autofree char *long_term = amt_aws_config_dup_long_term_name (name);
 
-          discover_session (config, name, long_term, target != NULL ? target : name, &out);
+          discover_session (config, name, long_term, target, &out);
         }
       else if (serial != NULL && source != NULL)
-        discover_session (config, name, source, target != NULL ? target : name, &out);
-      else if (serial != NULL && amt_discover_is_long_term_key (config, name) &&
+        discover_session (config, name, source, target, &out);
+      else if (serial != NULL && amt_aws_config_is_long_term_key (config, name) &&
                amt_aws_config_get_credential_source (config, name) == AMT_AWS_CREDENTIAL_SOURCE_STATIC_KEYS)
-        {
-          own_target = target != NULL ? g_strdup (target) : g_strconcat (name, AMT_TARGET_SUFFIX, NULL);
-          discover_session (config, name, name, own_target, &out);
-        }
+        discover_session (config, name, name, target, &out);
       else
         managed = FALSE;
 
@@ -358,3 +369,76 @@ amt_discover_profiles (AmtAwsConfig *config)
 
   return g_steal_pointer (&profiles);
 }
+
+/**
+ * amt_discover_candidates:
+ * @config: the AWS files
+ * @managed: (element-type AmtProfile): the profiles amt_discover_profiles() found
+ *
+ * The profiles that could be used with MFA once their device is known: a profile with
+ * long-term keys of its own, a source_profile, or a role with a source_profile, and no
+ * mfa_serial (e.g. made by `aws configure --profile work`). Each comes with its configuration,
+ * no device and no problem; amt_sessions_find_mfa_devices_async() finds the device, and once
+ * it is saved as mfa_serial the profile is managed.
+ *
+ * Returns: (transfer container) (element-type AmtProfile): the candidates, in file order
+ */
+GPtrArray *
+amt_discover_candidates (AmtAwsConfig *config,
+                         GPtrArray    *managed)
+{
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(GStrv) names = amt_aws_config_get_profile_names (config);
+
+  /* Neither a managed profile, nor a section a session goes to, nor the keys a managed
+   * profile already uses with MFA. */
+  for (guint i = 0; i < managed->len; i++)
+    {
+      AmtProfile *profile = g_ptr_array_index (managed, i);
+      const AmtProfileConfig *used = amt_profile_get_config (profile);
+
+      g_hash_table_add (taken, (gpointer) amt_profile_get_name (profile));
+      if (used->target != NULL)
+        g_hash_table_add (taken, used->target);
+      if (used->source_profile != NULL)
+        g_hash_table_add (taken, used->source_profile);
+    }
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const char *name = names[i];
+      AmtProfileConfig out = { 0, };
+      g_autofree char *target = NULL;
+      g_autofree char *long_term = NULL;
+      const char *source;
+      gboolean candidate;
+
+      if (g_hash_table_contains (taken, name) || is_long_term_name (name) ||
+          amt_aws_config_get (config, name, AMT_AWS_KEY_MFA_SERIAL) != NULL ||
+          is_true (amt_aws_config_get (config, name, AMT_KEY_IGNORE)) ||
+          amt_aws_config_get (config, name, AMT_AWS_KEY_WEB_IDENTITY_TOKEN_FILE) != NULL)
+        continue;
+
+      source = amt_aws_config_get (config, name, AMT_AWS_KEY_SOURCE_PROFILE);
+      if (source != NULL)
+        candidate = (long_term = amt_discover_long_term_source (config, source)) != NULL;
+      else
+        candidate = amt_aws_config_get (config, name, AMT_AWS_KEY_ROLE_ARN) == NULL &&
+                    amt_aws_config_is_long_term_key (config, name) &&
+                    amt_aws_config_get_credential_source (config, name) == AMT_AWS_CREDENTIAL_SOURCE_STATIC_KEYS;
+      if (!candidate)
+        continue;
+
+      target = amt_target_rule_pick (config, name);
+      if (amt_aws_config_get (config, name, AMT_AWS_KEY_ROLE_ARN) != NULL)
+        discover_role (config, name, &out);
+      else
+        discover_session (config, name, source != NULL ? source : name, target, &out);
+
+      g_ptr_array_add (candidates, amt_profile_new_with_config (name, &out));
+    }
+
+  return g_steal_pointer (&candidates);
+}
+

@@ -6,15 +6,12 @@
 
 #include "amt-aws-config.h"
 #include "amt-profile.h"
+#include "amt-target-rule.h"
 
 G_BEGIN_DECLS
 
-/* The keys of this program's own, in either file; AWS tools ignore them. */
-#define AMT_KEY_PREFIX           "mfa_tray_"
-#define AMT_KEY_TARGET           AMT_KEY_PREFIX "target"   /* the section a session goes to */
+/* The keys of this program's own (AMT_KEY_PREFIX, amt-target-rule.h), in either file. */
 #define AMT_KEY_IGNORE           AMT_KEY_PREFIX "ignore"   /* "true": not managed */
-/* The section a role profile's session goes to when it names none: PROFILE + this. */
-#define AMT_TARGET_SUFFIX        "-mfa"
 
 #define AMT_SESSION_DURATION_MIN 900
 #define AMT_SESSION_DURATION_MAX 129600
@@ -23,9 +20,12 @@ G_BEGIN_DECLS
 #define AMT_CHAINED_ROLE_DURATION_MAX 3600
 
 GPtrArray  *amt_discover_profiles          (AmtAwsConfig *config);
+GPtrArray  *amt_discover_candidates        (AmtAwsConfig *config,
+                                            GPtrArray    *managed);
 char       *amt_discover_long_term_source  (AmtAwsConfig *config,
                                             const char   *profile);
-gboolean    amt_discover_is_long_term_key  (AmtAwsConfig *config,
-                                            const char   *profile);
+gboolean    amt_discover_parse_duration    (const char   *text,
+                                            guint         max,
+                                            guint        *seconds);
 
 G_END_DECLS

@@ -1300,16 +1300,25 @@ replace_key_line (AmtIniDocument *doc,
 {
   Key *existing = edit->existing;
   Line *line = line_at (doc, existing->line);
-  gboolean need_space = existing->value->len == 0 && line->value_start > 0 &&
-                        line->text[line->value_start - 1] != ' ' &&
-                        line->text[line->value_start - 1] != '\t';
-  g_autoptr(GString) text = g_string_new_len (line->text, line->value_start);
+  g_autoptr(GString) text = NULL;
+  gsize name_end = 0;
   guint i;
 
-  if (need_space)
-    g_string_append_c (text, ' ');
-  g_string_append (text, edit->value);
-  g_string_append_len (text, line->text + line->value_end, line->len - line->value_end);
+  /* The line becomes "key = value" whatever separator it had: the JS SDK v3 reads only '=',
+   * and botocore reads both. The key keeps its indent and spelling. */
+  while (name_end < line->len && line->text[name_end] != '=' && line->text[name_end] != ':')
+    name_end++;
+  while (name_end > 0 && (line->text[name_end - 1] == ' ' || line->text[name_end - 1] == '\t'))
+    name_end--;
+
+  text = g_string_new_len (line->text, name_end);
+  if (edit->value[0] != '\0')
+    {
+      g_string_append (text, " = ");
+      g_string_append (text, edit->value);
+    }
+  else
+    g_string_append (text, " =");
 
   amt_ini_wipe_and_free (line->text, line->len);
   line->len = text->len;
@@ -1344,7 +1353,7 @@ compare_edits_by_line_descending (gconstpointer a,
  * @error: return location for an #AMT_INI_ERROR
  *
  * Sets (and removes) several keys of @section as one edit, checked once. A key that is there
- * keeps its spelling, the spacing around its '=', its line ending and its position (the
+ * becomes "key = value" (the JS SDK v3 reads no ':'), keeping its spelling, line ending and position (the
  * continuation lines of its old value go); a key that is not gets a "key = value" line after
  * the section's last key, before the blank lines and comments that end the section, in the
  * order given. A removed key goes with its continuation lines (and the comments and blank lines

@@ -513,6 +513,9 @@ amt_login_get_result (AmtLogin  *self,
 typedef struct {
   AmtCredStore   *store;
   char           *target;
+  char           *moved_from;     /* nullable: a session of the old rule to move to target */
+  AmtCredStore   *config_store;   /* nullable: the config file, to add the region to */
+  char           *region;         /* nullable */
   AmtCredentials *credentials;
 } WriteData;
 
@@ -521,6 +524,9 @@ write_data_free (WriteData *data)
 {
   g_clear_object (&data->store);
   g_free (data->target);
+  g_free (data->moved_from);
+  g_clear_object (&data->config_store);
+  g_free (data->region);
   g_clear_pointer (&data->credentials, amt_credentials_free);
   g_free (data);
 }
@@ -533,8 +539,24 @@ write_thread (GTask        *task,
 {
   WriteData *data = task_data;
   GError *error = NULL;
+  gboolean ok;
 
-  if (amt_cred_store_replace_section (data->store, data->target, data->credentials, &error))
+  if (data->moved_from != NULL)
+    ok = amt_cred_store_move_session (data->store, data->moved_from, data->target,
+                                      data->credentials, &error);
+  else
+    ok = amt_cred_store_replace_section (data->store, data->target, data->credentials, &error);
+
+  /* Clients read the region of [profile TARGET] only: it travels there, never overwriting. */
+  if (ok && data->config_store != NULL && data->region != NULL)
+    {
+      g_autofree char *section = amt_aws_config_dup_config_section (data->target);
+      const char *pair[] = { AMT_AWS_KEY_REGION, data->region };
+
+      ok = amt_cred_store_add_values (data->config_store, section, pair, 1, &error);
+    }
+
+  if (ok)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -641,8 +663,15 @@ write_item (AmtLogin                       *self,
   g_autoptr(GTask) task = NULL;
   WriteData *data = g_new0 (WriteData, 1);
 
+  const AmtProfileConfig *config = amt_profile_get_config (op->item->profile);
+  AmtAwsConfig *files = amt_sessions_get_aws_config (self->sessions);
+
   data->store = g_object_ref (_amt_sessions_get_cred_store (self->sessions));
-  data->target = g_strdup (amt_profile_get_target (op->item->profile));
+  data->target = g_strdup (config->target);
+  data->moved_from = g_strdup (config->moved_from);
+  data->region = g_strdup (config->target_region);
+  if (files != NULL)
+    data->config_store = amt_cred_store_new (amt_aws_config_get_config_path (files));
   data->credentials = amt_credentials_new (session->access_key_id, session->secret_access_key,
                                            session->session_token, session->expiration);
 
@@ -664,6 +693,40 @@ role_session_name (AmtLoginItem *item)
   return amt_aws_default_role_session_name (NULL);
 }
 
+/* AWS's refusal of a duration, said with what to change: the profile, the duration asked, the
+ * key, and for a role that its MaxSessionDuration caps it (as the external-id error names
+ * its key). Other errors pass as they are. */
+static void
+explain_duration_error (AmtProfile  *profile,
+                        guint        duration,
+                        gboolean     assume_role,
+                        GError      *error)
+{
+  const AmtProfileConfig *config = amt_profile_get_config (profile);
+  const char *name = amt_profile_get_name (profile);
+  g_autofree char *asked = NULL;
+  char *message;
+
+  if (!g_error_matches (error, AMT_AWS_ERROR, AMT_AWS_ERROR_DURATION_TOO_LONG))
+    return;
+
+  asked = amt_format_duration (duration);
+  if (assume_role)
+    /* Translators: 1: a profile, 2: a duration such as "12 h", 3: seconds, 4: a role ARN */
+    message = g_strdup_printf (_("AWS refused a session of %2$s (%3$u seconds) for %1$s: the role %4$s allows less "
+                                 "(its MaxSessionDuration in IAM). Set duration_seconds in [profile %1$s] to at most "
+                                 "the role's maximum, or raise the role's maximum session duration."),
+                               name, asked, duration, config->role_arn);
+  else
+    /* Translators: 1: a profile, 2: a duration such as "12 h", 3: seconds */
+    message = g_strdup_printf (_("AWS refused a session of %2$s (%3$u seconds) for %1$s: GetSessionToken allows at "
+                                 "most 36 h, and 1 h for an account's root user. Set duration_seconds in "
+                                 "[profile %1$s] lower."),
+                               name, asked, duration);
+  g_free (error->message);
+  error->message = message;
+}
+
 static void
 chained_role_done_cb (GObject      *source,
                       GAsyncResult *result,
@@ -677,6 +740,7 @@ chained_role_done_cb (GObject      *source,
   credentials = amt_aws_client_assume_role_finish (AMT_AWS_CLIENT (source), result, &error);
   if (credentials == NULL)
     {
+      explain_duration_error (op->item->profile, op->item->duration, TRUE, error);
       item_failed (self, op->item, error);
       item_op_complete (op);
       return;
@@ -751,6 +815,7 @@ session_token_done_cb (GObject      *source,
   self->mfa_session = amt_aws_client_get_session_token_finish (AMT_AWS_CLIENT (source), result, &error);
   if (self->mfa_session == NULL)
     {
+      explain_duration_error (self->session_item->profile, self->session_duration, FALSE, error);
       fail_step (self, submit, error);
       return;
     }
@@ -797,6 +862,7 @@ direct_role_done_cb (GObject      *source,
   credentials = amt_aws_client_assume_role_finish (AMT_AWS_CLIENT (source), result, &error);
   if (credentials == NULL)
     {
+      explain_duration_error (step->role->profile, step->role->duration, TRUE, error);
       fail_step (self, submit, error);
       return;
     }

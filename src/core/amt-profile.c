@@ -44,6 +44,8 @@ void
 amt_profile_config_clear (AmtProfileConfig *config)
 {
   g_clear_pointer (&config->target, g_free);
+  g_clear_pointer (&config->target_region, g_free);
+  g_clear_pointer (&config->moved_from, g_free);
   g_clear_pointer (&config->source_profile, g_free);
   g_clear_pointer (&config->mfa_serial, g_free);
   g_clear_pointer (&config->role_arn, g_free);
@@ -65,6 +67,8 @@ amt_profile_config_equal (const AmtProfileConfig *a,
   return a->kind == b->kind &&
          a->duration_seconds == b->duration_seconds &&
          g_strcmp0 (a->target, b->target) == 0 &&
+         g_strcmp0 (a->target_region, b->target_region) == 0 &&
+         g_strcmp0 (a->moved_from, b->moved_from) == 0 &&
          g_strcmp0 (a->source_profile, b->source_profile) == 0 &&
          g_strcmp0 (a->mfa_serial, b->mfa_serial) == 0 &&
          g_strcmp0 (a->role_arn, b->role_arn) == 0 &&
@@ -250,6 +254,21 @@ amt_profile_set_config (AmtProfile       *self,
   amt_profile_config_clear (&self->config);
   self->config = *config;
   memset (config, 0, sizeof *config);
+}
+
+/**
+ * amt_profile_set_duration_seconds:
+ * @seconds: a duration already checked against the profile's kind; 0 for the default
+ *
+ * Sets the duration of the next login, as `login --duration` asks for one login.
+ */
+void
+amt_profile_set_duration_seconds (AmtProfile *self,
+                                  guint       seconds)
+{
+  g_return_if_fail (AMT_IS_PROFILE (self));
+
+  self->config.duration_seconds = seconds;
 }
 
 AmtProfileKind

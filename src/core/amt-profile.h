@@ -21,6 +21,10 @@ typedef struct
 {
   AmtProfileKind  kind;
   char           *target;            /* the credentials section we write */
+  char           *target_region;     /* the region the written profile resolves to (added to
+                                      * [profile TARGET] by the login when it has none) */
+  char           *moved_from;        /* a section holding a session written by the old rule,
+                                      * which the next login moves to target */
   char           *source_profile;    /* the profile holding the long-term keys */
   char           *mfa_serial;
   char           *role_arn;
@@ -49,6 +53,8 @@ const char             *amt_profile_get_name       (AmtProfile        *self);
 const AmtProfileConfig *amt_profile_get_config     (AmtProfile        *self);
 void                    amt_profile_set_config     (AmtProfile        *self,
                                                     AmtProfileConfig  *config);
+void                    amt_profile_set_duration_seconds (AmtProfile  *self,
+                                                          guint        seconds);
 AmtProfileKind          amt_profile_get_kind       (AmtProfile        *self);
 const char             *amt_profile_get_target     (AmtProfile        *self);
 const char             *amt_profile_get_mfa_serial (AmtProfile        *self);

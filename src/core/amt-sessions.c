@@ -43,6 +43,7 @@ struct _AmtSessions
 
   AmtClock      *clock;
   GListStore    *profiles;
+  GListStore    *candidates;  /* of AmtProfile: long-term keys, no MFA device yet */
   AmtAwsConfig  *aws_config;
   AmtCredStore  *cred_store;
   char          *load_error;
@@ -152,6 +153,7 @@ amt_sessions_dispose (GObject *object)
   g_clear_pointer (&self->monitors, g_ptr_array_unref);
   g_clear_pointer (&self->watched_paths, g_ptr_array_unref);
   g_clear_object (&self->profiles);
+  g_clear_object (&self->candidates);
   g_clear_object (&self->clock);
   g_clear_pointer (&self->clients, g_hash_table_unref);
 
@@ -360,6 +362,7 @@ static void
 amt_sessions_init (AmtSessions *self)
 {
   self->profiles = g_list_store_new (AMT_TYPE_PROFILE);
+  self->candidates = g_list_store_new (AMT_TYPE_PROFILE);
   g_signal_connect_object (self->profiles, "items-changed", G_CALLBACK (profiles_changed_cb),
                            self, G_CONNECT_SWAPPED);
   self->lead_time = AMT_SESSIONS_DEFAULT_LEAD_TIME;
@@ -566,6 +569,7 @@ amt_sessions_load (AmtSessions  *self,
 {
   g_autoptr(AmtAwsConfig) config = NULL;
   g_autoptr(GPtrArray) discovered = NULL;
+  g_autoptr(GPtrArray) candidates = NULL;
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
@@ -595,6 +599,9 @@ amt_sessions_load (AmtSessions  *self,
   set_load_error (self, NULL);
 
   discovered = amt_discover_profiles (self->aws_config);
+  candidates = amt_discover_candidates (self->aws_config, discovered);
+  g_list_store_splice (self->candidates, 0, g_list_model_get_n_items (G_LIST_MODEL (self->candidates)),
+                       candidates->pdata, candidates->len);
   replace_profiles (self, discovered);
   amt_sessions_update_states (self);
   g_signal_emit (self, signals[CHANGED], 0);
@@ -855,6 +862,49 @@ amt_sessions_lookup_profile (AmtSessions *self,
   /* The store keeps its own reference for as long as the profile is listed. */
   profile = g_list_model_get_item (G_LIST_MODEL (self->profiles), position);
   return profile;
+}
+
+/**
+ * amt_sessions_get_candidates:
+ *
+ * Returns: (transfer none): a #GListModel of #AmtProfile: the profiles with long-term keys and
+ *   no MFA device yet (amt_discover_candidates()), which amt_sessions_find_mfa_devices_async()
+ *   and amt_sessions_save_mfa_device() turn into managed ones
+ */
+GListModel *
+amt_sessions_get_candidates (AmtSessions *self)
+{
+  g_return_val_if_fail (AMT_IS_SESSIONS (self), NULL);
+
+  return G_LIST_MODEL (self->candidates);
+}
+
+/**
+ * amt_sessions_lookup_candidate:
+ * @name: a profile name
+ *
+ * Returns: (transfer none) (nullable): the candidate called @name
+ */
+AmtProfile *
+amt_sessions_lookup_candidate (AmtSessions *self,
+                               const char  *name)
+{
+  GListModel *model;
+
+  g_return_val_if_fail (AMT_IS_SESSIONS (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  model = G_LIST_MODEL (self->candidates);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(AmtProfile) profile = g_list_model_get_item (model, i);
+
+      /* The store keeps its own reference for as long as the profile is listed. */
+      if (g_str_equal (amt_profile_get_name (profile), name))
+        return profile;
+    }
+
+  return NULL;
 }
 
 /**
@@ -1616,15 +1666,6 @@ amt_sessions_find_mfa_devices_finish (AmtSessions   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static char *
-config_section_name (const char *profile)
-{
-  if (g_str_equal (profile, "default"))
-    return g_strdup (profile);
-
-  return g_strconcat ("profile ", profile, NULL);
-}
-
 /* The store for the file that holds @profile's key, the config file when neither does. */
 static AmtCredStore *
 store_for_key (AmtSessions  *self,
@@ -1640,7 +1681,7 @@ store_for_key (AmtSessions  *self,
       return g_object_ref (_amt_sessions_get_cred_store (self));
     }
 
-  *section = config_section_name (profile);
+  *section = amt_aws_config_dup_config_section (profile);
   if (self->aws_config != NULL)
     return amt_cred_store_new (amt_aws_config_get_config_path (self->aws_config));
   else

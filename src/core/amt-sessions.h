@@ -44,6 +44,9 @@ void             amt_sessions_set_role_duration   (AmtSessions      *self,
                                                    guint             seconds);
 
 GListModel      *amt_sessions_get_profiles        (AmtSessions      *self);
+GListModel      *amt_sessions_get_candidates      (AmtSessions      *self);
+AmtProfile      *amt_sessions_lookup_candidate    (AmtSessions      *self,
+                                                   const char       *name);
 void             amt_sessions_add_profile         (AmtSessions      *self,
                                                    AmtProfile       *profile);
 gboolean         amt_sessions_remove_profile      (AmtSessions      *self,

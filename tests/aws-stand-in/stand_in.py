@@ -340,7 +340,8 @@ class StandIn:
     def requests(self, since=0):
         """The request log: dicts with seq, time, method, path, service, action, version,
         access_key_id, signature_ok, session_token_present, mfa_code_present, serial_number,
-        duration_seconds, json, user_agent, status, error_code, fault, request_id."""
+        duration_seconds, json, user_agent, status, error_code, fault, request_id, region (of
+        the signing scope)."""
         return self.control("GET", "requests?since=%d" % since)["requests"]
 
     def clear_requests(self):

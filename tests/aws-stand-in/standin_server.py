@@ -344,6 +344,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "mfa_code_present": False, "serial_number": None, "duration_seconds": None,
             "json": as_json, "user_agent": self.headers.get("User-Agent"),
             "status": None, "error_code": None, "fault": None, "request_id": request_id,
+            "region": None,
         }
 
         params, params_error = {}, None
@@ -538,6 +539,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 stamp = request_timestamp(self.headers)
                 auth = parse_authorization(authorization, stamp is not None)
                 entry["access_key_id"] = auth.access_key_id
+                entry["region"] = auth.region
                 epoch, stamp_text = stamp
                 try:
                     if auth.terminator != "aws4_request":
@@ -552,6 +554,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                             "Date in Credential scope does not match YYYYMMDD from ISO-8601 "
                             "version of date from HTTP: '%s' != '%s', from '%s'."
                             % (auth.date, stamp_text[:8], stamp_text))
+                    # AWS refuses an empty region ("Credential should be scoped to a valid
+                    # region"): a client that found no region must not pass here.
+                    if not auth.region:
+                        raise signature_does_not_match(
+                            "Credential should be scoped to a valid region. ")
                     if service == "iam" and auth.region != "us-east-1":
                         raise signature_does_not_match(
                             "Credential should be scoped to a valid region. ")

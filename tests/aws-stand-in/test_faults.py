@@ -244,7 +244,7 @@ def test_log_and_control(c, aws):
         "seq", "time", "method", "path", "service", "action", "version", "access_key_id",
         "signature_ok", "session_token_present", "mfa_code_present", "serial_number",
         "duration_seconds", "json", "user_agent", "status", "error_code", "fault",
-        "request_id"]))
+        "request_id", "region"]))
     dump = json.dumps(log)
     c.check("log: no code, no secret", code not in dump and
             aws.user("alice")["secret_access_key"] not in dump)

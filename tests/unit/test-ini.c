@@ -399,7 +399,7 @@ test_ini_set_existing (void)
   g_assert_cmpstr (after, ==,
                    "# keep me\n"
                    "[dev]\n"
-                   "  AWS_Access_Key_Id   :   NEW   \n"
+                   "  AWS_Access_Key_Id = NEW\n"
                    "aws_session_token = TOKEN\n"
                    "aws_secret_access_key = s\n"
                    "  # kept comment\n"
@@ -450,7 +450,7 @@ test_ini_set_values_batch (void)
   g_assert_cmpstr (after, ==,
                    "# keep me\n"
                    "[dev]\n"
-                   "  AWS_Access_Key_Id   :   NEW   \n"
+                   "  AWS_Access_Key_Id = NEW\n"
                    "aws_session_token = TOKEN\n"
                    "aws_secret_access_key = s\n"
                    "  # kept comment\n"

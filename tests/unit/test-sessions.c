@@ -215,12 +215,16 @@ test_discovery_conventions (Fixture       *fixture,
   g_assert_cmpstr (config->source_profile, ==, "dev-long-term");
   g_assert_cmpstr (config->mfa_serial, ==, "arn:aws:iam::111111111111:mfa/alice");
   g_assert_cmpstr (config->region, ==, "eu-west-1");
+  g_assert_cmpstr (config->target_region, ==, "eu-west-1");
   g_assert_null (config->problem);
 
   config = amt_profile_get_config (lookup (fixture, "staging"));
   g_assert_cmpint (config->kind, ==, AMT_PROFILE_KIND_SESSION);
-  g_assert_cmpstr (config->target, ==, "staging");
+  /* The Go SDK (Terraform) refuses [staging], which has source_profile without role_arn. */
+  g_assert_cmpstr (config->target, ==, "staging-mfa");
   g_assert_cmpstr (config->source_profile, ==, "base");
+  /* Neither staging, its source nor [default] has a region. */
+  g_assert_null (config->target_region);
   g_assert_cmpuint (config->duration_seconds, ==, 7200);
 
   config = amt_profile_get_config (lookup (fixture, "admin"));
@@ -230,6 +234,8 @@ test_discovery_conventions (Fixture       *fixture,
   /* The role's source is the aws-mfa session profile: its long-term keys sign. */
   g_assert_cmpstr (config->source_profile, ==, "dev-long-term");
   g_assert_cmpstr (config->role_arn, ==, "arn:aws:iam::222222222222:role/Admin");
+  /* The region of the source travels to the written profile. */
+  g_assert_cmpstr (config->target_region, ==, "eu-west-1");
 
   config = amt_profile_get_config (lookup (fixture, "deploy"));
   g_assert_cmpstr (config->target, ==, "deploy-session");
@@ -242,6 +248,20 @@ test_discovery_conventions (Fixture       *fixture,
 
   /* Looked up by the section written, too. */
   g_assert_true (amt_sessions_lookup_profile (fixture->sessions, "admin-mfa") == lookup (fixture, "admin"));
+
+  /* Long-term keys and no device: listed to be used with MFA once the device is found.
+   * readonly is a role with a source; base's keys are used with MFA by staging already,
+   * dev-long-term belongs to dev, and quiet is ignored. */
+  profiles = amt_sessions_get_candidates (fixture->sessions);
+  g_assert_cmpuint (g_list_model_get_n_items (profiles), ==, 1);
+  config = amt_profile_get_config (amt_sessions_lookup_candidate (fixture->sessions, "readonly"));
+  g_assert_cmpint (config->kind, ==, AMT_PROFILE_KIND_ROLE);
+  g_assert_cmpstr (config->target, ==, "readonly-mfa");
+  g_assert_cmpstr (config->source_profile, ==, "dev-long-term");
+  g_assert_null (config->mfa_serial);
+  g_assert_null (amt_sessions_lookup_candidate (fixture->sessions, "base"));
+  g_assert_null (amt_sessions_lookup_candidate (fixture->sessions, "quiet"));
+  g_assert_null (amt_sessions_lookup_candidate (fixture->sessions, "dev"));
 }
 
 static void
@@ -256,6 +276,7 @@ test_discovery_problems (Fixture       *fixture,
               "[profile keys]\n"
               "source_profile = base\n"
               "mfa_serial = arn:aws:iam::111111111111:mfa/bob\n"
+              "mfa_tray_target = stash\n"
               "\n"
               "[profile long]\n"
               "source_profile = base\n"
@@ -265,7 +286,7 @@ test_discovery_problems (Fixture       *fixture,
               "[profile twin]\n"
               "source_profile = base\n"
               "mfa_serial = arn:aws:iam::111111111111:mfa/bob\n"
-              "mfa_tray_target = long\n"
+              "mfa_tray_target = long-mfa\n"
               "\n"
               "[profile sso]\n"
               "sso_session = corp\n"
@@ -279,7 +300,7 @@ test_discovery_problems (Fixture       *fixture,
               "aws_access_key_id = AKIABOB00EXAMPLE0001\n"
               "aws_secret_access_key = bob-secret\n"
               "\n"
-              "[keys]\n"
+              "[stash]\n"
               "aws_access_key_id = AKIAKEEPTHESE0000001\n"
               "aws_secret_access_key = keep-me\n");
   load (fixture);
