@@ -28,6 +28,9 @@
 
 /* A menu line longer than this gets "and N more". */
 #define MAX_NAMES_IN_MENU 3
+/* Past this many profiles the tray menu shows one submenu per MFA device, so that it stays
+ * within a laptop's screen (30 lines of a tray menu are taller than 768 px). */
+#define MAX_PROFILE_LINES_IN_MENU 10
 
 struct _AmtApplication
 {
@@ -61,28 +64,194 @@ static void open_login_dialog (AmtApplication *self,
 
 /* The tray */
 
+/* Menu labels are read with mnemonics: a profile's own "_" must stay a "_". */
+static char *
+escape_mnemonic (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "_", -1);
+
+  return g_strjoinv ("__", parts);
+}
+
+static char *
+join_names (GPtrArray *group,
+            guint      shown)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < shown; i++)
+    {
+      g_autofree char *name = escape_mnemonic (amt_profile_get_name (g_ptr_array_index (group, i)));
+
+      if (i > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, name);
+    }
+
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
 /* "Log In to dev, admin and 2 more…": what one code refreshes. */
 static char *
 login_label (GPtrArray *group)
 {
-  g_autoptr(GString) names = g_string_new (NULL);
   guint shown = MIN (group->len, MAX_NAMES_IN_MENU);
-
-  for (guint i = 0; i < shown; i++)
-    {
-      if (i > 0)
-        g_string_append (names, ", ");
-      g_string_append (names, amt_profile_get_name (g_ptr_array_index (group, i)));
-    }
+  g_autofree char *names = join_names (group, shown);
 
   if (group->len > shown)
     /* Translators: "Log In to dev, prod, admin and 2 more…" */
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Log In to %s and %u more…",
                                          "Log In to %s and %u more…", group->len - shown),
-                            names->str, group->len - shown);
+                            names, group->len - shown);
 
   /* Translators: a tray menu entry; %s lists the profiles one code refreshes */
-  return g_strdup_printf (_("Log In to %s…"), names->str);
+  return g_strdup_printf (_("Log In to %s…"), names);
+}
+
+/* "dev, prod and 26 more": the profiles of one MFA device, as a submenu's label. */
+static char *
+group_label (GPtrArray *group)
+{
+  guint shown = MIN (group->len, MAX_NAMES_IN_MENU);
+  g_autofree char *names = join_names (group, shown);
+
+  if (group->len > shown)
+    /* Translators: a tray submenu of the profiles one MFA device serves, "dev, prod and 26 more" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s and %u more", "%s and %u more",
+                                         group->len - shown),
+                            names, group->len - shown);
+  return g_steal_pointer (&names);
+}
+
+/* "prod — 3 h 12 min left": activating it logs the profile in (or, for a profile that
+ * cannot be refreshed, opens the window that says why). */
+static GMenuItem *
+profile_line_new (AmtApplication *self,
+                  AmtProfile     *profile)
+{
+  g_autofree char *state = amt_sessions_describe_profile (self->sessions, profile);
+  g_autofree char *name = escape_mnemonic (amt_profile_get_name (profile));
+  g_autofree char *line = NULL;
+  GMenuItem *item;
+
+  /* Translators: a tray menu line, "<profile name> — <state>", e.g. "prod — 3 h 12 min left" */
+  line = g_strdup_printf (_("%s — %s"), name, state);
+  item = g_menu_item_new (line, NULL);
+  if (amt_profile_get_config (profile)->problem != NULL)
+    g_menu_item_set_action_and_target_value (item, "app.open-window", NULL);
+  else
+    g_menu_item_set_action_and_target (item, "app.login", "s", amt_profile_get_name (profile));
+
+  return item;
+}
+
+static GMenuItem *
+login_item_new (AmtProfile *profile,
+                const char *label,
+                gboolean    secondary)
+{
+  GMenuItem *item = g_menu_item_new (label, NULL);
+
+  g_menu_item_set_action_and_target (item, "app.login", "s", amt_profile_get_name (profile));
+  /* A middle click on the icon logs in the device whose session ends first. */
+  if (secondary)
+    g_menu_item_set_attribute (item, "x-amt-secondary", "b", TRUE);
+  return item;
+}
+
+/* The profile of @group whose session ends first. */
+static AmtProfile *
+group_first_to_end (AmtApplication *self,
+                    GPtrArray      *group)
+{
+  AmtProfile *first = NULL;
+  gint64 first_left = G_MAXINT64;
+
+  for (guint i = 0; i < group->len; i++)
+    {
+      AmtProfile *profile = g_ptr_array_index (group, i);
+      gint64 left = amt_sessions_get_seconds_left (self->sessions, profile);
+
+      if (first == NULL || left < first_left)
+        {
+          first = profile;
+          first_left = left;
+        }
+    }
+  return first;
+}
+
+/* Many profiles: one submenu per MFA device, its "Log In…" first, then its profiles; the
+ * device whose session ends first also gets its "Log In to …" at the top level. */
+static void
+append_device_submenus (AmtApplication *self,
+                        GMenu          *profiles_section,
+                        GMenu          *login_section)
+{
+  GListModel *profiles = amt_sessions_get_profiles (self->sessions);
+  guint n_profiles = g_list_model_get_n_items (profiles);
+  AmtProfile *first = amt_sessions_get_first_to_expire (self->sessions);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr(GMenu) unmanaged = g_menu_new ();
+
+  for (guint i = 0; i < n_profiles; i++)
+    {
+      g_autoptr(AmtProfile) profile = g_list_model_get_item (profiles, i);
+      g_autoptr(GPtrArray) group = NULL;
+      g_autoptr(GMenu) device_menu = NULL;
+      g_autoptr(GMenu) lines = NULL;
+      g_autoptr(GMenuItem) login = NULL;
+      g_autofree char *label = NULL;
+      g_autofree char *state = NULL;
+      g_autofree char *submenu_label = NULL;
+      gboolean holds_first;
+
+      if (g_hash_table_contains (seen, profile))
+        continue;
+
+      if (amt_profile_get_config (profile)->problem != NULL)
+        {
+          g_autoptr(GMenuItem) line = profile_line_new (self, profile);
+
+          g_menu_append_item (unmanaged, line);
+          continue;
+        }
+
+      group = amt_sessions_get_group (self->sessions, profile);
+      for (guint j = 0; j < group->len; j++)
+        g_hash_table_add (seen, g_ptr_array_index (group, j));
+      holds_first = first != NULL && g_ptr_array_find (group, first, NULL);
+
+      device_menu = g_menu_new ();
+      lines = g_menu_new ();
+      login = login_item_new (profile, _("_Log In…"), FALSE);
+      g_menu_append_item (device_menu, login);
+      for (guint j = 0; j < group->len; j++)
+        {
+          g_autoptr(GMenuItem) line = profile_line_new (self, g_ptr_array_index (group, j));
+
+          g_menu_append_item (lines, line);
+        }
+      g_menu_append_section (device_menu, NULL, G_MENU_MODEL (lines));
+
+      label = group_label (group);
+      state = amt_sessions_describe_profile (self->sessions, group_first_to_end (self, group));
+      /* Translators: a tray submenu, "<profiles> — <state of the one that ends first>" */
+      submenu_label = g_strdup_printf (_("%s — %s"), label, state);
+      g_menu_append_submenu (profiles_section, submenu_label, G_MENU_MODEL (device_menu));
+
+      if (holds_first)
+        {
+          g_autofree char *first_label = login_label (group);
+          g_autoptr(GMenuItem) first_login = login_item_new (profile, first_label, TRUE);
+
+          g_menu_append_item (login_section, first_login);
+        }
+    }
+
+  if (g_menu_model_get_n_items (G_MENU_MODEL (unmanaged)) > 0)
+    g_menu_append_submenu (profiles_section, _("Profiles That Cannot Be Refreshed"),
+                           G_MENU_MODEL (unmanaged));
 }
 
 static GMenuModel *
@@ -109,40 +278,36 @@ amt_application_build_tray_menu (AmtApplication *self)
       g_menu_append (profiles_section, _("_Add Profile…"), "app.add-profile");
     }
 
-  for (guint i = 0; i < n_profiles; i++)
-    {
-      g_autoptr(AmtProfile) profile = g_list_model_get_item (profiles, i);
-      g_autofree char *state = amt_sessions_describe_profile (self->sessions, profile);
-      g_autofree char *line = NULL;
-      g_autoptr(GPtrArray) group = NULL;
-      g_autoptr(GMenuItem) item = NULL;
-      g_autofree char *label = NULL;
-      gboolean seen = FALSE;
+  if (n_profiles > MAX_PROFILE_LINES_IN_MENU)
+    append_device_submenus (self, profiles_section, login_section);
+  else
+    for (guint i = 0; i < n_profiles; i++)
+      {
+        g_autoptr(AmtProfile) profile = g_list_model_get_item (profiles, i);
+        g_autoptr(GMenuItem) line = profile_line_new (self, profile);
+        g_autoptr(GPtrArray) group = NULL;
+        g_autoptr(GMenuItem) item = NULL;
+        g_autofree char *label = NULL;
+        gboolean seen = FALSE;
 
-      /* Translators: a tray menu line, "<profile name> — <state>", e.g. "prod — 3 h 12 min left" */
-      line = g_strdup_printf (_("%s — %s"), amt_profile_get_name (profile), state);
-      g_menu_append (profiles_section, line, NULL);
+        g_menu_append_item (profiles_section, line);
 
-      if (amt_profile_get_config (profile)->problem != NULL)
-        continue;
+        if (amt_profile_get_config (profile)->problem != NULL)
+          continue;
 
-      /* One entry per MFA device: the group starts at its first profile. */
-      group = amt_sessions_get_group (self->sessions, profile);
-      for (guint j = 0; j < group->len && !seen; j++)
-        seen = g_hash_table_contains (groups_seen, g_ptr_array_index (group, j));
-      for (guint j = 0; j < group->len; j++)
-        g_hash_table_add (groups_seen, g_ptr_array_index (group, j));
-      if (seen)
-        continue;
+        /* One entry per MFA device: the group starts at its first profile. */
+        group = amt_sessions_get_group (self->sessions, profile);
+        for (guint j = 0; j < group->len && !seen; j++)
+          seen = g_hash_table_contains (groups_seen, g_ptr_array_index (group, j));
+        for (guint j = 0; j < group->len; j++)
+          g_hash_table_add (groups_seen, g_ptr_array_index (group, j));
+        if (seen)
+          continue;
 
-      label = login_label (group);
-      item = g_menu_item_new (label, NULL);
-      g_menu_item_set_action_and_target (item, "app.login", "s", amt_profile_get_name (profile));
-      /* A middle click on the icon logs in the device whose session ends first. */
-      if (first != NULL && g_ptr_array_find (group, first, NULL))
-        g_menu_item_set_attribute (item, "x-amt-secondary", "b", TRUE);
-      g_menu_append_item (login_section, item);
-    }
+        label = login_label (group);
+        item = login_item_new (profile, label, first != NULL && g_ptr_array_find (group, first, NULL));
+        g_menu_append_item (login_section, item);
+      }
 
   g_menu_append (app_section, _("_Open Window"), "app.open-window");
   g_menu_append (app_section, _("_Preferences"), "app.preferences");
@@ -157,6 +322,25 @@ amt_application_build_tray_menu (AmtApplication *self)
   return G_MENU_MODEL (g_steal_pointer (&menu));
 }
 
+/* A session expiring within the lead time, or expired: what the tray's NeedsAttention says
+ * (a profile in error or never logged in is told by the icon, and is no deadline). */
+static gboolean
+any_session_ending (AmtApplication *self)
+{
+  GListModel *profiles = amt_sessions_get_profiles (self->sessions);
+  guint n_profiles = g_list_model_get_n_items (profiles);
+
+  for (guint i = 0; i < n_profiles; i++)
+    {
+      g_autoptr(AmtProfile) profile = g_list_model_get_item (profiles, i);
+      AmtSessionState state = amt_profile_get_state (profile);
+
+      if (state == AMT_SESSION_STATE_EXPIRING || state == AMT_SESSION_STATE_EXPIRED)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 amt_application_update_tray (gpointer user_data)
 {
@@ -164,12 +348,22 @@ amt_application_update_tray (gpointer user_data)
   g_autoptr(GMenuModel) menu = NULL;
   g_autofree char *title = NULL;
   AmtSessionState worst = AMT_SESSION_STATE_VALID;
+  AmtProfile *first;
   gboolean have_profiles;
 
   self->update_tray_id = 0;
 
   have_profiles = amt_sessions_get_worst_state (self->sessions, &worst);
-  if (have_profiles)
+  first = amt_sessions_get_first_to_expire (self->sessions);
+  if (have_profiles && first != NULL)
+    {
+      g_autofree char *state = amt_sessions_describe_profile (self->sessions, first);
+
+      /* Translators: the tray icon's title and tooltip, naming the session that ends first:
+       * "MFA Tray for AWS: prod — 42 min left" */
+      title = g_strdup_printf (_("MFA Tray for AWS: %s — %s"), amt_profile_get_name (first), state);
+    }
+  else if (have_profiles)
     /* Translators: the tray icon's title, with the state of the worst session */
     title = g_strdup_printf (_("AWS MFA Tray: %s"), amt_session_state_to_label (worst));
   else
@@ -177,6 +371,7 @@ amt_application_update_tray (gpointer user_data)
 
   menu = amt_application_build_tray_menu (self);
   amt_tray_set_status (self->tray, amt_tray_icon_name_for (have_profiles, worst), title);
+  amt_tray_set_needs_attention (self->tray, any_session_ending (self));
   amt_tray_set_menu (self->tray, menu);
 }
 

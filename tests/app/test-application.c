@@ -151,12 +151,16 @@ activate_cb (GApplication *app,
 
   /* The worst state wins: "ci" was never logged in. */
   g_assert_cmpstr (amt_fake_tray_get_icon_name (tray), ==, APP_ID "-expired");
-  g_assert_cmpstr (amt_fake_tray_get_title (tray), ==, "AWS MFA Tray: not logged in");
+  /* The title names the session that ends first; one never logged in ends now. */
+  g_assert_cmpstr (amt_fake_tray_get_title (tray), ==, "MFA Tray for AWS: ci — not logged in");
+  /* "prod" expires within the lead time: the item asks for attention. */
+  g_assert_true (amt_fake_tray_get_needs_attention (tray));
   menu = amt_fake_tray_dump_menu (tray);
+  /* A profile line logs that profile in; a "_" of a name is not a mnemonic. */
   g_assert_cmpstr (menu, ==,
-                   "dev — 3 h 12 min left [-]\n"
-                   "prod — 8 min left [-]\n"
-                   "ci — not logged in [-]\n"
+                   "dev — 3 h 12 min left [app.login('dev')]\n"
+                   "prod — 8 min left [app.login('prod')]\n"
+                   "ci — not logged in [app.login('ci')]\n"
                    "--\n"
                    "Log In to dev… [app.login('dev')]\n"
                    "Log In to prod… [app.login('prod')]\n"
@@ -194,6 +198,7 @@ activate_cb (GApplication *app,
   amt_profile_set_state (prod, AMT_SESSION_STATE_VALID);
   amt_test_spin_until (menu_set_again, &wait, "the tray to show all valid");
   g_assert_cmpstr (amt_fake_tray_get_icon_name (tray), ==, APP_ID "-valid");
+  g_assert_false (amt_fake_tray_get_needs_attention (tray));
 
   for (AmtSessionState state = AMT_SESSION_STATE_VALID; state <= AMT_SESSION_STATE_ERROR; state++)
     {
