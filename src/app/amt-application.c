@@ -24,6 +24,7 @@
 #include "amt-reminders.h"
 #include "amt-service.h"
 #include "amt-tray-indicator.h"
+#include "amt-tray-watch.h"
 #include "amt-window.h"
 
 /* A menu line longer than this gets "and N more". */
@@ -41,6 +42,7 @@ struct _AmtApplication
   AmtReminders   *reminders;
   GSettings      *settings;
   AmtTray        *tray;
+  AmtTrayWatch   *tray_watch;        /* NULL with a tray given by a test */
   GHashTable     *dialogs;           /* AmtLogin → AmtMfaDialog */
   GHashTable     *auto_opened;       /* "serial:expiry" of dialogs a reminder opened */
   GQueue          refresh_queue;     /* profile names still to log in, for refresh-all */
@@ -674,6 +676,46 @@ sessions_changed_cb (AmtApplication *self,
   amt_application_schedule_update_tray (self);
 }
 
+static gboolean
+window_is_shown (AmtApplication *self)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (AMT_IS_WINDOW (l->data) && gtk_widget_get_visible (l->data))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+tray_is_missing (AmtApplication *self)
+{
+  return self->tray_watch != NULL && amt_tray_watch_get_known (self->tray_watch) &&
+         !amt_tray_watch_get_available (self->tray_watch);
+}
+
+/* Stock GNOME shows no tray: with no icon and no window, the applet would be invisible. */
+static void
+tray_availability_cb (AmtApplication *self)
+{
+  if (!amt_tray_watch_get_known (self->tray_watch))
+    return;
+
+  if (amt_tray_watch_get_available (self->tray_watch))
+    amt_reminders_tray_appeared (self->reminders);
+  else if (!window_is_shown (self))
+    amt_reminders_tell_no_tray (self->reminders);
+}
+
+static void
+window_removed_cb (AmtApplication *self,
+                   GtkWindow      *window)
+{
+  if (AMT_IS_WINDOW (window) && tray_is_missing (self) &&
+      !g_application_get_is_remote (G_APPLICATION (self)))
+    amt_reminders_tell_keeps_running (self->reminders);
+}
+
 /* GApplication */
 
 static int
@@ -735,10 +777,22 @@ amt_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close",
                                          (const char *[]) { "<Control>w", NULL });
 
-  if (self->tray == NULL)
-    self->tray = amt_tray_indicator_new (G_ACTION_GROUP (self));
-
   self->reminders = amt_reminders_new (app, self->sessions, self->settings);
+
+  if (self->tray == NULL)
+    {
+      GDBusConnection *connection = g_application_get_dbus_connection (app);
+
+      self->tray = amt_tray_indicator_new (G_ACTION_GROUP (self));
+      if (connection != NULL)
+        {
+          self->tray_watch = amt_tray_watch_new (connection);
+          g_signal_connect_object (self->tray_watch, "notify",
+                                   G_CALLBACK (tray_availability_cb),
+                                   self, G_CONNECT_SWAPPED);
+        }
+    }
+  g_signal_connect (self, "window-removed", G_CALLBACK (window_removed_cb), NULL);
   g_signal_connect_object (self->sessions, "changed",
                            G_CALLBACK (sessions_changed_cb),
                            self, G_CONNECT_SWAPPED);
@@ -805,6 +859,9 @@ amt_application_shutdown (GApplication *app)
 
   g_clear_handle_id (&self->update_tray_id, g_source_remove);
   g_hash_table_remove_all (self->dialogs);
+  if (self->reminders != NULL)
+    amt_reminders_withdraw_all (self->reminders);
+  g_clear_object (&self->tray_watch);
   g_clear_object (&self->reminders);
   g_clear_object (&self->tray);
 
@@ -820,6 +877,7 @@ amt_application_dispose (GObject *object)
   g_clear_pointer (&self->dialogs, g_hash_table_unref);
   g_clear_pointer (&self->auto_opened, g_hash_table_unref);
   g_queue_clear_full (&self->refresh_queue, g_free);
+  g_clear_object (&self->tray_watch);
   g_clear_object (&self->reminders);
   g_clear_object (&self->tray);
   g_clear_object (&self->service);

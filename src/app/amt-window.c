@@ -207,7 +207,17 @@ remove_profile_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Ctrl+W (the application's accelerator for window.close). */
+static void
+close_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  gtk_window_close (GTK_WINDOW (user_data));
+}
+
 static const GActionEntry win_actions[] = {
+  { "close", close_action },
   { "edit-profile", edit_profile_action, "s" },
   { "remove-profile", remove_profile_action, "s" },
 };
