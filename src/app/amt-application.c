@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "amt-about.h"
 #include "amt-application.h"
 #include "amt-autostart.h"
 #include "amt-mfa-dialog.h"
@@ -183,8 +184,22 @@ group_first_to_end (AmtApplication *self,
   return first;
 }
 
+/* "All 28 Profiles…": what a menu cut short leaves to the window. */
+static GMenuItem *
+show_all_item_new (guint n_profiles)
+{
+  g_autofree char *label = NULL;
+
+  /* Translators: the last entry of a tray menu cut short; it opens the window */
+  label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "All %u Profiles…", "All %u Profiles…",
+                                        n_profiles),
+                           n_profiles);
+  return g_menu_item_new (label, "app.open-window");
+}
+
 /* Many profiles: one submenu per MFA device, its "Log In…" first, then its profiles; the
- * device whose session ends first also gets its "Log In to …" at the top level. */
+ * device whose session ends first also gets its "Log In to …" at the top level. No menu
+ * holds more than MAX_PROFILE_LINES_IN_MENU lines of profiles: the window shows the rest. */
 static void
 append_device_submenus (AmtApplication *self,
                         GMenu          *profiles_section,
@@ -195,6 +210,8 @@ append_device_submenus (AmtApplication *self,
   AmtProfile *first = amt_sessions_get_first_to_expire (self->sessions);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_autoptr(GMenu) unmanaged = g_menu_new ();
+  guint n_submenus = 0;
+  gboolean cut_short = FALSE;
 
   for (guint i = 0; i < n_profiles; i++)
     {
@@ -215,7 +232,10 @@ append_device_submenus (AmtApplication *self,
         {
           g_autoptr(GMenuItem) line = profile_line_new (self, profile);
 
-          g_menu_append_item (unmanaged, line);
+          if (g_menu_model_get_n_items (G_MENU_MODEL (unmanaged)) < MAX_PROFILE_LINES_IN_MENU)
+            g_menu_append_item (unmanaged, line);
+          else
+            cut_short = TRUE;
           continue;
         }
 
@@ -228,11 +248,17 @@ append_device_submenus (AmtApplication *self,
       lines = g_menu_new ();
       login = login_item_new (profile, _("_Log In…"), FALSE);
       g_menu_append_item (device_menu, login);
-      for (guint j = 0; j < group->len; j++)
+      for (guint j = 0; j < MIN (group->len, MAX_PROFILE_LINES_IN_MENU); j++)
         {
           g_autoptr(GMenuItem) line = profile_line_new (self, g_ptr_array_index (group, j));
 
           g_menu_append_item (lines, line);
+        }
+      if (group->len > MAX_PROFILE_LINES_IN_MENU)
+        {
+          g_autoptr(GMenuItem) all = show_all_item_new (group->len);
+
+          g_menu_append_item (lines, all);
         }
       g_menu_append_section (device_menu, NULL, G_MENU_MODEL (lines));
 
@@ -240,7 +266,10 @@ append_device_submenus (AmtApplication *self,
       state = amt_sessions_describe_profile (self->sessions, group_first_to_end (self, group));
       /* Translators: a tray submenu, "<profiles> — <state of the one that ends first>" */
       submenu_label = g_strdup_printf (_("%s — %s"), label, state);
-      g_menu_append_submenu (profiles_section, submenu_label, G_MENU_MODEL (device_menu));
+      if (n_submenus++ < MAX_PROFILE_LINES_IN_MENU)
+        g_menu_append_submenu (profiles_section, submenu_label, G_MENU_MODEL (device_menu));
+      else
+        cut_short = TRUE;
 
       if (holds_first)
         {
@@ -254,6 +283,12 @@ append_device_submenus (AmtApplication *self,
   if (g_menu_model_get_n_items (G_MENU_MODEL (unmanaged)) > 0)
     g_menu_append_submenu (profiles_section, _("Profiles That Cannot Be Refreshed"),
                            G_MENU_MODEL (unmanaged));
+  if (cut_short)
+    {
+      g_autoptr(GMenuItem) all = show_all_item_new (n_profiles);
+
+      g_menu_append_item (profiles_section, all);
+    }
 }
 
 static GMenuModel *
@@ -313,6 +348,7 @@ amt_application_build_tray_menu (AmtApplication *self)
 
   g_menu_append (app_section, _("_Open Window"), "app.open-window");
   g_menu_append (app_section, _("_Preferences"), "app.preferences");
+  g_menu_append (app_section, _("_About MFA Tray for AWS"), "app.about");
   g_menu_append (quit_section, _("_Quit"), "app.quit");
 
   g_menu_append_section (menu, NULL, G_MENU_MODEL (profiles_section));
@@ -647,7 +683,18 @@ preferences_action (GSimpleAction *action,
                                                               self->settings)));
 }
 
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  AmtApplication *self = AMT_APPLICATION (user_data);
+
+  amt_about_show (GTK_APPLICATION (self), gtk_application_get_active_window (GTK_APPLICATION (self)));
+}
+
 static const GActionEntry app_actions[] = {
+  { "about", about_action },
   { "open-window", open_window_action },
   { "quit", quit_action },
   { "login", login_action, "s" },
