@@ -821,7 +821,7 @@ amt_application_startup (GApplication *app)
                                          (const char *[]) { "<Control>comma", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.refresh-all",
                                          (const char *[]) { "<Control>r", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close",
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.close",
                                          (const char *[]) { "<Control>w", NULL });
 
   self->reminders = amt_reminders_new (app, self->sessions, self->settings);

@@ -207,7 +207,7 @@ remove_profile_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Ctrl+W (the application's accelerator for window.close). */
+/* Ctrl+W (the application's accelerator for win.close; GTK 3 windows have no close action of their own). */
 static void
 close_action (GSimpleAction *action,
               GVariant      *parameter,
