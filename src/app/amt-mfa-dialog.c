@@ -20,6 +20,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "amt-error-color.h"
 #include "amt-mfa-dialog.h"
 #include "amt-sigv4.h"
 
@@ -814,12 +815,8 @@ amt_mfa_dialog_init (AmtMfaDialog *self)
   gtk_style_context_add_provider (gtk_widget_get_style_context (GTK_WIDGET (self->code_entry)),
                                   GTK_STYLE_PROVIDER (provider),
                                   GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  gtk_style_context_add_provider (gtk_widget_get_style_context (self->error_icon),
-                                  GTK_STYLE_PROVIDER (provider),
-                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  gtk_style_context_add_provider (gtk_widget_get_style_context (GTK_WIDGET (self->error_label)),
-                                  GTK_STYLE_PROVIDER (provider),
-                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  amt_error_color_follow_theme (GTK_WIDGET (self));
 
   /* First of the "response" handlers: it ends the login before the caller destroys us. */
   g_signal_connect (self, "response", G_CALLBACK (dialog_response_cb), NULL);

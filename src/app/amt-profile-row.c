@@ -15,6 +15,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "amt-error-color.h"
 #include "amt-profile-row.h"
 
 struct _AmtProfileRow
@@ -140,10 +141,11 @@ amt_profile_row_update (AmtProfileRow *self)
   gtk_label_set_text (GTK_LABEL (self->error_label), error != NULL ? error : "");
   gtk_widget_set_visible (self->error_label, error != NULL);
 
+  /* The theme's error colour, made readable by amt_error_color_follow_theme() (the window). */
   if (state == AMT_SESSION_STATE_ERROR)
-    gtk_style_context_add_class (context, "error");
+    gtk_style_context_add_class (context, AMT_ERROR_TEXT_CLASS);
   else
-    gtk_style_context_remove_class (context, "error");
+    gtk_style_context_remove_class (context, AMT_ERROR_TEXT_CLASS);
   if (state == AMT_SESSION_STATE_EXPIRING)
     gtk_style_context_add_class (context, "warning");
   else
@@ -243,7 +245,7 @@ amt_profile_row_new (AmtSessions *sessions,
   gtk_label_set_attributes (GTK_LABEL (self->details_label), attrs);
   pango_attr_list_unref (attrs);
 
-  self->error_label = new_label (0.0f, "error");
+  self->error_label = new_label (0.0f, AMT_ERROR_TEXT_CLASS);
   gtk_label_set_line_wrap (GTK_LABEL (self->error_label), TRUE);
   gtk_label_set_selectable (GTK_LABEL (self->error_label), TRUE);
 

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "amt-error-color.h"
 #include "amt-profile-dialog.h"
 #include "amt-profile-row.h"
 #include "amt-window.h"
@@ -336,6 +337,7 @@ static void
 amt_window_init (AmtWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  amt_error_color_follow_theme (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
   gtk_window_set_default_size (GTK_WINDOW (self),

@@ -27,6 +27,7 @@
 #include <gtk/gtk.h>
 #include <json-glib/json-glib.h>
 
+#include "amt-error-color.h"
 #include "amt-mfa-dialog.h"
 #include "amt-test-gtk.h"
 
@@ -44,6 +45,7 @@ typedef struct {
   const char *faults;       /* for the stand-in's control API */
   guint       n_more_roles; /* roles of alice's device besides admin */
   guint       dev_minutes;  /* a session of dev with this many minutes (and 30 s) left */
+  gboolean    dark;         /* Adwaita's dark variant */
 } Setup;
 
 typedef struct {
@@ -548,6 +550,8 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   fixture->response = NO_RESPONSE;
+  g_object_set (gtk_settings_get_default (), "gtk-theme-name", "Adwaita",
+                "gtk-application-prefer-dark-theme", setup->dark, NULL);
   /* Every code is new again, and only this case's faults apply. */
   stand_in_control ("POST", "mfa/reset", "{}");
   stand_in_control ("DELETE", "faults", NULL);
@@ -588,15 +592,16 @@ fixture_tear_down (Fixture       *fixture,
 
 /* The tests */
 
-static const Setup plain_setup = { FALSE, FALSE, NULL, 0, 0 };
-static const Setup snooze_setup = { FALSE, TRUE, NULL, 0, 0 };
-static const Setup long_role_setup = { TRUE, FALSE, NULL, 0, 0 };
+static const Setup plain_setup = { FALSE, FALSE, NULL, 0, 0, FALSE };
+static const Setup dark_setup = { FALSE, FALSE, NULL, 0, 0, TRUE };
+static const Setup snooze_setup = { FALSE, TRUE, NULL, 0, 0, FALSE };
+static const Setup long_role_setup = { TRUE, FALSE, NULL, 0, 0, FALSE };
 /* Opened by a reminder: dev has 9 min left. */
-static const Setup reminder_setup = { FALSE, TRUE, NULL, 0, 9 };
+static const Setup reminder_setup = { FALSE, TRUE, NULL, 0, 9, FALSE };
 /* 30 profiles of one device: dev, admin and 28 more roles. */
-static const Setup thirty_setup = { FALSE, FALSE, NULL, 28, 0 };
+static const Setup thirty_setup = { FALSE, FALSE, NULL, 28, 0, FALSE };
 /* The stand-in answers GetSessionToken after 3 s: the dialog stays busy long enough to look at. */
-static const Setup slow_setup = { FALSE, FALSE, "{\"kind\": \"delay\", \"seconds\": 3, \"action\": \"GetSessionToken\"}", 0, 0 };
+static const Setup slow_setup = { FALSE, FALSE, "{\"kind\": \"delay\", \"seconds\": 3, \"action\": \"GetSessionToken\"}", 0, 0, FALSE };
 
 /* It says what the code refreshes, for how long, with which device; the entry has the focus. */
 static void
@@ -971,6 +976,83 @@ test_thirty_profiles_fit (Fixture       *fixture,
   amt_test_spin_until (has_responded, fixture, "the dialog's response");
 }
 
+/* The error text, as drawn: its colour against the dialog's background, at least 4.5:1 in
+ * Adwaita and in Adwaita-dark (whose own error colour, #cc0000 on #353535, is 2.1:1).
+ * Measured from the pixels: the background is the label's most common colour, the text its
+ * colour farthest from it (the core of a glyph, past its anti-aliased edge). */
+static void
+test_error_contrast (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const Setup *setup = data;
+  GtkWidget *label = find_widget (fixture, "error_label");
+  g_autoptr(GdkPixbuf) pixels = NULL;
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_direct_hash, g_direct_equal);
+  GtkAllocation allocation;
+  guint background = 0, most = 0;
+  double best = 1.0;
+  GdkRGBA bg, text = { 0, 0, 0, 1 };
+  int x = 0, y = 0;
+
+  gtk_button_clicked (GTK_BUTTON (find_widget (fixture, "login_button")));
+  amt_test_spin_until (shows_error, fixture, "the error");
+  amt_test_screenshot (GTK_WIDGET (fixture->dialog), setup->dark ? "dialog-error-dark.png" : "dialog-error-light.png");
+  amt_test_spin_for (300);
+
+  gtk_widget_get_allocation (label, &allocation);
+  g_assert_true (gtk_widget_translate_coordinates (label, GTK_WIDGET (fixture->dialog), 0, 0, &x, &y));
+  pixels = gdk_pixbuf_get_from_window (gtk_widget_get_window (GTK_WIDGET (fixture->dialog)),
+                                       x, y, allocation.width, allocation.height);
+  g_assert_nonnull (pixels);
+  g_assert_cmpint (gdk_pixbuf_get_n_channels (pixels), >=, 3);
+
+  for (int row = 0; row < gdk_pixbuf_get_height (pixels); row++)
+    for (int column = 0; column < gdk_pixbuf_get_width (pixels); column++)
+      {
+        const guchar *p = gdk_pixbuf_read_pixels (pixels) + row * gdk_pixbuf_get_rowstride (pixels) +
+                          column * gdk_pixbuf_get_n_channels (pixels);
+        guint rgb = (p[0] << 16) | (p[1] << 8) | p[2];
+        guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, GUINT_TO_POINTER (rgb))) + 1;
+
+        g_hash_table_insert (counts, GUINT_TO_POINTER (rgb), GUINT_TO_POINTER (n));
+        if (n > most)
+          {
+            most = n;
+            background = rgb;
+          }
+      }
+
+  bg = (GdkRGBA) { (background >> 16) / 255.0, ((background >> 8) & 0xff) / 255.0, (background & 0xff) / 255.0, 1.0 };
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, counts);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      {
+        guint rgb = GPOINTER_TO_UINT (key);
+        GdkRGBA c = { (rgb >> 16) / 255.0, ((rgb >> 8) & 0xff) / 255.0, (rgb & 0xff) / 255.0, 1.0 };
+        double ratio = amt_contrast_ratio (&c, &bg);
+
+        if (ratio > best)
+          {
+            best = ratio;
+            text = c;
+          }
+      }
+  }
+
+  g_test_message ("%s: error text #%02x%02x%02x on #%06x: %.2f:1", setup->dark ? "dark" : "light",
+                  (guint) (text.red * 255 + 0.5), (guint) (text.green * 255 + 0.5),
+                  (guint) (text.blue * 255 + 0.5), background, best);
+  /* Red, still: the theme's error colour, not its text colour. */
+  g_assert_cmpfloat (text.red, >, text.green + 0.15);
+  g_assert_cmpfloat (best, >=, 4.5);
+
+  send_key (fixture, GDK_KEY_Escape);
+  amt_test_spin_until (has_responded, fixture, "the dialog's response");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -999,6 +1081,10 @@ main (int   argc,
               fixture_set_up, test_cancel_while_busy, fixture_tear_down);
   g_test_add ("/mfa-dialog/snooze", Fixture, &snooze_setup,
               fixture_set_up, test_snooze, fixture_tear_down);
+  g_test_add ("/mfa-dialog/error-contrast/light", Fixture, &plain_setup,
+              fixture_set_up, test_error_contrast, fixture_tear_down);
+  g_test_add ("/mfa-dialog/error-contrast/dark", Fixture, &dark_setup,
+              fixture_set_up, test_error_contrast, fixture_tear_down);
   g_test_add ("/mfa-dialog/says-why", Fixture, &reminder_setup,
               fixture_set_up, test_says_why, fixture_tear_down);
   g_test_add ("/mfa-dialog/thirty-profiles-fit", Fixture, &thirty_setup,
