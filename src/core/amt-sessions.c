@@ -1018,7 +1018,7 @@ amt_sessions_get_seconds_left (AmtSessions *self,
  * amt_sessions_describe_profile:
  *
  * Returns: (transfer full): the state of @profile for a menu line or a row: "3 h 12 min
- *   left", "expired", "not logged in", "error"
+ *   left", "expired", "not logged in", "error", "error, 42 min left"
  */
 char *
 amt_sessions_describe_profile (AmtSessions *self,
@@ -1036,6 +1036,16 @@ amt_sessions_describe_profile (AmtSessions *self,
 
       /* Translators: the time left of a session, "3 h 12 min left" */
       return g_strdup_printf (_("%s left"), left);
+    }
+
+  /* A failed refresh leaves the session it had: until it ends, tools still work with it. */
+  if (state == AMT_SESSION_STATE_ERROR && amt_sessions_get_seconds_left (self, profile) > 0)
+    {
+      g_autofree char *left = amt_format_duration (amt_sessions_get_seconds_left (self, profile));
+
+      /* Translators: a profile whose last refresh failed, and the time its session has left:
+       * "error, 42 min left" */
+      return g_strdup_printf (_("%s, %s left"), amt_session_state_to_label (state), left);
     }
 
   return g_strdup (amt_session_state_to_label (state));

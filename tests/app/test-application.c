@@ -316,6 +316,13 @@ activate_cb (GApplication *app,
   amt_profile_set_state (prod, AMT_SESSION_STATE_ERROR);
   amt_test_spin_until (menu_set_again, &wait, "the tray to show an error");
   g_assert_cmpstr (amt_fake_tray_get_icon_name (tray), ==, APP_ID "-error");
+  /* A failed refresh hides not the session it left: the tray and the row still count it down. */
+  menu = amt_fake_tray_dump_menu (tray);
+  g_assert_nonnull (strstr (menu, "prod — error, 8 min left [app.login('prod')]\n"));
+  g_clear_pointer (&menu, g_free);
+  texts = visible_page_texts (stack);
+  g_assert_nonnull (strstr (texts, "error, 8 min left\nprod\n"));
+  g_clear_pointer (&texts, g_free);
 
   wait.n_menu_sets = amt_fake_tray_get_n_menu_sets (tray);
   amt_profile_set_state (prod, AMT_SESSION_STATE_VALID);
