@@ -20,6 +20,7 @@
 #include "amt-about.h"
 #include "amt-application.h"
 #include "amt-autostart.h"
+#include "amt-background-status.h"
 #include "amt-mfa-dialog.h"
 #include "amt-preferences-dialog.h"
 #include "amt-reminders.h"
@@ -44,6 +45,7 @@ struct _AmtApplication
   GSettings      *settings;
   AmtTray        *tray;
   AmtTrayWatch   *tray_watch;        /* NULL with a tray given by a test */
+  AmtBackgroundStatus *background_status; /* inside Flatpak only */
   GHashTable     *dialogs;           /* AmtLogin → AmtMfaDialog */
   GHashTable     *auto_opened;       /* "serial:expiry" of dialogs a reminder opened */
   GQueue          refresh_queue;     /* profile names still to log in, for refresh-all */
@@ -840,6 +842,9 @@ amt_application_startup (GApplication *app)
         }
     }
   g_signal_connect (self, "window-removed", G_CALLBACK (window_removed_cb), NULL);
+  if (amt_autostart_is_sandboxed () && g_application_get_dbus_connection (app) != NULL)
+    self->background_status = amt_background_status_new (g_application_get_dbus_connection (app),
+                                                          self->sessions);
   g_signal_connect_object (self->sessions, "changed",
                            G_CALLBACK (sessions_changed_cb),
                            self, G_CONNECT_SWAPPED);
@@ -909,6 +914,7 @@ amt_application_shutdown (GApplication *app)
   if (self->reminders != NULL)
     amt_reminders_withdraw_all (self->reminders);
   g_clear_object (&self->tray_watch);
+  g_clear_object (&self->background_status);
   g_clear_object (&self->reminders);
   g_clear_object (&self->tray);
 
@@ -925,6 +931,7 @@ amt_application_dispose (GObject *object)
   g_clear_pointer (&self->auto_opened, g_hash_table_unref);
   g_queue_clear_full (&self->refresh_queue, g_free);
   g_clear_object (&self->tray_watch);
+  g_clear_object (&self->background_status);
   g_clear_object (&self->reminders);
   g_clear_object (&self->tray);
   g_clear_object (&self->service);
