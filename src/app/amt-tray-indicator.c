@@ -16,6 +16,40 @@
 
 #include "amt-tray-indicator.h"
 
+/* An AppIndicator without GtkStatusIcon fallback. With no StatusNotifierWatcher,
+ * libayatana-appindicator makes a deprecated GtkStatusIcon (an XEmbed icon that today's
+ * panels do not show, and whose GTK code leaks at every notify). We tell the user ourselves
+ * where the applet is when no tray is there (AmtTrayWatch, AmtReminders). */
+typedef struct { AppIndicator parent_instance; } AmtAppIndicator;
+typedef struct { AppIndicatorClass parent_class; } AmtAppIndicatorClass;
+
+static GType amt_app_indicator_get_type (void);
+G_DEFINE_TYPE (AmtAppIndicator, amt_app_indicator, APP_INDICATOR_TYPE)
+
+static GtkStatusIcon *
+amt_app_indicator_fallback (AppIndicator *indicator)
+{
+  return NULL;
+}
+
+static void
+amt_app_indicator_unfallback (AppIndicator  *indicator,
+                              GtkStatusIcon *status_icon)
+{
+}
+
+static void
+amt_app_indicator_class_init (AmtAppIndicatorClass *klass)
+{
+  APP_INDICATOR_CLASS (klass)->fallback = amt_app_indicator_fallback;
+  APP_INDICATOR_CLASS (klass)->unfallback = amt_app_indicator_unfallback;
+}
+
+static void
+amt_app_indicator_init (AmtAppIndicator *self)
+{
+}
+
 struct _AmtTrayIndicator
 {
   GObject       parent_instance;
@@ -299,9 +333,11 @@ amt_tray_indicator_class_init (AmtTrayIndicatorClass *klass)
 static void
 amt_tray_indicator_init (AmtTrayIndicator *self)
 {
-  self->indicator = app_indicator_new (APP_ID,
-                                       APP_ID "-symbolic",
-                                       APP_INDICATOR_CATEGORY_APPLICATION_STATUS);
+  self->indicator = g_object_new (amt_app_indicator_get_type (),
+                                  "id", APP_ID,
+                                  "icon-name", APP_ID "-symbolic",
+                                  "category", "ApplicationStatus",
+                                  NULL);
   app_indicator_set_status (self->indicator, APP_INDICATOR_STATUS_ACTIVE);
 }
 
