@@ -290,7 +290,7 @@ def test_thirty_profiles(checks):
                 press(dialog[0], 'Escape')
                 wait_for(lambda: not windows_named('Log In to AWS'), 5)
 
-        screenshot(os.path.join(shots_dir(), 'thirty-profiles.png'))
+        open_window_and_screenshot(checks, applet, what, 'thirty-profiles-window.png')
         quit_from_menu(checks, applet, what)
         if near is not None:
             checks.check(wait_for(lambda: near.id in daemon.closed_ids(), 5),
@@ -301,17 +301,35 @@ def test_thirty_profiles(checks):
     quiet_stderr(checks, applet, what)
 
 
+def open_window_and_screenshot(checks, applet, what, name):
+    node = applet.layout().find('Open Window')
+    if node is None:
+        checks.fail('%s: the menu has Open Window' % what, applet.layout().dump())
+        return
+    applet.menu.click(node)
+    window = wait_for(lambda: windows_named('Sessions'), 10)
+    checks.check(window, '%s: Open Window shows the window' % what)
+    if window:
+        time.sleep(0.5)
+        screenshot(os.path.join(shots_dir(), name))
+        press(window[0], 'ctrl+w')
+        wait_for(lambda: not windows_named('Sessions'), 5)
+
+
 def test_plain_body_server(checks):
+    """Also the dark theme's look of the window with 30 profiles."""
     what = 'a server without body-markup'
     daemon = NotificationDaemon(log_path=os.path.join(tmpdir(), 'plain.notifications.log'),
                                 capabilities=CAPS_PLAIN).start()
-    applet = Applet(args=['--background'], env=BASE_ENV, name='plain', checks=checks)
+    applet = Applet(args=['--background'], env=dict(BASE_ENV, GTK_THEME='Adwaita:dark'),
+                    name='plain', checks=checks)
     applet.start()
     try:
         near = checks.run('%s: the reminder for %s' % (what, ODD_NAME),
                           daemon.wait_for_notification, about('expires at'), 10)
         if near is not None:
             checks.check(ODD_NAME in near.body, '%s: gets the body as it is' % what, near.body)
+        open_window_and_screenshot(checks, applet, what + ' (dark)', 'thirty-profiles-window-dark.png')
         quit_from_menu(checks, applet, what)
     finally:
         applet.stop()
