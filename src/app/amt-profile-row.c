@@ -249,7 +249,9 @@ amt_profile_row_new (AmtSessions *sessions,
   gtk_label_set_line_wrap (GTK_LABEL (self->error_label), TRUE);
   gtk_label_set_selectable (GTK_LABEL (self->error_label), TRUE);
 
-  self->login_button = gtk_button_new_with_mnemonic (_("_Log In…"));
+  /* No access key: every row has this button, and one Alt+L shared by thirty rows would only
+   * cycle the focus among them. */
+  self->login_button = gtk_button_new_with_label (_("Log In…"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->login_button), "app.login");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->login_button), "s", name);
   gtk_widget_set_valign (self->login_button, GTK_ALIGN_CENTER);

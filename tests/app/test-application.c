@@ -11,6 +11,8 @@
 
 #include "amt-application.h"
 #include "amt-fake-tray.h"
+#include "amt-preferences-dialog.h"
+#include "amt-profile-dialog.h"
 #include "amt-test-gtk.h"
 
 static gboolean
@@ -161,6 +163,56 @@ assert_about_dialog (GtkApplication *app,
     g_assert_cmpuint (n_about, ==, 1);
   }
   gtk_widget_destroy (GTK_WIDGET (about));
+}
+
+typedef struct {
+  GtkApplication *app;
+  GType           type;
+} DialogWait;
+
+static GtkWidget *
+find_window_of_type (GtkApplication *app,
+                     GType           type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  /* Not only the application's: the profile form is the window's dialog. */
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_mapped (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+has_window_of_type (gpointer data)
+{
+  DialogWait *wait = data;
+
+  return find_window_of_type (wait->app, wait->type) != NULL;
+}
+
+/* Every dialog's access keys are its own: Preferences, the profile form, the window. */
+static void
+assert_dialogs_mnemonics (GtkApplication *app,
+                          GtkWindow      *window)
+{
+  const struct { const char *action; GType type; } dialogs[] = {
+    { "preferences", AMT_TYPE_PREFERENCES_DIALOG },
+    { "add-profile", AMT_TYPE_PROFILE_DIALOG },
+  };
+
+  amt_test_assert_unique_mnemonics (GTK_WIDGET (window));
+  for (guint i = 0; i < G_N_ELEMENTS (dialogs); i++)
+    {
+      DialogWait wait = { app, dialogs[i].type };
+      GtkWidget *dialog;
+
+      g_action_group_activate_action (G_ACTION_GROUP (app), dialogs[i].action, NULL);
+      amt_test_spin_until (has_window_of_type, &wait, dialogs[i].action);
+      dialog = find_window_of_type (app, dialogs[i].type);
+      amt_test_assert_unique_mnemonics (dialog);
+      gtk_widget_destroy (dialog);
+    }
 }
 
 /* Past ten profiles, a submenu per MFA device keeps the menu within a screen: Log In first
@@ -342,6 +394,7 @@ activate_cb (GApplication *app,
   g_assert_true (gtk_icon_theme_has_icon (icon_theme, APP_ID));
 
   assert_about_dialog (GTK_APPLICATION (app), window);
+  assert_dialogs_mnemonics (GTK_APPLICATION (app), window);
   assert_many_profiles_menu (tray, sessions, &wait);
 
   /* Removing every profile brings the empty state back. */
