@@ -604,6 +604,9 @@ amt_reminders_tray_appeared (AmtReminders *self)
 {
   g_return_if_fail (AMT_IS_REMINDERS (self));
 
-  g_application_withdraw_notification (self->application, NO_TRAY_NOTIFICATION_ID);
-  g_hash_table_remove (self->shown, NO_TRAY_NOTIFICATION_ID);
+  for (guint i = 0; i < self->pending->len; i++)
+    if (g_str_equal (((PendingNotification *) g_ptr_array_index (self->pending, i))->id, NO_TRAY_NOTIFICATION_ID))
+      g_ptr_array_remove_index (self->pending, i--);
+  if (g_hash_table_remove (self->shown, NO_TRAY_NOTIFICATION_ID))
+    g_application_withdraw_notification (self->application, NO_TRAY_NOTIFICATION_ID);
 }
