@@ -78,54 +78,23 @@ escape_mnemonic (const char *text)
   return g_strjoinv ("__", parts);
 }
 
+/* "dev, prod, admin and 2 more", as a menu label */
 static char *
-join_names (GPtrArray *group,
-            guint      shown)
+group_label (GPtrArray *group)
 {
-  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *names = amt_format_profile_names (group, MAX_NAMES_IN_MENU);
 
-  for (guint i = 0; i < shown; i++)
-    {
-      g_autofree char *name = escape_mnemonic (amt_profile_get_name (g_ptr_array_index (group, i)));
-
-      if (i > 0)
-        g_string_append (names, ", ");
-      g_string_append (names, name);
-    }
-
-  return g_string_free (g_steal_pointer (&names), FALSE);
+  return escape_mnemonic (names);
 }
 
 /* "Log In to dev, admin and 2 more…": what one code refreshes. */
 static char *
 login_label (GPtrArray *group)
 {
-  guint shown = MIN (group->len, MAX_NAMES_IN_MENU);
-  g_autofree char *names = join_names (group, shown);
-
-  if (group->len > shown)
-    /* Translators: "Log In to dev, prod, admin and 2 more…" */
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Log In to %s and %u more…",
-                                         "Log In to %s and %u more…", group->len - shown),
-                            names, group->len - shown);
+  g_autofree char *names = group_label (group);
 
   /* Translators: a tray menu entry; %s lists the profiles one code refreshes */
   return g_strdup_printf (_("Log In to %s…"), names);
-}
-
-/* "dev, prod and 26 more": the profiles of one MFA device, as a submenu's label. */
-static char *
-group_label (GPtrArray *group)
-{
-  guint shown = MIN (group->len, MAX_NAMES_IN_MENU);
-  g_autofree char *names = join_names (group, shown);
-
-  if (group->len > shown)
-    /* Translators: a tray submenu of the profiles one MFA device serves, "dev, prod and 26 more" */
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s and %u more", "%s and %u more",
-                                         group->len - shown),
-                            names, group->len - shown);
-  return g_steal_pointer (&names);
 }
 
 /* "prod — 3 h 12 min left": activating it logs the profile in (or, for a profile that

@@ -89,21 +89,8 @@ group_names (AmtReminders *self,
              AmtProfile   *profile)
 {
   g_autoptr(GPtrArray) group = amt_sessions_get_group (self->sessions, profile);
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  guint shown = MIN (group->len, MAX_NAMES_IN_NOTIFICATION);
-  g_autofree char *joined = NULL;
 
-  for (guint i = 0; i < shown; i++)
-    g_ptr_array_add (names, (gpointer) amt_profile_get_name (g_ptr_array_index (group, i)));
-  g_ptr_array_add (names, NULL);
-  joined = g_strjoinv (", ", (char **) names->pdata);
-
-  if (group->len > shown)
-    /* Translators: profiles named in a notification, "dev, prod, admin and 26 more" */
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s and %u more", "%s and %u more",
-                                         group->len - shown),
-                            joined, group->len - shown);
-  return g_steal_pointer (&joined);
+  return amt_format_profile_names (group, MAX_NAMES_IN_NOTIFICATION);
 }
 
 static void
