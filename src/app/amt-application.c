@@ -729,8 +729,8 @@ static void
 window_removed_cb (AmtApplication *self,
                    GtkWindow      *window)
 {
-  if (AMT_IS_WINDOW (window) && tray_is_missing (self) &&
-      !g_application_get_is_remote (G_APPLICATION (self)))
+  /* reminders is NULL once the application shuts down: Quit closes windows, and says nothing. */
+  if (AMT_IS_WINDOW (window) && self->reminders != NULL && tray_is_missing (self))
     amt_reminders_tell_keeps_running (self->reminders);
 }
 

@@ -151,6 +151,25 @@ def test_window_closed_without_tray(checks):
     quiet_stderr(checks, applet, what)
 
 
+def test_quit_with_window_without_tray(checks):
+    what = 'no tray, Quit with the window open'
+    daemon = NotificationDaemon(log_path=os.path.join(tmpdir(), 'quit.notifications.log'),
+                                capabilities=CAPS_MARKUP).start()
+    applet = Applet(env=BASE_ENV, watcher=None, wait=False, name='quit-open', checks=checks)
+    applet.start()
+    try:
+        checks.check(wait_for(lambda: windows_named('Sessions'), 10), '%s: the window is open' % what)
+        quit_over_dbus(checks, applet, what)
+        time.sleep(0.5)
+        checks.check(not [n for n in daemon.notifications() if about('keeps running')(n)],
+                     '%s: Quit says nothing about running on' % what,
+                     repr([n.summary for n in daemon.notifications()]))
+    finally:
+        applet.stop()
+        daemon.stop()
+    quiet_stderr(checks, applet, what)
+
+
 def write_thirty_profiles(home):
     """28 profiles of alice's device with 5 h left, my_dev (bob) with 3 h left, and
     ODD_NAME (carol) with 8 min left: within the lead time."""
@@ -346,7 +365,7 @@ def main():
         return checks.finish()
 
     for test in (test_background_without_tray, test_window_closed_without_tray,
-                 test_thirty_profiles, test_plain_body_server):
+                 test_quit_with_window_without_tray, test_thirty_profiles, test_plain_body_server):
         try:
             test(checks)
         except Exception as e:  # noqa: BLE001 - one failed check, then the next part
