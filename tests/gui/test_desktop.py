@@ -309,6 +309,23 @@ def test_thirty_profiles(checks):
                 press(dialog[0], 'Escape')
                 wait_for(lambda: not windows_named('Log In to AWS'), 5)
 
+        # A tray update after the first (here: another tool rewrote my_dev's session) used to
+        # be a Gtk-CRITICAL (gtk_widget_get_parent); with fatal-criticals it would end us.
+        credentials = os.path.join(os.environ['HOME'], '.aws', 'credentials')
+        with open(credentials) as f:
+            text = f.read()
+        later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=2, minutes=30)
+        start = text.index('[my_dev]')
+        end = text.index('expiration = ', start)
+        line_end = text.index('\n', end)
+        with open(credentials, 'w') as f:
+            f.write(text[:end] + 'expiration = ' + iso(later) + text[line_end:])
+        updated = wait_for(lambda: applet.layout().find(
+            predicate=lambda n: n.text.startswith('my_dev — 2 h')), 10)
+        checks.check(updated, '%s: the tray follows a rewritten session (a second menu update)' % what,
+                     applet.layout().dump())
+        checks.check(applet.running(), '%s: the update is no critical (the applet runs on)' % what)
+
         open_window_and_screenshot(checks, applet, what, 'thirty-profiles-window.png')
         quit_from_menu(checks, applet, what)
         if near is not None:
