@@ -18,18 +18,24 @@
 
 #include <glib/gi18n.h>
 
+#include "amt-about.h"
 #include "amt-application.h"
 #include "amt-autostart.h"
+#include "amt-background-status.h"
 #include "amt-mfa-dialog.h"
 #include "amt-preferences-dialog.h"
 #include "amt-reminders.h"
 #include "amt-service.h"
 #include "amt-session-actions.h"
 #include "amt-tray-indicator.h"
+#include "amt-tray-watch.h"
 #include "amt-window.h"
 
 /* A menu line longer than this gets "and N more". */
 #define MAX_NAMES_IN_MENU 3
+/* Past this many profiles the tray menu shows one submenu per MFA device, so that it stays
+ * within a laptop's screen (30 lines of a tray menu are taller than 768 px). */
+#define MAX_PROFILE_LINES_IN_MENU 10
 
 struct _AmtApplication
 {
@@ -41,6 +47,8 @@ struct _AmtApplication
   AmtSessionActions *session_actions; /* app.open-console, app.copy-environment */
   GSettings      *settings;
   AmtTray        *tray;
+  AmtTrayWatch   *tray_watch;        /* NULL with a tray given by a test */
+  AmtBackgroundStatus *background_status; /* inside Flatpak only */
   GHashTable     *dialogs;           /* AmtLogin → AmtMfaDialog */
   GHashTable     *auto_opened;       /* "serial:expiry" of dialogs a reminder opened */
   GQueue          refresh_queue;     /* profile names still to log in, for refresh-all */
@@ -64,28 +72,197 @@ static void open_login_dialog (AmtApplication *self,
 
 /* The tray */
 
+/* Menu labels are read with mnemonics: a profile's own "_" must stay a "_". */
+static char *
+escape_mnemonic (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "_", -1);
+
+  return g_strjoinv ("__", parts);
+}
+
+/* "dev, prod, admin and 2 more", as a menu label */
+static char *
+group_label (GPtrArray *group)
+{
+  g_autofree char *names = amt_format_profile_names (group, MAX_NAMES_IN_MENU);
+
+  return escape_mnemonic (names);
+}
+
 /* "Log In to dev, admin and 2 more…": what one code refreshes. */
 static char *
 login_label (GPtrArray *group)
 {
-  g_autoptr(GString) names = g_string_new (NULL);
-  guint shown = MIN (group->len, MAX_NAMES_IN_MENU);
-
-  for (guint i = 0; i < shown; i++)
-    {
-      if (i > 0)
-        g_string_append (names, ", ");
-      g_string_append (names, amt_profile_get_name (g_ptr_array_index (group, i)));
-    }
-
-  if (group->len > shown)
-    /* Translators: "Log In to dev, prod, admin and 2 more…" */
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Log In to %s and %u more…",
-                                         "Log In to %s and %u more…", group->len - shown),
-                            names->str, group->len - shown);
+  g_autofree char *names = group_label (group);
 
   /* Translators: a tray menu entry; %s lists the profiles one code refreshes */
-  return g_strdup_printf (_("Log In to %s…"), names->str);
+  return g_strdup_printf (_("Log In to %s…"), names);
+}
+
+/* "prod — 3 h 12 min left": activating it logs the profile in (or, for a profile that
+ * cannot be refreshed, opens the window that says why). */
+static GMenuItem *
+profile_line_new (AmtApplication *self,
+                  AmtProfile     *profile)
+{
+  g_autofree char *state = amt_sessions_describe_profile (self->sessions, profile);
+  g_autofree char *name = escape_mnemonic (amt_profile_get_name (profile));
+  g_autofree char *line = NULL;
+  GMenuItem *item;
+
+  /* Translators: a tray menu line, "<profile name> — <state>", e.g. "prod — 3 h 12 min left" */
+  line = g_strdup_printf (_("%s — %s"), name, state);
+  item = g_menu_item_new (line, NULL);
+  if (amt_profile_get_config (profile)->problem != NULL)
+    g_menu_item_set_action_and_target_value (item, "app.open-window", NULL);
+  else
+    g_menu_item_set_action_and_target (item, "app.login", "s", amt_profile_get_name (profile));
+
+  return item;
+}
+
+static GMenuItem *
+login_item_new (AmtProfile *profile,
+                const char *label,
+                gboolean    secondary)
+{
+  GMenuItem *item = g_menu_item_new (label, NULL);
+
+  g_menu_item_set_action_and_target (item, "app.login", "s", amt_profile_get_name (profile));
+  /* A middle click on the icon logs in the device whose session ends first. */
+  if (secondary)
+    g_menu_item_set_attribute (item, "x-amt-secondary", "b", TRUE);
+  return item;
+}
+
+/* The profile of @group whose session ends first. */
+static AmtProfile *
+group_first_to_end (AmtApplication *self,
+                    GPtrArray      *group)
+{
+  AmtProfile *first = NULL;
+  gint64 first_left = G_MAXINT64;
+
+  for (guint i = 0; i < group->len; i++)
+    {
+      AmtProfile *profile = g_ptr_array_index (group, i);
+      gint64 left = amt_sessions_get_seconds_left (self->sessions, profile);
+
+      if (first == NULL || left < first_left)
+        {
+          first = profile;
+          first_left = left;
+        }
+    }
+  return first;
+}
+
+/* "All 28 Profiles…": what a menu cut short leaves to the window. */
+static GMenuItem *
+show_all_item_new (guint n_profiles)
+{
+  g_autofree char *label = NULL;
+
+  /* Translators: the last entry of a tray menu cut short; it opens the window */
+  label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "All %u Profiles…", "All %u Profiles…",
+                                        n_profiles),
+                           n_profiles);
+  return g_menu_item_new (label, "app.open-window");
+}
+
+/* Many profiles: one submenu per MFA device, its "Log In…" first, then its profiles; the
+ * device whose session ends first also gets its "Log In to …" at the top level. No menu
+ * holds more than MAX_PROFILE_LINES_IN_MENU lines of profiles: the window shows the rest. */
+static void
+append_device_submenus (AmtApplication *self,
+                        GMenu          *profiles_section,
+                        GMenu          *login_section)
+{
+  GListModel *profiles = amt_sessions_get_profiles (self->sessions);
+  guint n_profiles = g_list_model_get_n_items (profiles);
+  AmtProfile *first = amt_sessions_get_first_to_expire (self->sessions);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr(GMenu) unmanaged = g_menu_new ();
+  guint n_submenus = 0;
+  gboolean cut_short = FALSE;
+
+  for (guint i = 0; i < n_profiles; i++)
+    {
+      g_autoptr(AmtProfile) profile = g_list_model_get_item (profiles, i);
+      g_autoptr(GPtrArray) group = NULL;
+      g_autoptr(GMenu) device_menu = NULL;
+      g_autoptr(GMenu) lines = NULL;
+      g_autoptr(GMenuItem) login = NULL;
+      g_autofree char *label = NULL;
+      g_autofree char *state = NULL;
+      g_autofree char *submenu_label = NULL;
+      gboolean holds_first;
+
+      if (g_hash_table_contains (seen, profile))
+        continue;
+
+      if (amt_profile_get_config (profile)->problem != NULL)
+        {
+          g_autoptr(GMenuItem) line = profile_line_new (self, profile);
+
+          if (g_menu_model_get_n_items (G_MENU_MODEL (unmanaged)) < MAX_PROFILE_LINES_IN_MENU)
+            g_menu_append_item (unmanaged, line);
+          else
+            cut_short = TRUE;
+          continue;
+        }
+
+      group = amt_sessions_get_group (self->sessions, profile);
+      for (guint j = 0; j < group->len; j++)
+        g_hash_table_add (seen, g_ptr_array_index (group, j));
+      holds_first = first != NULL && g_ptr_array_find (group, first, NULL);
+
+      device_menu = g_menu_new ();
+      lines = g_menu_new ();
+      login = login_item_new (profile, _("_Log In…"), FALSE);
+      g_menu_append_item (device_menu, login);
+      for (guint j = 0; j < MIN (group->len, MAX_PROFILE_LINES_IN_MENU); j++)
+        {
+          g_autoptr(GMenuItem) line = profile_line_new (self, g_ptr_array_index (group, j));
+
+          g_menu_append_item (lines, line);
+        }
+      if (group->len > MAX_PROFILE_LINES_IN_MENU)
+        {
+          g_autoptr(GMenuItem) all = show_all_item_new (group->len);
+
+          g_menu_append_item (lines, all);
+        }
+      g_menu_append_section (device_menu, NULL, G_MENU_MODEL (lines));
+
+      label = group_label (group);
+      state = amt_sessions_describe_profile (self->sessions, group_first_to_end (self, group));
+      /* Translators: a tray submenu, "<profiles> — <state of the one that ends first>" */
+      submenu_label = g_strdup_printf (_("%s — %s"), label, state);
+      if (n_submenus++ < MAX_PROFILE_LINES_IN_MENU)
+        g_menu_append_submenu (profiles_section, submenu_label, G_MENU_MODEL (device_menu));
+      else
+        cut_short = TRUE;
+
+      if (holds_first)
+        {
+          g_autofree char *first_label = login_label (group);
+          g_autoptr(GMenuItem) first_login = login_item_new (profile, first_label, TRUE);
+
+          g_menu_append_item (login_section, first_login);
+        }
+    }
+
+  if (g_menu_model_get_n_items (G_MENU_MODEL (unmanaged)) > 0)
+    g_menu_append_submenu (profiles_section, _("Profiles That Cannot Be Refreshed"),
+                           G_MENU_MODEL (unmanaged));
+  if (cut_short)
+    {
+      g_autoptr(GMenuItem) all = show_all_item_new (n_profiles);
+
+      g_menu_append_item (profiles_section, all);
+    }
 }
 
 /* "Open Console for admin": one line per role profile (a session from GetSessionToken cannot
@@ -141,44 +318,41 @@ amt_application_build_tray_menu (AmtApplication *self)
       g_menu_append (profiles_section, _("_Add Profile…"), "app.add-profile");
     }
 
-  for (guint i = 0; i < n_profiles; i++)
-    {
-      g_autoptr(AmtProfile) profile = g_list_model_get_item (profiles, i);
-      g_autofree char *state = amt_sessions_describe_profile (self->sessions, profile);
-      g_autofree char *line = NULL;
-      g_autoptr(GPtrArray) group = NULL;
-      g_autoptr(GMenuItem) item = NULL;
-      g_autofree char *label = NULL;
-      gboolean seen = FALSE;
+  if (n_profiles > MAX_PROFILE_LINES_IN_MENU)
+    append_device_submenus (self, profiles_section, login_section);
+  else
+    for (guint i = 0; i < n_profiles; i++)
+      {
+        g_autoptr(AmtProfile) profile = g_list_model_get_item (profiles, i);
+        g_autoptr(GMenuItem) line = profile_line_new (self, profile);
+        g_autoptr(GPtrArray) group = NULL;
+        g_autoptr(GMenuItem) item = NULL;
+        g_autofree char *label = NULL;
+        gboolean seen = FALSE;
 
-      /* Translators: a tray menu line, "<profile name> — <state>", e.g. "prod — 3 h 12 min left" */
-      line = g_strdup_printf (_("%s — %s"), amt_profile_get_name (profile), state);
-      g_menu_append (profiles_section, line, NULL);
+        g_menu_append_item (profiles_section, line);
 
-      if (amt_profile_get_config (profile)->problem != NULL)
-        continue;
+        if (amt_profile_get_config (profile)->problem != NULL)
+          continue;
 
-      /* One entry per MFA device: the group starts at its first profile. */
-      group = amt_sessions_get_group (self->sessions, profile);
-      for (guint j = 0; j < group->len && !seen; j++)
-        seen = g_hash_table_contains (groups_seen, g_ptr_array_index (group, j));
-      for (guint j = 0; j < group->len; j++)
-        g_hash_table_add (groups_seen, g_ptr_array_index (group, j));
-      if (seen)
-        continue;
+        /* One entry per MFA device: the group starts at its first profile. */
+        group = amt_sessions_get_group (self->sessions, profile);
+        for (guint j = 0; j < group->len && !seen; j++)
+          seen = g_hash_table_contains (groups_seen, g_ptr_array_index (group, j));
+        for (guint j = 0; j < group->len; j++)
+          g_hash_table_add (groups_seen, g_ptr_array_index (group, j));
+        if (seen)
+          continue;
 
-      label = login_label (group);
-      item = g_menu_item_new (label, NULL);
-      g_menu_item_set_action_and_target (item, "app.login", "s", amt_profile_get_name (profile));
-      /* A middle click on the icon logs in the device whose session ends first. */
-      if (first != NULL && g_ptr_array_find (group, first, NULL))
-        g_menu_item_set_attribute (item, "x-amt-secondary", "b", TRUE);
-      g_menu_append_item (login_section, item);
-    }
+        label = login_label (group);
+        item = login_item_new (profile, label, first != NULL && g_ptr_array_find (group, first, NULL));
+        g_menu_append_item (login_section, item);
+      }
 
   console_section = build_console_section (self);
   g_menu_append (app_section, _("_Open Window"), "app.open-window");
   g_menu_append (app_section, _("_Preferences"), "app.preferences");
+  g_menu_append (app_section, _("_About MFA Tray for AWS"), "app.about");
   g_menu_append (quit_section, _("_Quit"), "app.quit");
 
   g_menu_append_section (menu, NULL, G_MENU_MODEL (profiles_section));
@@ -192,6 +366,25 @@ amt_application_build_tray_menu (AmtApplication *self)
   return G_MENU_MODEL (g_steal_pointer (&menu));
 }
 
+/* A session expiring within the lead time, or expired: what the tray's NeedsAttention says
+ * (a profile in error or never logged in is told by the icon, and is no deadline). */
+static gboolean
+any_session_ending (AmtApplication *self)
+{
+  GListModel *profiles = amt_sessions_get_profiles (self->sessions);
+  guint n_profiles = g_list_model_get_n_items (profiles);
+
+  for (guint i = 0; i < n_profiles; i++)
+    {
+      g_autoptr(AmtProfile) profile = g_list_model_get_item (profiles, i);
+      AmtSessionState state = amt_profile_get_state (profile);
+
+      if (state == AMT_SESSION_STATE_EXPIRING || state == AMT_SESSION_STATE_EXPIRED)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 amt_application_update_tray (gpointer user_data)
 {
@@ -199,12 +392,22 @@ amt_application_update_tray (gpointer user_data)
   g_autoptr(GMenuModel) menu = NULL;
   g_autofree char *title = NULL;
   AmtSessionState worst = AMT_SESSION_STATE_VALID;
+  AmtProfile *first;
   gboolean have_profiles;
 
   self->update_tray_id = 0;
 
   have_profiles = amt_sessions_get_worst_state (self->sessions, &worst);
-  if (have_profiles)
+  first = amt_sessions_get_first_to_expire (self->sessions);
+  if (have_profiles && first != NULL)
+    {
+      g_autofree char *state = amt_sessions_describe_profile (self->sessions, first);
+
+      /* Translators: the tray icon's title and tooltip, naming the session that ends first:
+       * "MFA Tray for AWS: prod — 42 min left" */
+      title = g_strdup_printf (_("MFA Tray for AWS: %s — %s"), amt_profile_get_name (first), state);
+    }
+  else if (have_profiles)
     /* Translators: the tray icon's title, with the state of the worst session */
     title = g_strdup_printf (_("MFA Tray for AWS: %s"), amt_session_state_to_label (worst));
   else
@@ -212,6 +415,7 @@ amt_application_update_tray (gpointer user_data)
 
   menu = amt_application_build_tray_menu (self);
   amt_tray_set_status (self->tray, amt_tray_icon_name_for (have_profiles, worst), title);
+  amt_tray_set_needs_attention (self->tray, any_session_ending (self));
   amt_tray_set_menu (self->tray, menu);
 }
 
@@ -485,7 +689,18 @@ preferences_action (GSimpleAction *action,
                                                               self->settings)));
 }
 
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  AmtApplication *self = AMT_APPLICATION (user_data);
+
+  amt_about_show (GTK_APPLICATION (self), gtk_application_get_active_window (GTK_APPLICATION (self)));
+}
+
 static const GActionEntry app_actions[] = {
+  { "about", about_action },
   { "open-window", open_window_action },
   { "quit", quit_action },
   { "login", login_action, "s" },
@@ -512,6 +727,46 @@ sessions_changed_cb (AmtApplication *self,
                      AmtSessions    *sessions)
 {
   amt_application_schedule_update_tray (self);
+}
+
+static gboolean
+window_is_shown (AmtApplication *self)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (AMT_IS_WINDOW (l->data) && gtk_widget_get_visible (l->data))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+tray_is_missing (AmtApplication *self)
+{
+  return self->tray_watch != NULL && amt_tray_watch_get_known (self->tray_watch) &&
+         !amt_tray_watch_get_available (self->tray_watch);
+}
+
+/* Stock GNOME shows no tray: with no icon and no window, the applet would be invisible. */
+static void
+tray_availability_cb (AmtApplication *self)
+{
+  if (!amt_tray_watch_get_known (self->tray_watch))
+    return;
+
+  if (amt_tray_watch_get_available (self->tray_watch))
+    amt_reminders_tray_appeared (self->reminders);
+  else if (!window_is_shown (self))
+    amt_reminders_tell_no_tray (self->reminders);
+}
+
+static void
+window_removed_cb (AmtApplication *self,
+                   GtkWindow      *window)
+{
+  /* reminders is NULL once the application shuts down: Quit closes windows, and says nothing. */
+  if (AMT_IS_WINDOW (window) && self->reminders != NULL && tray_is_missing (self))
+    amt_reminders_tell_keeps_running (self->reminders);
 }
 
 /* GApplication */
@@ -574,13 +829,28 @@ amt_application_startup (GApplication *app)
                                          (const char *[]) { "<Control>comma", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.refresh-all",
                                          (const char *[]) { "<Control>r", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close",
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.close",
                                          (const char *[]) { "<Control>w", NULL });
 
-  if (self->tray == NULL)
-    self->tray = amt_tray_indicator_new (G_ACTION_GROUP (self));
-
   self->reminders = amt_reminders_new (app, self->sessions, self->settings);
+
+  if (self->tray == NULL)
+    {
+      GDBusConnection *connection = g_application_get_dbus_connection (app);
+
+      self->tray = amt_tray_indicator_new (G_ACTION_GROUP (self));
+      if (connection != NULL)
+        {
+          self->tray_watch = amt_tray_watch_new (connection);
+          g_signal_connect_object (self->tray_watch, "notify",
+                                   G_CALLBACK (tray_availability_cb),
+                                   self, G_CONNECT_SWAPPED);
+        }
+    }
+  g_signal_connect (self, "window-removed", G_CALLBACK (window_removed_cb), NULL);
+  if (amt_autostart_is_sandboxed () && g_application_get_dbus_connection (app) != NULL)
+    self->background_status = amt_background_status_new (g_application_get_dbus_connection (app),
+                                                          self->sessions);
   g_signal_connect_object (self->sessions, "changed",
                            G_CALLBACK (sessions_changed_cb),
                            self, G_CONNECT_SWAPPED);
@@ -647,6 +917,10 @@ amt_application_shutdown (GApplication *app)
 
   g_clear_handle_id (&self->update_tray_id, g_source_remove);
   g_hash_table_remove_all (self->dialogs);
+  if (self->reminders != NULL)
+    amt_reminders_withdraw_all (self->reminders);
+  g_clear_object (&self->tray_watch);
+  g_clear_object (&self->background_status);
   g_clear_object (&self->reminders);
   g_clear_object (&self->session_actions);
   g_clear_object (&self->tray);
@@ -663,6 +937,8 @@ amt_application_dispose (GObject *object)
   g_clear_pointer (&self->dialogs, g_hash_table_unref);
   g_clear_pointer (&self->auto_opened, g_hash_table_unref);
   g_queue_clear_full (&self->refresh_queue, g_free);
+  g_clear_object (&self->tray_watch);
+  g_clear_object (&self->background_status);
   g_clear_object (&self->reminders);
   g_clear_object (&self->session_actions);
   g_clear_object (&self->tray);

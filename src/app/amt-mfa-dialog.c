@@ -20,6 +20,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "amt-error-color.h"
 #include "amt-mfa-dialog.h"
 #include "amt-sigv4.h"
 
@@ -152,28 +153,78 @@ remove_child_cb (GtkWidget *child,
   gtk_container_remove (GTK_CONTAINER (container), child);
 }
 
-/* One row per profile: its name, how long its session will last, and what the login has done
- * with it or which later code it needs. */
+/* One row per profile: its name, the time its session has left now, how long the new one
+ * will last, and what the login has done with it or which later code it needs. The two
+ * durations have column headings, so that nobody reads the new session's 12 h as time left. */
 static void
 update_profiles (AmtMfaDialog *self)
 {
   GPtrArray *items = amt_login_get_items (self->login);
+  GtkWidget *heading;
 
   gtk_container_foreach (GTK_CONTAINER (self->profiles_grid), remove_child_cb, self->profiles_grid);
+
+  /* Translators: a column heading of the code dialog: the time a session has left now */
+  heading = profile_cell_new (_("Now"), TRUE);
+  gtk_grid_attach (self->profiles_grid, heading, 1, 0, 1, 1);
+  /* Translators: a column heading of the code dialog: how long the session the code makes lasts */
+  heading = profile_cell_new (_("New session"), TRUE);
+  gtk_grid_attach (self->profiles_grid, heading, 2, 0, 1, 1);
 
   for (guint i = 0; i < items->len; i++)
     {
       const AmtLoginItem *item = g_ptr_array_index (items, i);
+      g_autofree char *now = amt_sessions_describe_profile (self->sessions, item->profile);
       g_autofree char *duration = amt_format_duration (item->duration);
       g_autofree char *status = item_status_text (self, item);
       GtkWidget *name_label = profile_cell_new (amt_profile_get_name (item->profile), FALSE);
 
       gtk_label_set_max_width_chars (GTK_LABEL (name_label), 20);
-      gtk_grid_attach (self->profiles_grid, name_label, 0, i, 1, 1);
-      gtk_grid_attach (self->profiles_grid, profile_cell_new (duration, TRUE), 1, i, 1, 1);
+      gtk_grid_attach (self->profiles_grid, name_label, 0, i + 1, 1, 1);
+      gtk_grid_attach (self->profiles_grid, profile_cell_new (now, TRUE), 1, i + 1, 1, 1);
+      gtk_grid_attach (self->profiles_grid, profile_cell_new (duration, TRUE), 2, i + 1, 1, 1);
       if (status != NULL)
-        gtk_grid_attach (self->profiles_grid, profile_cell_new (status, TRUE), 2, i, 1, 1);
+        gtk_grid_attach (self->profiles_grid, profile_cell_new (status, TRUE), 3, i + 1, 1, 1);
     }
+}
+
+/* Opened by a reminder: the session that made it open (of those the code refreshes, the one
+ * that ends first), "prod expires in 9 min." */
+static char *
+dup_reason (AmtMfaDialog *self)
+{
+  GPtrArray *items = amt_login_get_items (self->login);
+  AmtProfile *first = NULL;
+  gint64 first_left = G_MAXINT64;
+  g_autofree char *left = NULL;
+
+  if (!self->can_snooze)
+    return NULL;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      AmtProfile *profile = ((AmtLoginItem *) g_ptr_array_index (items, i))->profile;
+      gint64 seconds = amt_sessions_get_seconds_left (self->sessions, profile);
+
+      /* One never logged in has no deadline that could have brought the reminder. */
+      if (amt_profile_get_expiration (profile) == NULL)
+        continue;
+      if (first == NULL || seconds < first_left)
+        {
+          first = profile;
+          first_left = seconds;
+        }
+    }
+
+  if (first == NULL)
+    return NULL;
+  if (first_left <= 0)
+    /* Translators: why the code dialog opened by itself; %s is a profile */
+    return g_strdup_printf (_("%s has expired."), amt_profile_get_name (first));
+
+  left = amt_format_duration (first_left);
+  /* Translators: why the code dialog opened by itself; %1$s is a profile, %2$s a duration ("9 min") */
+  return g_strdup_printf (_("%1$s expires in %2$s."), amt_profile_get_name (first), left);
 }
 
 /* Before the first code: why a role takes a code of its own. */
@@ -225,7 +276,13 @@ update_for_step (AmtMfaDialog *self)
   update_note (self);
 
   if (step == 0)
-    gtk_label_set_text (self->purpose_label, _("Enter the code that your MFA device shows now."));
+    {
+      g_autofree char *reason = dup_reason (self);
+      const char *ask = _("Enter the code that your MFA device shows now.");
+      g_autofree char *text = reason != NULL ? g_strconcat (reason, " ", ask, NULL) : g_strdup (ask);
+
+      gtk_label_set_text (self->purpose_label, text);
+    }
   else
     gtk_label_set_text (self->purpose_label, purpose);
   set_entry_description (self, purpose);
@@ -405,6 +462,16 @@ submit_code (AmtMfaDialog *self)
   amt_secret_free (digits);
 }
 
+/* A minute passed, or a file was re-read: the times shown follow. */
+static void
+sessions_changed_cb (AmtMfaDialog *self)
+{
+  if (self->responded || self->outcome_shown || self->busy)
+    return;
+
+  update_for_step (self);
+}
+
 /* Signal handlers of the template */
 
 static void
@@ -560,6 +627,8 @@ amt_mfa_dialog_constructed (GObject *object)
   set_snooze_label (self);
   self->finished_id = g_signal_connect_swapped (self->login, "finished",
                                                 G_CALLBACK (login_finished_cb), self);
+  g_signal_connect_object (self->sessions, "changed", G_CALLBACK (sessions_changed_cb),
+                           self, G_CONNECT_SWAPPED);
 
   update_for_step (self);
   if (amt_login_is_finished (self->login))
@@ -746,12 +815,8 @@ amt_mfa_dialog_init (AmtMfaDialog *self)
   gtk_style_context_add_provider (gtk_widget_get_style_context (GTK_WIDGET (self->code_entry)),
                                   GTK_STYLE_PROVIDER (provider),
                                   GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  gtk_style_context_add_provider (gtk_widget_get_style_context (self->error_icon),
-                                  GTK_STYLE_PROVIDER (provider),
-                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  gtk_style_context_add_provider (gtk_widget_get_style_context (GTK_WIDGET (self->error_label)),
-                                  GTK_STYLE_PROVIDER (provider),
-                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  amt_error_color_follow_theme (GTK_WIDGET (self));
 
   /* First of the "response" handlers: it ends the login before the caller destroys us. */
   g_signal_connect (self, "response", G_CALLBACK (dialog_response_cb), NULL);

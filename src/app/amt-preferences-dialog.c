@@ -189,7 +189,7 @@ amt_preferences_dialog_new (GtkApplication *application,
   add_row (self, _("_Session length (hours)"),
            _("Asked of AWS for the session of an MFA code, unless a profile sets duration_seconds; at most 36 h."),
            new_spin (self, "session-duration-seconds", 0.25, 36, 0.25, 2, TRUE));
-  add_row (self, _("R_ole session length (hours)"),
+  add_row (self, _("Rol_e session length (hours)"),
            _("For roles, unless the profile sets duration_seconds. Over 1 h, a role needs a code of its own."),
            new_spin (self, "role-duration-seconds", 0.25, 12, 0.25, 2, TRUE));
 

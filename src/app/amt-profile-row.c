@@ -15,6 +15,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "amt-error-color.h"
 #include "amt-profile-row.h"
 #include "amt-session-actions.h"
 
@@ -149,10 +150,11 @@ amt_profile_row_update (AmtProfileRow *self)
   gtk_label_set_text (GTK_LABEL (self->error_label), error != NULL ? error : "");
   gtk_widget_set_visible (self->error_label, error != NULL);
 
+  /* The theme's error colour, made readable by amt_error_color_follow_theme() (the window). */
   if (state == AMT_SESSION_STATE_ERROR)
-    gtk_style_context_add_class (context, "error");
+    gtk_style_context_add_class (context, AMT_ERROR_TEXT_CLASS);
   else
-    gtk_style_context_remove_class (context, "error");
+    gtk_style_context_remove_class (context, AMT_ERROR_TEXT_CLASS);
   if (state == AMT_SESSION_STATE_EXPIRING)
     gtk_style_context_add_class (context, "warning");
   else
@@ -261,11 +263,13 @@ amt_profile_row_new (AmtSessions *sessions,
   gtk_label_set_attributes (GTK_LABEL (self->details_label), attrs);
   pango_attr_list_unref (attrs);
 
-  self->error_label = new_label (0.0f, "error");
+  self->error_label = new_label (0.0f, AMT_ERROR_TEXT_CLASS);
   gtk_label_set_line_wrap (GTK_LABEL (self->error_label), TRUE);
   gtk_label_set_selectable (GTK_LABEL (self->error_label), TRUE);
 
-  self->login_button = gtk_button_new_with_mnemonic (_("_Log In…"));
+  /* No access key: every row has this button, and one Alt+L shared by thirty rows would only
+   * cycle the focus among them. */
+  self->login_button = gtk_button_new_with_label (_("Log In…"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->login_button), "app.login");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->login_button), "s", name);
   gtk_widget_set_valign (self->login_button, GTK_ALIGN_CENTER);

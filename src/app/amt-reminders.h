@@ -24,5 +24,9 @@ void          amt_reminders_login_failed    (AmtReminders *self,
                                              const char   *message);
 void          amt_reminders_withdraw        (AmtReminders *self,
                                              AmtProfile   *profile);
+void          amt_reminders_withdraw_all    (AmtReminders *self);
+void          amt_reminders_tell_no_tray    (AmtReminders *self);
+void          amt_reminders_tell_keeps_running (AmtReminders *self);
+void          amt_reminders_tray_appeared   (AmtReminders *self);
 
 G_END_DECLS

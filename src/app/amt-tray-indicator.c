@@ -16,6 +16,40 @@
 
 #include "amt-tray-indicator.h"
 
+/* An AppIndicator without GtkStatusIcon fallback. With no StatusNotifierWatcher,
+ * libayatana-appindicator makes a deprecated GtkStatusIcon (an XEmbed icon that today's
+ * panels do not show, and whose GTK code leaks at every notify). We tell the user ourselves
+ * where the applet is when no tray is there (AmtTrayWatch, AmtReminders). */
+typedef struct { AppIndicator parent_instance; } AmtAppIndicator;
+typedef struct { AppIndicatorClass parent_class; } AmtAppIndicatorClass;
+
+static GType amt_app_indicator_get_type (void);
+G_DEFINE_TYPE (AmtAppIndicator, amt_app_indicator, APP_INDICATOR_TYPE)
+
+static GtkStatusIcon *
+amt_app_indicator_fallback (AppIndicator *indicator)
+{
+  return NULL;
+}
+
+static void
+amt_app_indicator_unfallback (AppIndicator  *indicator,
+                              GtkStatusIcon *status_icon)
+{
+}
+
+static void
+amt_app_indicator_class_init (AmtAppIndicatorClass *klass)
+{
+  APP_INDICATOR_CLASS (klass)->fallback = amt_app_indicator_fallback;
+  APP_INDICATOR_CLASS (klass)->unfallback = amt_app_indicator_unfallback;
+}
+
+static void
+amt_app_indicator_init (AmtAppIndicator *self)
+{
+}
+
 struct _AmtTrayIndicator
 {
   GObject       parent_instance;
@@ -25,6 +59,7 @@ struct _AmtTrayIndicator
   GMenuModel   *menu_model;
   char         *icon_theme_path;
   guint         rebuild_menu_id;
+  GtkWidget    *secondary_item;   /* in the menu being built: what a middle click activates */
 };
 
 static void amt_tray_indicator_iface_init (AmtTrayInterface *iface);
@@ -114,9 +149,9 @@ append_menu_item (AmtTrayIndicator *self,
   gtk_widget_show (menu_item);
   gtk_menu_shell_append (shell, menu_item);
 
-  /* What a middle click on the icon activates. */
+  /* What a middle click on the icon activates, once the menu holding it is the indicator's. */
   if (secondary)
-    app_indicator_set_secondary_activate_target (self->indicator, menu_item);
+    self->secondary_item = menu_item;
 }
 
 static void
@@ -158,12 +193,17 @@ amt_tray_indicator_rebuild_menu (gpointer user_data)
   GtkWidget *menu = gtk_menu_new ();
 
   self->rebuild_menu_id = 0;
+  self->secondary_item = NULL;
 
   if (self->menu_model != NULL)
     append_menu_model (self, GTK_MENU_SHELL (menu), self->menu_model);
 
-  /* The indicator takes ownership of the floating menu and drops the previous one. */
+  /* The indicator takes ownership of the floating menu and drops the previous one. The
+   * secondary target must be set after: the indicator looks it up in its current menu, and
+   * one from the new menu given while the old one is set is a critical (gtk_widget_get_parent). */
   app_indicator_set_menu (self->indicator, GTK_MENU (menu));
+  app_indicator_set_secondary_activate_target (self->indicator, self->secondary_item);
+  self->secondary_item = NULL;
 }
 
 /* Every change that reaches the menu goes through one idle, so a burst of changes (a login
@@ -232,6 +272,8 @@ amt_tray_indicator_set_status (AmtTray    *tray,
 
   amt_tray_indicator_update_icon_theme_path (self, icon_name);
   app_indicator_set_icon_full (self->indicator, icon_name, title);
+  /* In NeedsAttention hosts show the attention icon: the state icon already tells it. */
+  app_indicator_set_attention_icon_full (self->indicator, icon_name, title);
   app_indicator_set_title (self->indicator, title);
 }
 
@@ -246,10 +288,21 @@ amt_tray_indicator_set_menu (AmtTray    *tray,
 }
 
 static void
+amt_tray_indicator_set_needs_attention (AmtTray  *tray,
+                                        gboolean  needs_attention)
+{
+  AmtTrayIndicator *self = AMT_TRAY_INDICATOR (tray);
+
+  app_indicator_set_status (self->indicator, needs_attention ? APP_INDICATOR_STATUS_ATTENTION
+                                                             : APP_INDICATOR_STATUS_ACTIVE);
+}
+
+static void
 amt_tray_indicator_iface_init (AmtTrayInterface *iface)
 {
   iface->set_status = amt_tray_indicator_set_status;
   iface->set_menu = amt_tray_indicator_set_menu;
+  iface->set_needs_attention = amt_tray_indicator_set_needs_attention;
 }
 
 static void
@@ -280,9 +333,11 @@ amt_tray_indicator_class_init (AmtTrayIndicatorClass *klass)
 static void
 amt_tray_indicator_init (AmtTrayIndicator *self)
 {
-  self->indicator = app_indicator_new (APP_ID,
-                                       APP_ID "-symbolic",
-                                       APP_INDICATOR_CATEGORY_APPLICATION_STATUS);
+  self->indicator = g_object_new (amt_app_indicator_get_type (),
+                                  "id", APP_ID,
+                                  "icon-name", APP_ID "-symbolic",
+                                  "category", "ApplicationStatus",
+                                  NULL);
   app_indicator_set_status (self->indicator, APP_INDICATOR_STATUS_ACTIVE);
 }
 

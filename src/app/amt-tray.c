@@ -47,6 +47,21 @@ amt_tray_set_menu (AmtTray    *self,
   AMT_TRAY_GET_IFACE (self)->set_menu (self, menu);
 }
 
+/**
+ * amt_tray_set_needs_attention:
+ * @needs_attention: a session is expiring or has expired: hosts may draw the item so that
+ *   it catches the eye (StatusNotifierItem's NeedsAttention status)
+ */
+void
+amt_tray_set_needs_attention (AmtTray  *self,
+                              gboolean  needs_attention)
+{
+  g_return_if_fail (AMT_IS_TRAY (self));
+
+  if (AMT_TRAY_GET_IFACE (self)->set_needs_attention != NULL)
+    AMT_TRAY_GET_IFACE (self)->set_needs_attention (self, needs_attention);
+}
+
 /* The icon that tells the worst state at a glance (data/icons/hicolor/scalable/status). */
 const char *
 amt_tray_icon_name_for (gboolean        have_profiles,

@@ -26,6 +26,8 @@ struct _AmtTrayInterface
                       const char *title);
   void (*set_menu)   (AmtTray    *self,
                       GMenuModel *menu);
+  void (*set_needs_attention) (AmtTray *self,
+                               gboolean needs_attention);
 };
 
 void        amt_tray_set_status      (AmtTray          *self,
@@ -33,6 +35,8 @@ void        amt_tray_set_status      (AmtTray          *self,
                                       const char       *title);
 void        amt_tray_set_menu        (AmtTray          *self,
                                       GMenuModel       *menu);
+void        amt_tray_set_needs_attention (AmtTray      *self,
+                                      gboolean          needs_attention);
 const char *amt_tray_icon_name_for   (gboolean          have_profiles,
                                       AmtSessionState   worst);
 

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "amt-candidate-list.h"
+#include "amt-error-color.h"
 #include "amt-profile-dialog.h"
 #include "amt-profile-row.h"
 #include "amt-window.h"
@@ -209,7 +210,17 @@ remove_profile_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Ctrl+W (the application's accelerator for win.close; GTK 3 windows have no close action of their own). */
+static void
+close_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  gtk_window_close (GTK_WINDOW (user_data));
+}
+
 static const GActionEntry win_actions[] = {
+  { "close", close_action },
   { "edit-profile", edit_profile_action, "s" },
   { "remove-profile", remove_profile_action, "s" },
 };
@@ -332,6 +343,7 @@ static void
 amt_window_init (AmtWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  amt_error_color_follow_theme (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
   gtk_window_set_default_size (GTK_WINDOW (self),

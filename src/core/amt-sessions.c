@@ -104,6 +104,36 @@ login_error_free (LoginError *error)
 /* Formatting */
 
 /**
+ * amt_format_profile_names:
+ * @profiles: (element-type AmtProfile): one MFA device's profiles, say
+ * @max_named: how many to name before "and N more"
+ *
+ * Returns: (transfer full): "dev, prod, admin and 26 more", or all of them when they are no
+ *   more than @max_named: what a menu entry or a notification can hold
+ */
+char *
+amt_format_profile_names (GPtrArray *profiles,
+                          guint      max_named)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  guint named = MIN (profiles->len, max_named);
+
+  for (guint i = 0; i < named; i++)
+    {
+      if (i > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, amt_profile_get_name (g_ptr_array_index (profiles, i)));
+    }
+
+  if (profiles->len > named)
+    /* Translators: profiles named in a menu or a notification, "dev, prod, admin and 26 more" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s and %u more", "%s and %u more",
+                                         profiles->len - named),
+                            names->str, profiles->len - named);
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+/**
  * amt_format_duration:
  * @seconds: a duration
  *
@@ -1071,7 +1101,7 @@ amt_sessions_get_seconds_left (AmtSessions *self,
  * amt_sessions_describe_profile:
  *
  * Returns: (transfer full): the state of @profile for a menu line or a row: "3 h 12 min
- *   left", "expired", "not logged in", "error"
+ *   left", "expired", "not logged in", "error", "error, 42 min left"
  */
 char *
 amt_sessions_describe_profile (AmtSessions *self,
@@ -1089,6 +1119,16 @@ amt_sessions_describe_profile (AmtSessions *self,
 
       /* Translators: the time left of a session, "3 h 12 min left" */
       return g_strdup_printf (_("%s left"), left);
+    }
+
+  /* A failed refresh leaves the session it had: until it ends, tools still work with it. */
+  if (state == AMT_SESSION_STATE_ERROR && amt_sessions_get_seconds_left (self, profile) > 0)
+    {
+      g_autofree char *left = amt_format_duration (amt_sessions_get_seconds_left (self, profile));
+
+      /* Translators: a profile whose last refresh failed, and the time its session has left:
+       * "error, 42 min left" */
+      return g_strdup_printf (_("%s, %s left"), amt_session_state_to_label (state), left);
     }
 
   return g_strdup (amt_session_state_to_label (state));

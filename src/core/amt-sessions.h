@@ -104,5 +104,7 @@ gboolean         amt_sessions_forget_profile      (AmtSessions      *self,
                                                    GError          **error);
 
 char            *amt_format_duration              (gint64            seconds);
+char            *amt_format_profile_names         (GPtrArray        *profiles,
+                                                   guint             max_named);
 
 G_END_DECLS

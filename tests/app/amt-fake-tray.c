@@ -14,6 +14,7 @@ struct _AmtFakeTray
   char       *title;
   GMenuModel *menu;
   guint       n_menu_sets;
+  gboolean    needs_attention;
 };
 
 static void amt_fake_tray_iface_init (AmtTrayInterface *iface);
@@ -45,10 +46,18 @@ amt_fake_tray_set_menu (AmtTray    *tray,
 }
 
 static void
+amt_fake_tray_set_needs_attention (AmtTray  *tray,
+                                   gboolean  needs_attention)
+{
+  AMT_FAKE_TRAY (tray)->needs_attention = needs_attention;
+}
+
+static void
 amt_fake_tray_iface_init (AmtTrayInterface *iface)
 {
   iface->set_status = amt_fake_tray_set_status;
   iface->set_menu = amt_fake_tray_set_menu;
+  iface->set_needs_attention = amt_fake_tray_set_needs_attention;
 }
 
 static void
@@ -86,6 +95,12 @@ amt_fake_tray_get_icon_name (AmtFakeTray *self)
   return self->icon_name;
 }
 
+gboolean
+amt_fake_tray_get_needs_attention (AmtFakeTray *self)
+{
+  return self->needs_attention;
+}
+
 const char *
 amt_fake_tray_get_title (AmtFakeTray *self)
 {
@@ -106,13 +121,15 @@ amt_fake_tray_get_n_menu_sets (AmtFakeTray *self)
 
 static void
 dump_menu (GString    *out,
-           GMenuModel *model)
+           GMenuModel *model,
+           const char *indent)
 {
   int n_items = g_menu_model_get_n_items (model);
 
   for (int i = 0; i < n_items; i++)
     {
       g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+      g_autoptr(GMenuModel) submenu = g_menu_model_get_item_link (model, i, G_MENU_LINK_SUBMENU);
       g_autofree char *label = NULL;
       g_autofree char *action = NULL;
       g_autoptr(GVariant) target = NULL;
@@ -121,33 +138,43 @@ dump_menu (GString    *out,
 
       if (section != NULL)
         {
-          if (out->len > 0)
-            g_string_append (out, "--\n");
-          dump_menu (out, section);
+          if (out->len > 0 && !g_str_has_suffix (out->str, ">\n"))
+            g_string_append_printf (out, "%s--\n", indent);
+          dump_menu (out, section, indent);
           continue;
         }
 
       g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &label);
+      if (submenu != NULL)
+        {
+          g_autofree char *deeper = g_strconcat (indent, "  ", NULL);
+
+          g_string_append_printf (out, "%s%s >\n", indent, label);
+          dump_menu (out, submenu, deeper);
+          continue;
+        }
+
       g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action);
       g_menu_model_get_item_attribute (model, i, "x-amt-secondary", "b", &secondary);
       target = g_menu_model_get_item_attribute_value (model, i, G_MENU_ATTRIBUTE_TARGET, NULL);
       if (target != NULL)
         target_text = g_variant_print (target, FALSE);
-      g_string_append_printf (out, "%s [%s%s%s%s]%s\n", label, action != NULL ? action : "-",
+      g_string_append_printf (out, "%s%s [%s%s%s%s]%s\n", indent, label, action != NULL ? action : "-",
                               target_text != NULL ? "(" : "", target_text != NULL ? target_text : "",
                               target_text != NULL ? ")" : "", secondary ? " (middle click)" : "");
     }
 }
 
-/* The menu as text, one "label [action(target)]" line per item, "--" between sections, and
- * "(middle click)" after the item the tray activates on a middle click. */
+/* The menu as text, one "label [action(target)]" line per item, "--" between sections,
+ * "(middle click)" after the item the tray activates on a middle click, and a submenu as
+ * "label >" followed by its items indented by two spaces. */
 char *
 amt_fake_tray_dump_menu (AmtFakeTray *self)
 {
   GString *out = g_string_new (NULL);
 
   if (self->menu != NULL)
-    dump_menu (out, self->menu);
+    dump_menu (out, self->menu, "");
 
   return g_string_free (out, FALSE);
 }

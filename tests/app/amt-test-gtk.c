@@ -129,26 +129,89 @@ amt_test_widget_is_shown (GtkWidget  *root,
   return gtk_widget_is_visible (widget) && gtk_widget_get_mapped (widget);
 }
 
-/* The MFA dialog's profiles grid, one "name duration [status]" line per row. */
+/* The MFA dialog's profiles grid, one "name new-session-duration [status]" line per profile
+ * (the headings' row and the "Now" column left out: amt_test_profiles_now_text() has those). */
 char *
 amt_test_profiles_text (GtkWidget *dialog)
 {
   GtkGrid *grid = GTK_GRID (amt_test_find_widget (dialog, "profiles_grid"));
   GString *text = g_string_new (NULL);
 
-  for (int row = 0; gtk_grid_get_child_at (grid, 0, row) != NULL; row++)
+  for (int row = 1; gtk_grid_get_child_at (grid, 0, row) != NULL; row++)
     {
-      for (int column = 0; column < 3; column++)
+      for (int column = 0; column < 4; column++)
         {
           GtkWidget *cell = gtk_grid_get_child_at (grid, column, row);
 
-          if (cell != NULL)
+          if (column != 1 && cell != NULL)
             g_string_append_printf (text, "%s%s", column > 0 ? " " : "", gtk_label_get_text (GTK_LABEL (cell)));
         }
       g_string_append_c (text, '\n');
     }
 
   return g_string_free (text, FALSE);
+}
+
+/* The headings and the "Now" column of the MFA dialog's profiles: "Now|New session\n" then one
+ * "name|time left now" line per profile. */
+char *
+amt_test_profiles_now_text (GtkWidget *dialog)
+{
+  GtkGrid *grid = GTK_GRID (amt_test_find_widget (dialog, "profiles_grid"));
+  GString *text = g_string_new (NULL);
+  GtkWidget *now = gtk_grid_get_child_at (grid, 1, 0);
+  GtkWidget *next = gtk_grid_get_child_at (grid, 2, 0);
+
+  g_string_append_printf (text, "%s|%s\n", now != NULL ? gtk_label_get_text (GTK_LABEL (now)) : "",
+                          next != NULL ? gtk_label_get_text (GTK_LABEL (next)) : "");
+  for (int row = 1; gtk_grid_get_child_at (grid, 0, row) != NULL; row++)
+    g_string_append_printf (text, "%s|%s\n",
+                            gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (grid, 0, row))),
+                            gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (grid, 1, row))));
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+collect_mnemonics (GtkWidget *widget,
+                   gpointer   data)
+{
+  GHashTable *seen = data;
+
+  if (!gtk_widget_is_visible (widget))
+    return;
+
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_underline (GTK_LABEL (widget)))
+    {
+      guint keyval = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)));
+      const char *text = gtk_label_get_label (GTK_LABEL (widget));
+      const char *other;
+
+      if (keyval != GDK_KEY_VoidSymbol)
+        {
+          other = g_hash_table_lookup (seen, GUINT_TO_POINTER (keyval));
+          if (other != NULL)
+            g_error ("Two mnemonics on Alt+%s: \"%s\" and \"%s\"", gdk_keyval_name (keyval), other, text);
+          g_hash_table_insert (seen, GUINT_TO_POINTER (keyval), (gpointer) text);
+        }
+    }
+
+  if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), collect_mnemonics, seen);
+}
+
+/**
+ * amt_test_assert_unique_mnemonics:
+ *
+ * Fails when two widgets shown in @window answer the same Alt+letter.
+ */
+void
+amt_test_assert_unique_mnemonics (GtkWidget *window)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+  collect_mnemonics (window, seen);
+  g_assert_cmpuint (g_hash_table_size (seen), >, 0);
 }
 
 /**

@@ -23,6 +23,8 @@ const char *amt_test_label_text        (GtkWidget        *root,
 gboolean    amt_test_widget_is_shown   (GtkWidget        *root,
                                         const char       *id);
 char       *amt_test_profiles_text     (GtkWidget        *dialog);
+char       *amt_test_profiles_now_text (GtkWidget       *dialog);
+void        amt_test_assert_unique_mnemonics (GtkWidget *window);
 void        amt_test_screenshot        (GtkWidget        *window,
                                         const char       *name);
 

@@ -11,6 +11,8 @@
 
 #include "amt-application.h"
 #include "amt-fake-tray.h"
+#include "amt-preferences-dialog.h"
+#include "amt-profile-dialog.h"
 #include "amt-test-gtk.h"
 
 static gboolean
@@ -81,6 +83,177 @@ visible_page_texts (GtkStack *stack)
   return g_string_free (texts, FALSE);
 }
 
+static gboolean
+has_about_dialog (gpointer data)
+{
+  for (GList *l = gtk_application_get_windows (data); l != NULL; l = l->next)
+    if (GTK_IS_ABOUT_DIALOG (l->data) && gtk_widget_get_mapped (l->data))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+menu_has_action (GMenuModel *model,
+                 const char *wanted)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *action = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+
+      if (section != NULL && menu_has_action (section, wanted))
+        return TRUE;
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action) &&
+          g_str_equal (action, wanted))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+find_menu_button (GtkWidget *widget,
+                  gpointer   data)
+{
+  GtkWidget **found = data;
+
+  if (GTK_IS_MENU_BUTTON (widget) && *found == NULL)
+    *found = widget;
+  else if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), find_menu_button, data);
+}
+
+/* About: reachable from the window's menu (and the tray's: see the menu above), with the
+ * version, the website, the issue tracker, the licence and the credits. */
+static void
+assert_about_dialog (GtkApplication *app,
+                     GtkWindow      *window)
+{
+  GtkWidget *menu_button = NULL;
+  GtkAboutDialog *about = NULL;
+  const char * const *authors;
+
+  /* The header bar's (profile rows have menu buttons of their own). */
+  find_menu_button (gtk_window_get_titlebar (window), &menu_button);
+  g_assert_nonnull (menu_button);
+  g_assert_true (menu_has_action (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)), "app.about"));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  amt_test_spin_until (has_about_dialog, app, "the About dialog");
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    if (GTK_IS_ABOUT_DIALOG (l->data))
+      about = l->data;
+
+  g_assert_cmpstr (gtk_about_dialog_get_program_name (about), ==, "MFA Tray for AWS");
+  g_assert_cmpstr (gtk_about_dialog_get_version (about), ==, PACKAGE_VERSION);
+  g_assert_cmpstr (gtk_about_dialog_get_website (about), ==, "https://github.com/awsmfatray/AwsMfaTray");
+  g_assert_cmpint (gtk_about_dialog_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
+  authors = gtk_about_dialog_get_authors (about);
+  g_assert_true (authors != NULL && authors[0] != NULL);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == window);
+  amt_test_assert_unique_mnemonics (GTK_WIDGET (about));
+  amt_test_screenshot (GTK_WIDGET (about), "about.png");
+
+  /* A second request presents the same dialog. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  {
+    guint n_about = 0;
+
+    for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+      n_about += GTK_IS_ABOUT_DIALOG (l->data);
+    g_assert_cmpuint (n_about, ==, 1);
+  }
+  gtk_widget_destroy (GTK_WIDGET (about));
+}
+
+typedef struct {
+  GtkApplication *app;
+  GType           type;
+} DialogWait;
+
+static GtkWidget *
+find_window_of_type (GtkApplication *app,
+                     GType           type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  /* Not only the application's: the profile form is the window's dialog. */
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_mapped (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+has_window_of_type (gpointer data)
+{
+  DialogWait *wait = data;
+
+  return find_window_of_type (wait->app, wait->type) != NULL;
+}
+
+/* Every dialog's access keys are its own: Preferences, the profile form, the window. */
+static void
+assert_dialogs_mnemonics (GtkApplication *app,
+                          GtkWindow      *window)
+{
+  const struct { const char *action; GType type; } dialogs[] = {
+    { "preferences", AMT_TYPE_PREFERENCES_DIALOG },
+    { "add-profile", AMT_TYPE_PROFILE_DIALOG },
+  };
+
+  amt_test_assert_unique_mnemonics (GTK_WIDGET (window));
+  for (guint i = 0; i < G_N_ELEMENTS (dialogs); i++)
+    {
+      DialogWait wait = { app, dialogs[i].type };
+      GtkWidget *dialog;
+
+      g_action_group_activate_action (G_ACTION_GROUP (app), dialogs[i].action, NULL);
+      amt_test_spin_until (has_window_of_type, &wait, dialogs[i].action);
+      dialog = find_window_of_type (app, dialogs[i].type);
+      amt_test_assert_unique_mnemonics (dialog);
+      gtk_widget_destroy (dialog);
+    }
+}
+
+/* Past ten profiles, a submenu per MFA device keeps the menu within a screen: Log In first
+ * in each, at most ten lines of profiles, the rest in the window. */
+static void
+assert_many_profiles_menu (AmtFakeTray *tray,
+                           AmtSessions *sessions,
+                           MenuWait    *wait)
+{
+  g_autofree char *menu = NULL;
+
+  wait->n_menu_sets = amt_fake_tray_get_n_menu_sets (tray);
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("team_%02u", i);
+      g_autoptr(AmtProfile) profile = amt_profile_new (name);
+
+      amt_profile_set_state (profile, AMT_SESSION_STATE_NEVER_LOGGED_IN);
+      amt_sessions_add_profile (sessions, profile);
+    }
+  amt_test_spin_until (menu_set_again, wait, "the tray menu of 15 profiles");
+  amt_test_drain_main_context ();
+
+  menu = amt_fake_tray_dump_menu (tray);
+  g_test_message ("%s", menu);
+  /* These profiles have no MFA device: each is a group of its own, so 15 submenus, cut at 10. */
+  g_assert_nonnull (strstr (menu, "team__00 — not logged in >\n"
+                                  "  _Log In… [app.login('team_00')]\n"
+                                  "  --\n"
+                                  "  team__00 — not logged in [app.login('team_00')]\n"));
+  g_assert_nonnull (strstr (menu, "All 15 Profiles… [app.open-window]\n"));
+  g_assert_null (strstr (menu, "team__09 — not logged in >"));
+
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("team_%02u", i);
+
+      g_assert_true (amt_sessions_remove_profile (sessions, name));
+    }
+}
+
 static void
 activate_cb (GApplication *app,
              AmtFakeTray  *tray)
@@ -117,6 +290,7 @@ activate_cb (GApplication *app,
                    "--\n"
                    "_Open Window [app.open-window]\n"
                    "_Preferences [app.preferences]\n"
+                   "_About MFA Tray for AWS [app.about]\n"
                    "--\n"
                    "_Quit [app.quit]\n");
   g_clear_pointer (&menu, g_free);
@@ -151,12 +325,16 @@ activate_cb (GApplication *app,
 
   /* The worst state wins: "ci" was never logged in. */
   g_assert_cmpstr (amt_fake_tray_get_icon_name (tray), ==, APP_ID "-expired");
-  g_assert_cmpstr (amt_fake_tray_get_title (tray), ==, "MFA Tray for AWS: not logged in");
+  /* The title names the session that ends first; one never logged in ends now. */
+  g_assert_cmpstr (amt_fake_tray_get_title (tray), ==, "MFA Tray for AWS: ci — not logged in");
+  /* "prod" expires within the lead time: the item asks for attention. */
+  g_assert_true (amt_fake_tray_get_needs_attention (tray));
   menu = amt_fake_tray_dump_menu (tray);
+  /* A profile line logs that profile in; a "_" of a name is not a mnemonic. */
   g_assert_cmpstr (menu, ==,
-                   "dev — 3 h 12 min left [-]\n"
-                   "prod — 8 min left [-]\n"
-                   "ci — not logged in [-]\n"
+                   "dev — 3 h 12 min left [app.login('dev')]\n"
+                   "prod — 8 min left [app.login('prod')]\n"
+                   "ci — not logged in [app.login('ci')]\n"
                    "--\n"
                    "Log In to dev… [app.login('dev')]\n"
                    "Log In to prod… [app.login('prod')]\n"
@@ -164,6 +342,7 @@ activate_cb (GApplication *app,
                    "--\n"
                    "_Open Window [app.open-window]\n"
                    "_Preferences [app.preferences]\n"
+                   "_About MFA Tray for AWS [app.about]\n"
                    "--\n"
                    "_Quit [app.quit]\n");
   g_clear_pointer (&menu, g_free);
@@ -190,11 +369,19 @@ activate_cb (GApplication *app,
   amt_profile_set_state (prod, AMT_SESSION_STATE_ERROR);
   amt_test_spin_until (menu_set_again, &wait, "the tray to show an error");
   g_assert_cmpstr (amt_fake_tray_get_icon_name (tray), ==, APP_ID "-error");
+  /* A failed refresh hides not the session it left: the tray and the row still count it down. */
+  menu = amt_fake_tray_dump_menu (tray);
+  g_assert_nonnull (strstr (menu, "prod — error, 8 min left [app.login('prod')]\n"));
+  g_clear_pointer (&menu, g_free);
+  texts = visible_page_texts (stack);
+  g_assert_nonnull (strstr (texts, "error, 8 min left\nprod\n"));
+  g_clear_pointer (&texts, g_free);
 
   wait.n_menu_sets = amt_fake_tray_get_n_menu_sets (tray);
   amt_profile_set_state (prod, AMT_SESSION_STATE_VALID);
   amt_test_spin_until (menu_set_again, &wait, "the tray to show all valid");
   g_assert_cmpstr (amt_fake_tray_get_icon_name (tray), ==, APP_ID "-valid");
+  g_assert_false (amt_fake_tray_get_needs_attention (tray));
 
   for (AmtSessionState state = AMT_SESSION_STATE_VALID; state <= AMT_SESSION_STATE_ERROR; state++)
     {
@@ -206,6 +393,10 @@ activate_cb (GApplication *app,
     }
   g_assert_true (gtk_icon_theme_has_icon (icon_theme, amt_tray_icon_name_for (FALSE, 0)));
   g_assert_true (gtk_icon_theme_has_icon (icon_theme, APP_ID));
+
+  assert_about_dialog (GTK_APPLICATION (app), window);
+  assert_dialogs_mnemonics (GTK_APPLICATION (app), window);
+  assert_many_profiles_menu (tray, sessions, &wait);
 
   /* Removing every profile brings the empty state back. */
   g_assert_true (amt_sessions_remove_profile (sessions, "dev"));

@@ -27,6 +27,7 @@
 #include <gtk/gtk.h>
 #include <json-glib/json-glib.h>
 
+#include "amt-error-color.h"
 #include "amt-mfa-dialog.h"
 #include "amt-test-gtk.h"
 
@@ -42,6 +43,9 @@ typedef struct {
   gboolean    long_role;    /* a [profile deploy] that asks for 2 h: a second code */
   gboolean    can_snooze;
   const char *faults;       /* for the stand-in's control API */
+  guint       n_more_roles; /* roles of alice's device besides admin */
+  guint       dev_minutes;  /* a session of dev with this many minutes (and 30 s) left */
+  gboolean    dark;         /* Adwaita's dark variant */
 } Setup;
 
 typedef struct {
@@ -489,6 +493,56 @@ dialog_response_cb (GtkDialog *dialog,
 /* Fixture */
 
 static void
+append_to_file (const char *path,
+                const char *text)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *joined = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  joined = g_strconcat (contents, "\n", text, NULL);
+  g_file_set_contents (path, joined, -1, &error);
+  g_assert_no_error (error);
+}
+
+/* More roles of alice's device (team-00…), and a session of dev that is about to end (the
+ * 9 min shown are asserted against the clock's minute: see amt_sessions_get_seconds_left()). */
+static void
+add_roles_and_session (Fixture     *fixture,
+                       const Setup *setup)
+{
+  g_autofree char *config_path = g_build_filename (g_get_home_dir (), ".aws", "config", NULL);
+  g_autoptr(GString) roles = g_string_new (NULL);
+
+  for (guint i = 0; i < setup->n_more_roles; i++)
+    g_string_append_printf (roles, "[profile team-%02u]\nrole_arn = arn:aws:iam::222222222222:role/Team%02u\n"
+                            "source_profile = dev\nmfa_serial = " ALICE_MFA "\n\n", i, i);
+  if (roles->len > 0)
+    append_to_file (config_path, roles->str);
+
+  if (setup->dev_minutes > 0)
+    {
+      g_autoptr(GDateTime) end = NULL;
+      g_autofree char *iso = NULL;
+      g_autofree char *section = NULL;
+
+      /* Times left are shown on the clock's minutes: far enough from a minute's end that the
+       * dialog is shown within the same one. */
+      while (now_seconds () % 60 > 50)
+        amt_test_spin_for (200);
+      end = g_date_time_new_from_unix_utc ((now_seconds () / 60 + setup->dev_minutes) * 60 + 30);
+      iso = g_date_time_format_iso8601 (end);
+      section = g_strdup_printf ("[dev]\naws_access_key_id = ASIADEVEXAMPLE000001\n"
+                                 "aws_secret_access_key = s\naws_session_token = t\n"
+                                 "expiration = %s\n", iso);
+
+      append_to_file (fixture->credentials_path, section);
+    }
+}
+
+static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -496,19 +550,23 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   fixture->response = NO_RESPONSE;
+  g_object_set (gtk_settings_get_default (), "gtk-theme-name", "Adwaita",
+                "gtk-application-prefer-dark-theme", setup->dark, NULL);
   /* Every code is new again, and only this case's faults apply. */
   stand_in_control ("POST", "mfa/reset", "{}");
   stand_in_control ("DELETE", "faults", NULL);
   if (setup->faults != NULL)
     stand_in_control ("POST", "faults", setup->faults);
   fixture->credentials_path = amt_test_write_alice_files (setup->long_role);
+  add_roles_and_session (fixture, setup);
 
   fixture->sessions = amt_sessions_new ();
   g_assert_true (amt_sessions_load (fixture->sessions, &error));
   g_assert_no_error (error);
   fixture->login = amt_sessions_create_login (fixture->sessions, "dev", &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (amt_login_get_items (fixture->login)->len, ==, setup->long_role ? 3 : 2);
+  g_assert_cmpuint (amt_login_get_items (fixture->login)->len, ==,
+                    (setup->long_role ? 3 : 2) + setup->n_more_roles);
 
   fixture->dialog = amt_mfa_dialog_new (NULL, fixture->sessions, fixture->login, setup->can_snooze);
   g_object_add_weak_pointer (G_OBJECT (fixture->dialog), (gpointer *) &fixture->dialog);
@@ -534,11 +592,16 @@ fixture_tear_down (Fixture       *fixture,
 
 /* The tests */
 
-static const Setup plain_setup = { FALSE, FALSE, NULL };
-static const Setup snooze_setup = { FALSE, TRUE, NULL };
-static const Setup long_role_setup = { TRUE, FALSE, NULL };
+static const Setup plain_setup = { FALSE, FALSE, NULL, 0, 0, FALSE };
+static const Setup dark_setup = { FALSE, FALSE, NULL, 0, 0, TRUE };
+static const Setup snooze_setup = { FALSE, TRUE, NULL, 0, 0, FALSE };
+static const Setup long_role_setup = { TRUE, FALSE, NULL, 0, 0, FALSE };
+/* Opened by a reminder: dev has 9 min left. */
+static const Setup reminder_setup = { FALSE, TRUE, NULL, 0, 9, FALSE };
+/* 30 profiles of one device: dev, admin and 28 more roles. */
+static const Setup thirty_setup = { FALSE, FALSE, NULL, 28, 0, FALSE };
 /* The stand-in answers GetSessionToken after 3 s: the dialog stays busy long enough to look at. */
-static const Setup slow_setup = { FALSE, FALSE, "{\"kind\": \"delay\", \"seconds\": 3, \"action\": \"GetSessionToken\"}" };
+static const Setup slow_setup = { FALSE, FALSE, "{\"kind\": \"delay\", \"seconds\": 3, \"action\": \"GetSessionToken\"}", 0, 0, FALSE };
 
 /* It says what the code refreshes, for how long, with which device; the entry has the focus. */
 static void
@@ -546,6 +609,7 @@ test_shows_login (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_autofree char *profiles = amt_test_profiles_text (GTK_WIDGET (fixture->dialog));
+  g_autofree char *now = amt_test_profiles_now_text (GTK_WIDGET (fixture->dialog));
   GtkWidget *entry = GTK_WIDGET (code_entry (fixture));
   GtkWidget *code_label = find_widget (fixture, "code_label");
   AtkObject *accessible = gtk_widget_get_accessible (entry);
@@ -555,13 +619,19 @@ test_shows_login (Fixture       *fixture,
   g_assert_cmpstr (gtk_header_bar_get_title (header_bar), ==, "Log In to AWS");
   g_assert_null (gtk_header_bar_get_subtitle (header_bar));
   g_assert_cmpstr (profiles, ==, "dev 12 h\nadmin 1 h\n");
+  /* The time left now and the new session's length, each under its heading. */
+  g_assert_cmpstr (now, ==, "Now|New session\ndev|not logged in\nadmin|not logged in\n");
+  /* Opened by the user: no reason to give. */
+  g_assert_cmpstr (label_text (fixture, "purpose_label"), ==, "Enter the code that your MFA device shows now.");
   g_assert_cmpstr (label_text (fixture, "device_label"), ==, ALICE_MFA);
   g_assert_false (widget_is_shown (fixture, "note_label"));
 
   /* Keyboard: the entry has the focus, Alt+C reaches it, Enter logs in. */
   g_assert_true (gtk_widget_is_focus (entry));
   g_assert_true (gtk_label_get_mnemonic_widget (GTK_LABEL (code_label)) == entry);
-  g_assert_cmpuint (gtk_label_get_mnemonic_keyval (GTK_LABEL (code_label)), ==, GDK_KEY_c);
+  /* Alt+D: Alt+C is Cancel's. */
+  g_assert_cmpuint (gtk_label_get_mnemonic_keyval (GTK_LABEL (code_label)), ==, GDK_KEY_d);
+  amt_test_assert_unique_mnemonics (GTK_WIDGET (fixture->dialog));
   g_assert_true (gtk_entry_get_activates_default (GTK_ENTRY (entry)));
   g_assert_true (gtk_widget_has_default (find_widget (fixture, "login_button")));
   g_assert_cmpint (gtk_entry_get_max_length (GTK_ENTRY (entry)), ==, 6);
@@ -849,6 +919,140 @@ test_snooze (Fixture       *fixture,
   g_assert_true (amt_login_is_finished (fixture->login));
 }
 
+/* Opened by a reminder, it says why: the session that ends, and when; the profile's row has
+ * the time left now beside the new session's length. */
+static void
+test_says_why (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *now = amt_test_profiles_now_text (GTK_WIDGET (fixture->dialog));
+
+  g_assert_cmpstr (label_text (fixture, "purpose_label"), ==,
+                   "dev expires in 9 min. Enter the code that your MFA device shows now.");
+  g_assert_cmpstr (now, ==, "Now|New session\ndev|9 min left\nadmin|not logged in\n");
+  amt_test_screenshot (GTK_WIDGET (fixture->dialog), "dialog-reminder.png");
+  amt_test_assert_unique_mnemonics (GTK_WIDGET (fixture->dialog));
+
+  send_key (fixture, GDK_KEY_Escape);
+  amt_test_spin_until (has_responded, fixture, "the dialog's response");
+}
+
+/* 30 profiles of one device: the list scrolls, and the dialog with its Code field fits a
+ * 1366×768 screen at scale 1 (and so a 2560×1600 one at scale 2: 800 px high in its units).
+ * 736 px: what a 768-px screen leaves under GNOME's top bar. */
+static void
+test_thirty_profiles_fit (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  GtkWidget *dialog = GTK_WIDGET (fixture->dialog);
+  GtkWidget *entry = GTK_WIDGET (code_entry (fixture));
+  GdkRectangle workarea = { 0, 0, 1366, 736 };
+  int entry_x = 0, entry_y = 0;
+  int width, height;
+
+  amt_test_drain_main_context ();
+  /* The whole window as drawn: its header bar (a client-side title bar) included. */
+  width = gdk_window_get_width (gtk_widget_get_window (dialog));
+  height = gdk_window_get_height (gtk_widget_get_window (dialog));
+  g_test_message ("the dialog of 30 profiles is %d×%d", width, height);
+  g_assert_cmpint (height, <=, workarea.height);
+  g_assert_cmpint (width, <=, workarea.width);
+
+  g_assert_true (gtk_widget_translate_coordinates (entry, dialog, 0, 0, &entry_x, &entry_y));
+  g_assert_cmpint (entry_y, >=, 0);
+  g_assert_cmpint (entry_y + gtk_widget_get_allocated_height (entry), <=, height);
+  g_assert_true (gtk_widget_is_focus (entry));
+
+  /* Every profile is in the list, past the fold. */
+  {
+    g_autofree char *profiles = amt_test_profiles_text (dialog);
+    g_auto(GStrv) lines = g_strsplit (profiles, "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), ==, 30 + 1);
+  }
+  amt_test_screenshot (dialog, "dialog-thirty-profiles.png");
+
+  send_key (fixture, GDK_KEY_Escape);
+  amt_test_spin_until (has_responded, fixture, "the dialog's response");
+}
+
+/* The error text, as drawn: its colour against the dialog's background, at least 4.5:1 in
+ * Adwaita and in Adwaita-dark (whose own error colour, #cc0000 on #353535, is 2.1:1).
+ * Measured from the pixels: the background is the label's most common colour, the text its
+ * colour farthest from it (the core of a glyph, past its anti-aliased edge). */
+static void
+test_error_contrast (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const Setup *setup = data;
+  GtkWidget *label = find_widget (fixture, "error_label");
+  g_autoptr(GdkPixbuf) pixels = NULL;
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_direct_hash, g_direct_equal);
+  GtkAllocation allocation;
+  guint background = 0, most = 0;
+  double best = 1.0;
+  GdkRGBA bg, text = { 0, 0, 0, 1 };
+  int x = 0, y = 0;
+
+  gtk_button_clicked (GTK_BUTTON (find_widget (fixture, "login_button")));
+  amt_test_spin_until (shows_error, fixture, "the error");
+  amt_test_screenshot (GTK_WIDGET (fixture->dialog), setup->dark ? "dialog-error-dark.png" : "dialog-error-light.png");
+  amt_test_spin_for (300);
+
+  gtk_widget_get_allocation (label, &allocation);
+  g_assert_true (gtk_widget_translate_coordinates (label, GTK_WIDGET (fixture->dialog), 0, 0, &x, &y));
+  pixels = gdk_pixbuf_get_from_window (gtk_widget_get_window (GTK_WIDGET (fixture->dialog)),
+                                       x, y, allocation.width, allocation.height);
+  g_assert_nonnull (pixels);
+  g_assert_cmpint (gdk_pixbuf_get_n_channels (pixels), >=, 3);
+
+  for (int row = 0; row < gdk_pixbuf_get_height (pixels); row++)
+    for (int column = 0; column < gdk_pixbuf_get_width (pixels); column++)
+      {
+        const guchar *p = gdk_pixbuf_read_pixels (pixels) + row * gdk_pixbuf_get_rowstride (pixels) +
+                          column * gdk_pixbuf_get_n_channels (pixels);
+        guint rgb = (p[0] << 16) | (p[1] << 8) | p[2];
+        guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, GUINT_TO_POINTER (rgb))) + 1;
+
+        g_hash_table_insert (counts, GUINT_TO_POINTER (rgb), GUINT_TO_POINTER (n));
+        if (n > most)
+          {
+            most = n;
+            background = rgb;
+          }
+      }
+
+  bg = (GdkRGBA) { (background >> 16) / 255.0, ((background >> 8) & 0xff) / 255.0, (background & 0xff) / 255.0, 1.0 };
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, counts);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      {
+        guint rgb = GPOINTER_TO_UINT (key);
+        GdkRGBA c = { (rgb >> 16) / 255.0, ((rgb >> 8) & 0xff) / 255.0, (rgb & 0xff) / 255.0, 1.0 };
+        double ratio = amt_contrast_ratio (&c, &bg);
+
+        if (ratio > best)
+          {
+            best = ratio;
+            text = c;
+          }
+      }
+  }
+
+  g_test_message ("%s: error text #%02x%02x%02x on #%06x: %.2f:1", setup->dark ? "dark" : "light",
+                  (guint) (text.red * 255 + 0.5), (guint) (text.green * 255 + 0.5),
+                  (guint) (text.blue * 255 + 0.5), background, best);
+  /* Red, still: the theme's error colour, not its text colour. */
+  g_assert_cmpfloat (text.red, >, text.green + 0.15);
+  g_assert_cmpfloat (best, >=, 4.5);
+
+  send_key (fixture, GDK_KEY_Escape);
+  amt_test_spin_until (has_responded, fixture, "the dialog's response");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -877,6 +1081,14 @@ main (int   argc,
               fixture_set_up, test_cancel_while_busy, fixture_tear_down);
   g_test_add ("/mfa-dialog/snooze", Fixture, &snooze_setup,
               fixture_set_up, test_snooze, fixture_tear_down);
+  g_test_add ("/mfa-dialog/error-contrast/light", Fixture, &plain_setup,
+              fixture_set_up, test_error_contrast, fixture_tear_down);
+  g_test_add ("/mfa-dialog/error-contrast/dark", Fixture, &dark_setup,
+              fixture_set_up, test_error_contrast, fixture_tear_down);
+  g_test_add ("/mfa-dialog/says-why", Fixture, &reminder_setup,
+              fixture_set_up, test_says_why, fixture_tear_down);
+  g_test_add ("/mfa-dialog/thirty-profiles-fit", Fixture, &thirty_setup,
+              fixture_set_up, test_thirty_profiles_fit, fixture_tear_down);
 
   status = g_test_run ();
 

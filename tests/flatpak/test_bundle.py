@@ -174,6 +174,15 @@ def check_tray_and_sandbox(checks, b):
         checks.equal(props.get('Status'), 'Active', 'item Status is Active')
         root = checks.run('the host reads the item\'s menu across the sandbox', applet.layout)
 
+        # GNOME lists background apps with the status line they give the Background portal.
+        deadline = time.monotonic() + 10
+        while not portal.background_statuses() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        statuses = portal.background_statuses()
+        checks.check(statuses and (statuses[-1] == 'No MFA profiles' or ': ' in statuses[-1]),
+                     'the sandboxed applet sets the Background portal\'s status line to the '
+                     'session that ends first', repr(statuses))
+
         # What the sandbox sees and reaches while the applet runs: each line echoes a word
         # when it succeeds.
         gdbus = 'gdbus call --session --dest '

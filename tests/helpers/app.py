@@ -10,8 +10,10 @@ daemon, and the applet under test, all on the test's private session bus and Xvf
         checks.equal(a.wait_exit(5), 0, 'exit status after Quit')
     sys.exit(checks.finish())                   # prints "N passed, M failed"
 
-On leaving the block the applet is stopped (SIGTERM, then SIGKILL after `term_timeout`),
-then the notification daemon and the watcher. If the block raised, or a check failed, the
+On leaving the block the applet is stopped through its Quit action (app.quit over
+org.gtk.Actions, as its menus activate it, so that under AddressSanitizer LeakSanitizer checks
+the applet at its normal exit), then SIGTERM and SIGKILL after `term_timeout` each if it is
+still running; then the notification daemon and the watcher stop. If the block raised, or a check failed, the
 applet's stderr (and stdout) are printed so the failure can be understood from the test log.
 
 Environment (set by tests/isolate and tests/meson.build): AMT_BINARY (the applet),
@@ -276,7 +278,27 @@ class Applet:
     def running(self):
         return self.proc is not None and self.proc.poll() is None
 
+    def quit(self, timeout=None):
+        """Activate the applet's app.quit over D-Bus and wait for it to exit; returns its exit
+        status, or None when it did not exit within `timeout` (default term_timeout)."""
+        timeout = self.term_timeout if timeout is None else timeout
+        if self.proc is None or self.proc.poll() is not None:
+            return self.returncode if self.proc is None else self.proc.returncode
+        try:
+            sni.session_bus().call_sync(
+                APP_ID, '/' + APP_ID.replace('.', '/'), 'org.gtk.Actions', 'Activate',
+                GLib.Variant('(sava{sv})', ('quit', [], {})), None, Gio.DBusCallFlags.NONE,
+                int(timeout * 1000), None)
+        except GLib.Error:
+            return None   # not on the bus (yet, or any more): _stop() signals it instead
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
     def _stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.quit()
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:

@@ -14,6 +14,7 @@ it is sent:
         n['id'], n['title'], n['body'], n['buttons'], n['app_id'], n['sender']
         portal.invoke_action(n, 'app.login', GLib.Variant('s', 'demo'))  # "Log in now"
         portal.background_requests()              # RequestBackground calls, if any
+        portal.background_statuses()              # SetStatus messages, if any
 
 Each record is a dict: 'id' (the GNotification id), 'notification' (the a{sv} as Python
 values), 'title', 'body', 'buttons' ([{'label', 'action', 'target'?}]), 'default-action',
@@ -98,7 +99,8 @@ PORTAL_XML = """
 </node>
 """
 
-INTERFACE_VERSIONS = {NOTIFICATION_IFACE: 1, BACKGROUND_IFACE: 1, SETTINGS_IFACE: 1}
+# Background 2: SetStatus, the line GNOME shows for an app running in the background.
+INTERFACE_VERSIONS = {NOTIFICATION_IFACE: 1, BACKGROUND_IFACE: 2, SETTINGS_IFACE: 1}
 
 
 class PortalError(AssertionError):
@@ -147,6 +149,7 @@ class PortalMock:
         self._notifications = []
         self._removed = []
         self._background = []
+        self._statuses = []
         self._thread = None
         self._ctx = None
         self._loop = None
@@ -204,6 +207,11 @@ class PortalMock:
     def background_requests(self):
         with self._cond:
             return [dict(r) for r in self._background]
+
+    def background_statuses(self):
+        """The messages given to Background.SetStatus, oldest first."""
+        with self._cond:
+            return list(self._statuses)
 
     def wait_for_notification(self, predicate=None, timeout=10.0, abort_if=None):
         """The first AddNotification (matching predicate(record), if given); PortalError
@@ -325,6 +333,10 @@ class PortalMock:
             conn.emit_signal(sender, handle, REQUEST_IFACE, 'Response',
                              GLib.Variant('(ua{sv})', (0, results)))
         elif iface == BACKGROUND_IFACE and method == 'SetStatus':
+            options = params.unpack()[0]
+            with self._cond:
+                self._statuses.append(options.get('message'))
+                self._cond.notify_all()
             invocation.return_value(None)
         elif iface == SETTINGS_IFACE and method == 'ReadAll':
             invocation.return_value(GLib.Variant('(a{sa{sv}})', ({},)))

@@ -648,6 +648,26 @@ test_check_code (void)
     }
 }
 
+/* A menu entry or a notification names at most a few profiles, then "and N more". */
+static void
+test_format_profile_names (void)
+{
+  g_autoptr(GPtrArray) profiles = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *names[] = { "dev", "my_prod", "ops", "ci", "r&d" };
+  const char *expected[] = { "", "dev", "dev, my_prod", "dev, my_prod, ops",
+                             "dev, my_prod, ops and 1 more", "dev, my_prod, ops and 2 more" };
+
+  for (guint n = 0; n <= G_N_ELEMENTS (names); n++)
+    {
+      g_autofree char *text = NULL;
+
+      if (n > 0)
+        g_ptr_array_add (profiles, amt_profile_new (names[n - 1]));
+      text = amt_format_profile_names (profiles, 3);
+      g_assert_cmpstr (text, ==, expected[n]);
+    }
+}
+
 static void
 test_format_duration (void)
 {
@@ -702,6 +722,7 @@ main (int   argc,
   g_test_add_func ("/sessions/model", test_sessions_model);
   g_test_add_func ("/sessions/check-code", test_check_code);
   g_test_add_func ("/sessions/format-duration", test_format_duration);
+  g_test_add_func ("/sessions/format-profile-names", test_format_profile_names);
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/sessions/discovery/conventions", test_discovery_conventions);
