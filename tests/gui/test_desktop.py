@@ -187,7 +187,7 @@ def write_thirty_profiles(home):
     for i in range(N_TEAM):
         name = 'team-%02d' % i
         config.append('[profile %s]\nsource_profile = base\nmfa_serial = %s\n' % (name, ALICE_MFA))
-        creds.append('[%s]\naws_access_key_id = ASIATEAM%02dEXAMPLE0\naws_secret_access_key = s\n'
+        creds.append('[%s-mfa]\naws_access_key_id = ASIATEAM%02dEXAMPLE0\naws_secret_access_key = s\n'
                      'aws_session_token = t\nexpiration = %s\n'
                      % (name, i, iso(now + datetime.timedelta(hours=5))))
     for name, serial, left in (('my_dev', BOB_MFA, datetime.timedelta(hours=3)),
