@@ -25,6 +25,7 @@ struct _AmtTrayIndicator
   GMenuModel   *menu_model;
   char         *icon_theme_path;
   guint         rebuild_menu_id;
+  GtkWidget    *secondary_item;  /* during a rebuild: the item a middle click activates */
 };
 
 static void amt_tray_indicator_iface_init (AmtTrayInterface *iface);
@@ -114,9 +115,9 @@ append_menu_item (AmtTrayIndicator *self,
   gtk_widget_show (menu_item);
   gtk_menu_shell_append (shell, menu_item);
 
-  /* What a middle click on the icon activates. */
+  /* What a middle click on the icon activates, once the menu holding it is set. */
   if (secondary)
-    app_indicator_set_secondary_activate_target (self->indicator, menu_item);
+    self->secondary_item = menu_item;
 }
 
 static void
@@ -158,12 +159,17 @@ amt_tray_indicator_rebuild_menu (gpointer user_data)
   GtkWidget *menu = gtk_menu_new ();
 
   self->rebuild_menu_id = 0;
+  self->secondary_item = NULL;
 
   if (self->menu_model != NULL)
     append_menu_model (self, GTK_MENU_SHELL (menu), self->menu_model);
 
-  /* The indicator takes ownership of the floating menu and drops the previous one. */
+  /* The indicator takes ownership of the floating menu and drops the previous one. The
+   * secondary target must be an item of the menu already set, or AppIndicator logs a
+   * critical: so the menu goes first. */
   app_indicator_set_menu (self->indicator, GTK_MENU (menu));
+  app_indicator_set_secondary_activate_target (self->indicator, self->secondary_item);
+  self->secondary_item = NULL;
 }
 
 /* Every change that reaches the menu goes through one idle, so a burst of changes (a login

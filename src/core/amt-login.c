@@ -1034,6 +1034,7 @@ process_output_cb (GObject      *source,
   g_autofree char *output = NULL;
   g_autofree char *code = NULL;
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
 
   g_clear_handle_id (&data->timeout_id, g_source_remove);
 
@@ -1080,8 +1081,10 @@ process_output_cb (GObject      *source,
     }
 
   data->polls = 0;
-  amt_login_submit_code_async (self, code, g_task_get_cancellable (task),
-                               run_submit_done_cb, g_steal_pointer (&task));
+  /* The cancellable is read before the task is handed over: the order in which arguments
+   * are evaluated is unspecified. */
+  cancellable = g_task_get_cancellable (task);
+  amt_login_submit_code_async (self, code, cancellable, run_submit_done_cb, g_steal_pointer (&task));
   amt_secret_free (g_steal_pointer (&code));
 }
 

@@ -586,6 +586,8 @@ amt_sessions_load (AmtSessions  *self,
       g_clear_object (&self->cred_store);
       self->cred_store = amt_cred_store_new (amt_aws_config_get_credentials_path (config));
     }
+  /* What the file holds whole, so that a write can tell when another program is rewriting it. */
+  amt_cred_store_remember_contents (self->cred_store);
 
   g_clear_pointer (&self->aws_config, amt_aws_config_unref);
   self->aws_config = g_steal_pointer (&config);
