@@ -15,11 +15,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
-#include <gio/gunixinputstream.h>
 #include <json-glib/json-glib.h>
 
 #include "amt-cli.h"
@@ -67,6 +67,21 @@ fail (const char *message)
 {
   g_printerr ("aws-mfa-tray: %s\n", message);
   return EXIT_FAILURE;
+}
+
+/* What a command printed must have arrived: a closed standard output or a full disk is a
+ * failure, not a silent success. */
+static int
+finish_output (void)
+{
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not write the output: %s."),
+                                                  g_strerror (errno));
+
+      return fail (message);
+    }
+  return EXIT_SUCCESS;
 }
 
 static AmtSessions *
@@ -209,7 +224,7 @@ run_status (int    argc,
       json_node_set_array (root, array);
       text = json_to_string (root, TRUE);
       g_print ("%s\n", text);
-      return EXIT_SUCCESS;
+      return finish_output ();
     }
 
   if (n_items == 0)
@@ -220,7 +235,7 @@ run_status (int    argc,
       g_autofree char *credentials_display = amt_aws_config_dup_display_path (credentials);
 
       g_print (_("No MFA profiles found in %s or %s.\n"), config_display, credentials_display);
-      return EXIT_SUCCESS;
+      return finish_output ();
     }
 
   for (guint i = 0; i < n_items; i++)
@@ -245,7 +260,7 @@ run_status (int    argc,
         g_print ("  %s\n", amt_profile_get_error (profile));
     }
 
-  return EXIT_SUCCESS;
+  return finish_output ();
 }
 
 /* Running a login to its end */
@@ -278,14 +293,54 @@ typedef enum {
   CODES_FROM_TERMINAL,
 } CodeSource;
 
-/* One line of standard input, without its end; NULL at the end. Wiped by the caller. */
+/* A code line is short; a line that never ends is cut off here instead of filling memory. */
+#define MAX_CODE_LINE 256
+
+/* One line of standard input, without its end; NULL at the end. Wiped by the caller. Read a
+ * byte at a time, so that what follows the line stays for the next code. */
 static char *
-read_code_line (GDataInputStream *input,
-                GError          **error)
+read_code_line (GError **error)
 {
+  char line[MAX_CODE_LINE + 1];
   gsize length = 0;
 
-  return g_data_input_stream_read_line_utf8 (input, &length, NULL, error);
+  for (;;)
+    {
+      char c;
+      gssize n = read (STDIN_FILENO, &c, 1);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          amt_secret_wipe (line, sizeof line);
+          g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                               g_strerror (saved_errno));
+          return NULL;
+        }
+      if (n == 0 && length == 0)
+        return NULL;
+      if (n == 0 || c == '\n')
+        break;
+      if (length == MAX_CODE_LINE)
+        {
+          amt_secret_wipe (line, sizeof line);
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                               _("the line is too long for a code"));
+          return NULL;
+        }
+      line[length++] = c;
+    }
+
+  line[length] = '\0';
+  {
+    char *code = g_strndup (line, length);
+
+    amt_secret_wipe (line, sizeof line);
+    return code;
+  }
 }
 
 static gboolean
@@ -293,8 +348,6 @@ run_login_with_codes (AmtLogin    *login,
                       CodeSource   source,
                       GError     **error)
 {
-  g_autoptr(GInputStream) fd_stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
-  g_autoptr(GDataInputStream) input = g_data_input_stream_new (fd_stream);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
 
   while (!amt_login_is_finished (login))
@@ -312,7 +365,7 @@ run_login_with_codes (AmtLogin    *login,
           g_printerr (_("MFA code for %s: "), amt_login_get_mfa_serial (login));
         }
 
-      code = read_code_line (input, &read_error);
+      code = read_code_line (&read_error);
       if (code == NULL)
         {
           guint index = amt_login_get_code_index (login);
@@ -643,7 +696,6 @@ print_credential_process (const AmtCredentials *credentials)
   text = json_to_string (root, FALSE);
   fputs (text, stdout);
   fputc ('\n', stdout);
-  fflush (stdout);
   amt_secret_free (text);
   /* The builder's copies of the secret go with it; json-glib does not wipe them. */
 }
@@ -692,7 +744,7 @@ run_credential_process (int    argc,
     }
 
   print_credential_process (credentials);
-  return EXIT_SUCCESS;
+  return finish_output ();
 }
 
 int

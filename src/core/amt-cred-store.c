@@ -52,7 +52,7 @@
 /* How long a file that another program is rewriting in place (it is shorter than when it was
  * last seen whole, or lost keys) is waited for, and how often it is read meanwhile. */
 #define SETTLE_TIMEOUT_USEC (5 * G_USEC_PER_SEC)
-#define SETTLE_POLL_USEC (50 * 1000)
+#define SETTLE_POLL_USEC (10 * 1000)
 /* The errno our reads give for a file that is not a regular one: a FIFO, a device, a socket. */
 #define ERRNO_NOT_REGULAR EINVAL
 
@@ -887,14 +887,15 @@ looks_torn (AmtCredStore       *self,
 }
 
 typedef enum {
-  SETTLED,           /* whole, and unchanged between two reads */
+  SETTLED,           /* whole again */
   SETTLED_STABLE,    /* unchanged for the whole wait, but still shorter, missing keys or broken */
   NOT_SETTLED,       /* still empty, or still changing */
   SETTLE_FAILED,     /* could not be read */
 } Settling;
 
 /* Waits (a bounded time) until the file, or the inode @contents holds (@by_inode), is whole
- * again; @contents is then what it holds. */
+ * again; @contents is then what it holds. Whether it stays so until the rename is checked
+ * there (step 5). */
 static Settling
 wait_until_settled (AmtCredStore  *self,
                     const char    *target,
@@ -908,7 +909,6 @@ wait_until_settled (AmtCredStore  *self,
   for (;;)
     {
       FileContents previous = FILE_CONTENTS_INIT;
-      gboolean torn;
 
       g_usleep (SETTLE_POLL_USEC);
 
@@ -926,14 +926,13 @@ wait_until_settled (AmtCredStore  *self,
           return SETTLE_FAILED;
         }
 
-      torn = looks_torn (self, contents);
-      if (!file_contents_equal (&previous, contents))
-        unchanged_since = g_get_monotonic_time ();
-      else if (!torn)
+      if (!looks_torn (self, contents))
         {
           file_contents_clear (&previous);
           return SETTLED;
         }
+      if (!file_contents_equal (&previous, contents))
+        unchanged_since = g_get_monotonic_time ();
       file_contents_clear (&previous);
 
       if (g_get_monotonic_time () > deadline)
@@ -1052,11 +1051,9 @@ update_locked (AmtCredStore   *self,
         {
           amt_ini_wipe_and_free (output, output_length);
           file_contents_clear (&again);
-          if (from_old_inode)
-            {
-              set_busy_error (error, display);
-              goto out;
-            }
+          /* After an edit of the old inode's bytes: the program that wrote them has written
+           * the file again since, from what it read there, so its latest is in the file. */
+          from_old_inode = FALSE;
           g_debug ("%s changed while we were writing it; starting over", display);
           continue;
         }
