@@ -41,6 +41,8 @@ AmtCredStore   *amt_cred_store_new                (const char           *path);
 AmtCredStore   *amt_cred_store_new_default        (void);
 const char     *amt_cred_store_get_path           (AmtCredStore         *self);
 void            amt_cred_store_remember_contents  (AmtCredStore         *self);
+gboolean        amt_cred_store_check_writable     (AmtCredStore         *self,
+                                                   GError              **error);
 
 gboolean        amt_cred_store_replace_section    (AmtCredStore         *self,
                                                    const char           *section,

@@ -29,6 +29,7 @@
 #include <glib/gi18n.h>
 
 #include "amt-discovery.h"
+#include "amt-target-check.h"
 
 static gboolean
 is_true (const char *value)
@@ -170,6 +171,20 @@ check_target (AmtAwsConfig *config,
   return NULL;
 }
 
+/* What amt_target_check() finds, known before any code is typed (amt-target-check.c). */
+static char *
+check_target_writable (AmtAwsConfig *config,
+                       const char   *profile,
+                       const char   *target)
+{
+  g_autoptr(AmtCredStore) store = amt_cred_store_new (amt_aws_config_get_credentials_path (config));
+  g_autoptr(GError) error = NULL;
+
+  if (amt_target_check (store, profile, target, &error))
+    return NULL;
+  return g_strdup (error->message);
+}
+
 static void
 fill_common (AmtAwsConfig     *config,
              const char       *name,
@@ -226,6 +241,8 @@ discover_session (AmtAwsConfig     *config,
 
   if (out.problem == NULL)
     out.problem = check_target (config, name, target);
+  if (out.problem == NULL)
+    out.problem = check_target_writable (config, name, target);
 
   *out_config = out;
 }
@@ -265,6 +282,8 @@ discover_role (AmtAwsConfig     *config,
                                    name, name);
   if (out.problem == NULL)
     out.problem = check_target (config, name, out.target);
+  if (out.problem == NULL)
+    out.problem = check_target_writable (config, name, out.target);
 
   *out_config = out;
 }

@@ -24,6 +24,7 @@
 
 #include "amt-discovery.h"
 #include "amt-sessions-private.h"
+#include "amt-target-check.h"
 
 #define MFA_PROCESS_TIMEOUT_SECONDS  120
 /* mfa_process prints one short line; more than this is not a code (`yes 123456` never ends). */
@@ -809,6 +810,29 @@ direct_role_done_cb (GObject      *source,
   write_item (self, op, credentials);
 }
 
+/* Everything known now about the writes this code leads to: a code is not spent on a write
+ * bound to fail (amt-target-check.c). */
+static gboolean
+check_step_targets (AmtLogin  *self,
+                    Step      *step,
+                    GError   **error)
+{
+  AmtCredStore *store = _amt_sessions_get_cred_store (self->sessions);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      AmtLoginItem *item = g_ptr_array_index (self->items, i);
+
+      if (step->kind == STEP_SESSION_TOKEN ? item->code_index != 0 : item != step->role)
+        continue;
+      if (!amt_target_check (store, amt_profile_get_name (item->profile),
+                             amt_profile_get_target (item->profile), error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * amt_login_submit_code_async:
  * @code: the six digits for the code asked now (amt_login_get_code_index())
@@ -866,6 +890,13 @@ amt_login_submit_code_async (AmtLogin            *self,
                                                                             : step->role->profile,
                                            &error);
   if (long_term == NULL)
+    {
+      fail_step (self, task, error);
+      amt_secret_free (g_steal_pointer (&digits));
+      return;
+    }
+
+  if (!check_step_targets (self, step, &error))
     {
       fail_step (self, task, error);
       amt_secret_free (g_steal_pointer (&digits));
@@ -1125,8 +1156,12 @@ process_read_cb (GObject      *source,
     }
 
   if (n == 0)
-    g_subprocess_wait_async (data->process, g_task_get_cancellable (task), process_exited_cb,
-                             g_steal_pointer (&task));
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      /* Read before the task is handed over, as above. */
+      g_subprocess_wait_async (data->process, cancellable, process_exited_cb, g_steal_pointer (&task));
+    }
   else
     read_process_output (g_steal_pointer (&task));
 }
