@@ -638,7 +638,12 @@ run_login (int    argc,
     return fail (error->message);
 
   if (!login_profile (sessions, profile, code_stdin, TRUE, &error))
-    return fail (error->message);
+    {
+      /* A half-done login says what it did write; the line on standard error says the rest. */
+      amt_sessions_load (sessions, NULL);
+      print_refreshed (sessions, profile);
+      return fail (error->message);
+    }
 
   /* The applet wrote the files: read what it wrote. */
   amt_sessions_load (sessions, NULL);
