@@ -7,20 +7,31 @@
  *     folder (0700) when it is missing;
  *  2. take an advisory lock (flock) on a sibling lock file, ".credentials.amt-lock", so that our
  *     writers (two windows, the applet and a `login` subcommand) take turns;
- *  3. read the file under the lock and apply the edit to what was just read, so an edit another
- *     tool made a moment ago is kept;
+ *  3. read the file under the lock (keeping that inode open) and apply the edit to what was just
+ *     read, so an edit another tool made a moment ago is kept. Programs that rewrite the file in
+ *     place (a shell redirect, an editor, configparser, `aws configure set`) leave it empty or
+ *     half written for a moment: a file shorter than, or missing keys of, what it held when last
+ *     seen whole (amt_cred_store_remember_contents(), or our own last write) is waited for, up to
+ *     5 s, until it is whole again; one that stays empty is left alone, with a sentence;
  *  4. write the result to ".credentials.amt-XXXXXX" in the same folder (O_CREAT|O_EXCL, 0600, or
- *     the original's mode when that is stricter), fsync it;
- *  5. read the file again: the AWS CLI does not lock (`aws configure set` truncates the file and
- *     writes it again in place), so if the file changed meanwhile, start over from 3;
- *  6. rename the temporary file over the original and fsync the folder.
+ *     the original's mode when that is stricter, and the original's owner and group), fsync it;
+ *     the lock file names it meanwhile, so that the next writer removes it if we are killed, and
+ *     never a file of the user's that only looks like one;
+ *  5. read the file again: the AWS CLI does not lock, so if the file changed meanwhile, start
+ *     over from 3;
+ *  6. rename the temporary file over the original and fsync the folder. A file that cannot be
+ *     replaced (bind-mounted on its own: EBUSY) or must not be (other hard links) is written in
+ *     place instead, under the lock, and synced, as `aws configure set` writes it;
+ *  7. look at the inode read in 3: a program that had the file open wrote its bytes there, into
+ *     a file that is no longer the file. Wait for it to finish, apply the edit to its bytes and
+ *     go on from 4, so that its change is kept too.
  *
  * A failure at any step leaves the original as it was, removes the temporary file and comes
  * back as one sentence saying what went wrong and what to do. A writer killed at any point
  * leaves either the old or the new file under the real name, never a torn one.
  *
  * A write beyond the file size limit (ulimit -f) raises SIGXFSZ, which kills the process unless
- * it is ignored; programs using this store ignore it, so that write() fails with EFBIG instead.
+ * it is ignored; the program ignores it (amt-hardening.c), so that write() fails with EFBIG.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -30,7 +41,6 @@
 
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
