@@ -26,6 +26,9 @@ struct _AmtTrayIndicator
   char         *icon_theme_path;
   guint         rebuild_menu_id;
   GtkWidget    *secondary_item;  /* during a rebuild: the item a middle click activates */
+  gboolean      has_menu;        /* AppIndicator has its D-Bus path only once a menu is set */
+  char         *pending_icon;    /* a status given before that, applied after the first menu */
+  char         *pending_title;
 };
 
 static void amt_tray_indicator_iface_init (AmtTrayInterface *iface);
@@ -170,6 +173,18 @@ amt_tray_indicator_rebuild_menu (gpointer user_data)
   app_indicator_set_menu (self->indicator, GTK_MENU (menu));
   app_indicator_set_secondary_activate_target (self->indicator, self->secondary_item);
   self->secondary_item = NULL;
+
+  if (!self->has_menu)
+    {
+      self->has_menu = TRUE;
+      if (self->pending_icon != NULL)
+        {
+          app_indicator_set_icon_full (self->indicator, self->pending_icon, self->pending_title);
+          app_indicator_set_title (self->indicator, self->pending_title);
+        }
+      g_clear_pointer (&self->pending_icon, g_free);
+      g_clear_pointer (&self->pending_title, g_free);
+    }
 }
 
 /* Every change that reaches the menu goes through one idle, so a burst of changes (a login
@@ -237,6 +252,18 @@ amt_tray_indicator_set_status (AmtTray    *tray,
   AmtTrayIndicator *self = AMT_TRAY_INDICATOR (tray);
 
   amt_tray_indicator_update_icon_theme_path (self, icon_name);
+
+  /* Before its first menu, AppIndicator may already have its bus connection but no object
+   * path, and a change would emit a signal on a NULL path (a critical). */
+  if (!self->has_menu)
+    {
+      g_free (self->pending_icon);
+      g_free (self->pending_title);
+      self->pending_icon = g_strdup (icon_name);
+      self->pending_title = g_strdup (title);
+      return;
+    }
+
   app_indicator_set_icon_full (self->indicator, icon_name, title);
   app_indicator_set_title (self->indicator, title);
 }
@@ -271,6 +298,8 @@ amt_tray_indicator_dispose (GObject *object)
   g_clear_object (&self->menu_model);
   g_clear_object (&self->actions);
   g_clear_pointer (&self->icon_theme_path, g_free);
+  g_clear_pointer (&self->pending_icon, g_free);
+  g_clear_pointer (&self->pending_title, g_free);
 
   G_OBJECT_CLASS (amt_tray_indicator_parent_class)->dispose (object);
 }
