@@ -1126,7 +1126,6 @@ update_locked (AmtCredStore   *self,
       amt_ini_wipe_and_free (written, written_length);
       written = output;
       written_length = output_length;
-      remember_locked (self, doc, output_length);
 
       /* Step 7: a program writing in place that had the file open before the rename wrote its
        * bytes into the inode we read, which is no longer the file. Apply our edit to what it
@@ -1146,6 +1145,8 @@ update_locked (AmtCredStore   *self,
           continue;
         }
 
+      /* Only now: the wait above measures the old inode against the file as it was read. */
+      remember_locked (self, doc, output_length);
       ok = TRUE;
       goto out;
     }
