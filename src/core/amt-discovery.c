@@ -28,6 +28,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "amt-aws-endpoint.h"
 #include "amt-discovery.h"
 #include "amt-target-check.h"
 
@@ -185,6 +186,20 @@ check_target_writable (AmtAwsConfig *config,
   return g_strdup (error->message);
 }
 
+/* An endpoint that would be refused when the code is sent (a plain http:// one off this
+ * computer, a malformed URL or region) is the profile's problem before any code is typed. */
+static char *
+check_endpoint (const AmtProfileConfig *out)
+{
+  g_autoptr(AmtAwsEndpoint) endpoint = NULL;
+  g_autoptr(GError) error = NULL;
+
+  endpoint = amt_aws_endpoint_resolve (AMT_AWS_SERVICE_STS, out->region, out->endpoint_url, NULL, &error);
+  if (endpoint == NULL)
+    return g_strdup (error->message);
+  return NULL;
+}
+
 static void
 fill_common (AmtAwsConfig     *config,
              const char       *name,
@@ -243,6 +258,8 @@ discover_session (AmtAwsConfig     *config,
     out.problem = check_target (config, name, target);
   if (out.problem == NULL)
     out.problem = check_target_writable (config, name, target);
+  if (out.problem == NULL)
+    out.problem = check_endpoint (&out);
 
   *out_config = out;
 }
@@ -284,6 +301,8 @@ discover_role (AmtAwsConfig     *config,
     out.problem = check_target (config, name, out.target);
   if (out.problem == NULL)
     out.problem = check_target_writable (config, name, out.target);
+  if (out.problem == NULL)
+    out.problem = check_endpoint (&out);
 
   *out_config = out;
 }

@@ -2,6 +2,7 @@
 against the stand-in: every failure is one line on standard error and exit status 1, and where
 a code was given, the stand-in saw no request (so the code was not spent)."""
 
+import json
 import os
 import resource
 import shutil
@@ -128,8 +129,16 @@ def main():
 
         def clear_text_endpoint():
             home = fresh(files(aws))
-            refused_before_code(home, "unencrypted", "https://",
-                                env=home.env(AWS_ENDPOINT_URL="http://sts.amazonaws.com"))
+            env = home.env(AWS_ENDPOINT_URL="http://sts.amazonaws.com")
+            status, out, err = home.run("status", "--json", env=env)
+            assert status == 0, err
+            problem = json.loads(out)[0]["error"]
+            assert problem and "unencrypted" in problem, problem
+            refused_before_code(home, "unencrypted", "https://", env=env)
+            # Local emulators on this computer may use plain http://.
+            status, out, err = home.run("status", "--json",
+                                        env=home.env(AWS_ENDPOINT_URL="http://127.0.0.1:4566"))
+            assert json.loads(out)[0]["error"] is None, out
 
         def file_size_limit():
             home = fresh(files(aws))
