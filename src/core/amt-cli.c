@@ -501,6 +501,26 @@ find_and_save_device (AmtSessions  *sessions,
   return amt_sessions_save_mfa_device (sessions, profile, serials[0], error);
 }
 
+#define RELOAD_ATTEMPTS    40
+#define RELOAD_PAUSE_USEC  (50 * 1000)
+
+/* Whether the credentials file changed within the last second. */
+static gboolean
+credentials_file_just_written (void)
+{
+  g_autofree char *path = amt_aws_config_dup_credentials_path ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                                                 G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                                                 G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  g_autoptr(GDateTime) modified = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  if (info == NULL || (modified = g_file_info_get_modification_date_time (info)) == NULL)
+    return FALSE;
+  return g_date_time_difference (now, modified) < G_USEC_PER_SEC;
+}
+
 /* Logs in @name with codes from wherever they can come; @allow_terminal for `login`. */
 static gboolean
 login_profile (AmtSessions  *sessions,
@@ -515,6 +535,17 @@ login_profile (AmtSessions  *sessions,
   AmtProfile *profile;
 
   login = amt_sessions_create_login (sessions, name, &local_error);
+  /* Read while another program was rewriting the file in place (empty or half written for a
+   * moment)? Such a file was written a moment ago: look again, briefly. */
+  for (guint i = 0; i < RELOAD_ATTEMPTS && login == NULL &&
+                    g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) &&
+                    credentials_file_just_written (); i++)
+    {
+      g_usleep (RELOAD_PAUSE_USEC);
+      g_clear_error (&local_error);
+      amt_sessions_load (sessions, NULL);
+      login = amt_sessions_create_login (sessions, name, &local_error);
+    }
   if (login == NULL &&
       g_error_matches (local_error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE) &&
       (profile = amt_sessions_lookup_profile (sessions, name)) != NULL)
