@@ -804,6 +804,7 @@ write_in_place (const char  *target,
   int fd = open (target, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
   struct stat st;
   gboolean ok;
+  int allocated;
 
   if (fd < 0)
     {
@@ -819,10 +820,10 @@ write_in_place (const char  *target,
     }
 
   /* Grow first, then write, then cut: a full disk fails before a byte is changed. */
-  ok = (length <= (gsize) st.st_size || posix_fallocate (fd, 0, (off_t) length) == 0 ||
-        (errno = ENOSPC, FALSE));
+  allocated = length <= (gsize) st.st_size ? 0 : posix_fallocate (fd, 0, (off_t) length);
+  ok = allocated == 0;
   if (!ok)
-    *saved_errno = errno;
+    *saved_errno = allocated;
   else
     {
       ok = write_all (fd, data, length, saved_errno);
