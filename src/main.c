@@ -12,12 +12,16 @@
 
 #include "amt-application.h"
 #include "amt-cli.h"
+#include "amt-hardening.h"
 
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(AmtApplication) app = NULL;
+
+  /* Before anything opens a file: see amt-hardening.c. */
+  amt_hardening_apply ();
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

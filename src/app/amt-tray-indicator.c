@@ -59,7 +59,10 @@ struct _AmtTrayIndicator
   GMenuModel   *menu_model;
   char         *icon_theme_path;
   guint         rebuild_menu_id;
-  GtkWidget    *secondary_item;   /* in the menu being built: what a middle click activates */
+  GtkWidget    *secondary_item;  /* during a rebuild: the item a middle click activates */
+  gboolean      has_menu;        /* AppIndicator has its D-Bus path only once a menu is set */
+  char         *pending_icon;    /* a status given before that, applied after the first menu */
+  char         *pending_title;
 };
 
 static void amt_tray_indicator_iface_init (AmtTrayInterface *iface);
@@ -199,11 +202,24 @@ amt_tray_indicator_rebuild_menu (gpointer user_data)
     append_menu_model (self, GTK_MENU_SHELL (menu), self->menu_model);
 
   /* The indicator takes ownership of the floating menu and drops the previous one. The
-   * secondary target must be set after: the indicator looks it up in its current menu, and
-   * one from the new menu given while the old one is set is a critical (gtk_widget_get_parent). */
+   * secondary target must be an item of the menu already set, or AppIndicator logs a
+   * critical: so the menu goes first. */
   app_indicator_set_menu (self->indicator, GTK_MENU (menu));
   app_indicator_set_secondary_activate_target (self->indicator, self->secondary_item);
   self->secondary_item = NULL;
+
+  if (!self->has_menu)
+    {
+      self->has_menu = TRUE;
+      if (self->pending_icon != NULL)
+        {
+          app_indicator_set_icon_full (self->indicator, self->pending_icon, self->pending_title);
+          app_indicator_set_attention_icon_full (self->indicator, self->pending_icon, self->pending_title);
+          app_indicator_set_title (self->indicator, self->pending_title);
+        }
+      g_clear_pointer (&self->pending_icon, g_free);
+      g_clear_pointer (&self->pending_title, g_free);
+    }
 }
 
 /* Every change that reaches the menu goes through one idle, so a burst of changes (a login
@@ -271,6 +287,18 @@ amt_tray_indicator_set_status (AmtTray    *tray,
   AmtTrayIndicator *self = AMT_TRAY_INDICATOR (tray);
 
   amt_tray_indicator_update_icon_theme_path (self, icon_name);
+
+  /* Before its first menu, AppIndicator may already have its bus connection but no object
+   * path, and a change would emit a signal on a NULL path (a critical). */
+  if (!self->has_menu)
+    {
+      g_free (self->pending_icon);
+      g_free (self->pending_title);
+      self->pending_icon = g_strdup (icon_name);
+      self->pending_title = g_strdup (title);
+      return;
+    }
+
   app_indicator_set_icon_full (self->indicator, icon_name, title);
   /* In NeedsAttention hosts show the attention icon: the state icon already tells it. */
   app_indicator_set_attention_icon_full (self->indicator, icon_name, title);
@@ -318,6 +346,8 @@ amt_tray_indicator_dispose (GObject *object)
   g_clear_object (&self->menu_model);
   g_clear_object (&self->actions);
   g_clear_pointer (&self->icon_theme_path, g_free);
+  g_clear_pointer (&self->pending_icon, g_free);
+  g_clear_pointer (&self->pending_title, g_free);
 
   G_OBJECT_CLASS (amt_tray_indicator_parent_class)->dispose (object);
 }

@@ -468,11 +468,21 @@ set_invalid_response (GError     **error,
   return FALSE;
 }
 
+/* The longest session AWS issues (a role's maximum duration); a later Expiration is no answer
+ * of AWS's, and would never be reminded of. */
+#define LONGEST_SESSION_SECONDS (36 * 60 * 60)
+/* Clock differences under this are not noticed as skew (AWS refuses from 5 minutes on). */
+#define UNNOTICED_SKEW_SECONDS (5 * 60)
+
 static AmtAwsSessionCredentials *
 parse_session_credentials (AmtAwsNode  *root,
                            const char  *action,
+                           gint64       clock_skew,
                            GError     **error)
 {
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) latest = g_date_time_add_seconds (now, (gdouble) (clock_skew + LONGEST_SESSION_SECONDS +
+                                                                         UNNOTICED_SKEW_SECONDS));
   g_autofree char *result_path = g_strdup_printf ("%sResponse/%sResult", action, action);
   g_autoptr(AmtAwsSessionCredentials) credentials = g_new0 (AmtAwsSessionCredentials, 1);
   AmtAwsNode *result = amt_aws_node_lookup (root, result_path);
@@ -503,6 +513,11 @@ parse_session_credentials (AmtAwsNode  *root,
   if (credentials->expiration == NULL)
     {
       set_invalid_response (error, "a valid Expiration");
+      return NULL;
+    }
+  if (g_date_time_compare (credentials->expiration, latest) > 0)
+    {
+      set_invalid_response (error, "an Expiration within 36 h");
       return NULL;
     }
 
@@ -623,7 +638,7 @@ call_thread (GTask        *task,
         }
       else
         {
-          AmtAwsSessionCredentials *credentials = parse_session_credentials (root, data->action, &error);
+          AmtAwsSessionCredentials *credentials = parse_session_credentials (root, data->action, data->clock_skew, &error);
 
           if (credentials == NULL)
             g_task_return_error (task, error);

@@ -14,6 +14,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <gio/gio.h>
+#include <glib/gi18n.h>
 
 #include "amt-aws-endpoint.h"
 #include "amt-aws-error.h"
@@ -96,9 +98,20 @@ amt_aws_endpoint_free (AmtAwsEndpoint *self)
   g_free (self);
 }
 
+static gboolean
+host_is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
+
+  if (address != NULL)
+    return g_inet_address_get_is_loopback (address);
+
+  return g_ascii_strcasecmp (host, "localhost") == 0;
+}
+
 /**
  * amt_aws_endpoint_new_for_url:
- * @url: `https://host[:port][/path]` (or `http://`, for local emulators)
+ * @url: `https://host[:port][/path]` (or `http://` on a loopback address, for local emulators)
  *
  * Returns: (transfer full) (nullable): the endpoint, or %NULL with
  *   %AMT_AWS_ERROR_INVALID_ENDPOINT
@@ -130,6 +143,17 @@ amt_aws_endpoint_new_for_url (AmtAwsService   service,
       g_autofree char *sentence = amt_aws_error_describe (AMT_AWS_ERROR_INVALID_ENDPOINT, 0);
 
       g_set_error (error, AMT_AWS_ERROR, AMT_AWS_ERROR_INVALID_ENDPOINT, "%s", sentence);
+      return NULL;
+    }
+
+  /* The code and the signature would cross the network in clear; local emulators such as
+   * LocalStack listen on this computer, where nothing crosses it. */
+  if (strcmp (scheme, "http") == 0 && !host_is_loopback (host))
+    {
+      g_set_error (error, AMT_AWS_ERROR, AMT_AWS_ERROR_INVALID_ENDPOINT,
+                   _("The endpoint URL %s would send the MFA code and the signed request "
+                     "unencrypted: use https:// (plain http:// only for this computer: "
+                     "localhost, 127.0.0.1 or ::1)."), url);
       return NULL;
     }
 

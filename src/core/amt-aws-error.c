@@ -340,6 +340,36 @@ amt_aws_error_new_clock_skew (gint64 offset_seconds)
   return g_error_new_literal (AMT_AWS_ERROR, AMT_AWS_ERROR_CLOCK_SKEW, sentence);
 }
 
+/* A server's text is shown as text: control characters (an escape sequence would reach the
+ * terminal) and direction overrides become spaces, and it is cut at a length fit for a
+ * sentence. */
+#define MAX_SERVER_TEXT 300
+
+static char *
+dup_server_text (const char *text)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+
+  if (text == NULL)
+    return NULL;
+
+  valid = g_utf8_make_valid (text, -1);
+  out = g_string_new (NULL);
+  for (const char *p = valid; *p != '\0' && g_utf8_strlen (out->str, -1) < MAX_SERVER_TEXT;
+       p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_unichar (out, c);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
 /**
  * amt_aws_error_new_from_info:
  *
@@ -353,16 +383,19 @@ amt_aws_error_new_from_info (const AmtAwsErrorInfo *info)
   gint64 max_duration = 0;
   AmtAwsError code = amt_aws_error_classify (info, &max_duration);
   g_autofree char *sentence = amt_aws_error_describe (code, max_duration);
+  g_autofree char *server_code = dup_server_text (info->code);
+  g_autofree char *server_message = dup_server_text (info->message);
+  g_autofree char *request_id = dup_server_text (info->request_id);
 
   g_debug ("AWS error: HTTP %u, %s, request id %s → %s",
-           info->http_status, info->code ? info->code : "(no code)",
-           info->request_id ? info->request_id : "(none)", amt_aws_error_to_string (code));
+           info->http_status, server_code ? server_code : "(no code)",
+           request_id ? request_id : "(none)", amt_aws_error_to_string (code));
 
-  if (code == AMT_AWS_ERROR_FAILED && (info->code != NULL || info->message != NULL))
+  if (code == AMT_AWS_ERROR_FAILED && (server_code != NULL || server_message != NULL))
     return g_error_new (AMT_AWS_ERROR, code, "%s (%s%s%s)", sentence,
-                        info->code ? info->code : "",
-                        info->code && info->message ? ": " : "",
-                        info->message ? info->message : "");
+                        server_code ? server_code : "",
+                        server_code && server_message ? ": " : "",
+                        server_message ? server_message : "");
 
   return g_error_new_literal (AMT_AWS_ERROR, code, sentence);
 }

@@ -23,7 +23,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
-#include <gio/gunixinputstream.h>
 #include <json-glib/json-glib.h>
 
 #include "amt-cli.h"
@@ -81,6 +80,21 @@ fail (const char *message)
 {
   g_printerr ("aws-mfa-tray: %s\n", message);
   return EXIT_FAILURE;
+}
+
+/* What a command printed must have arrived: a closed standard output or a full disk is a
+ * failure, not a silent success. */
+static int
+finish_output (void)
+{
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not write the output: %s."),
+                                                  g_strerror (errno));
+
+      return fail (message);
+    }
+  return EXIT_SUCCESS;
 }
 
 static AmtSessions *
@@ -251,7 +265,7 @@ run_status (int    argc,
       json_node_set_array (root, array);
       text = json_to_string (root, TRUE);
       g_print ("%s\n", text);
-      return EXIT_SUCCESS;
+      return finish_output ();
     }
 
   if (n_items == 0)
@@ -263,7 +277,7 @@ run_status (int    argc,
 
       g_print (_("No MFA profiles found in %s or %s.\n"), config_display, credentials_display);
       print_candidates (sessions);
-      return EXIT_SUCCESS;
+      return finish_output ();
     }
 
   for (guint i = 0; i < n_items; i++)
@@ -289,7 +303,7 @@ run_status (int    argc,
     }
   print_candidates (sessions);
 
-  return EXIT_SUCCESS;
+  return finish_output ();
 }
 
 /* Running a login to its end */
@@ -322,14 +336,54 @@ typedef enum {
   CODES_FROM_TERMINAL,
 } CodeSource;
 
-/* One line of standard input, without its end; NULL at the end. Wiped by the caller. */
+/* A code line is short; a line that never ends is cut off here instead of filling memory. */
+#define MAX_CODE_LINE 256
+
+/* One line of standard input, without its end; NULL at the end. Wiped by the caller. Read a
+ * byte at a time, so that what follows the line stays for the next code. */
 static char *
-read_code_line (GDataInputStream *input,
-                GError          **error)
+read_code_line (GError **error)
 {
+  char line[MAX_CODE_LINE + 1];
   gsize length = 0;
 
-  return g_data_input_stream_read_line_utf8 (input, &length, NULL, error);
+  for (;;)
+    {
+      char c;
+      gssize n = read (STDIN_FILENO, &c, 1);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          amt_secret_wipe (line, sizeof line);
+          g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                               g_strerror (saved_errno));
+          return NULL;
+        }
+      if (n == 0 && length == 0)
+        return NULL;
+      if (n == 0 || c == '\n')
+        break;
+      if (length == MAX_CODE_LINE)
+        {
+          amt_secret_wipe (line, sizeof line);
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                               _("the line is too long for a code"));
+          return NULL;
+        }
+      line[length++] = c;
+    }
+
+  line[length] = '\0';
+  {
+    char *code = g_strndup (line, length);
+
+    amt_secret_wipe (line, sizeof line);
+    return code;
+  }
 }
 
 static gboolean
@@ -337,8 +391,6 @@ run_login_with_codes (AmtLogin    *login,
                       CodeSource   source,
                       GError     **error)
 {
-  g_autoptr(GInputStream) fd_stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
-  g_autoptr(GDataInputStream) input = g_data_input_stream_new (fd_stream);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
 
   while (!amt_login_is_finished (login))
@@ -356,7 +408,7 @@ run_login_with_codes (AmtLogin    *login,
           g_printerr (_("MFA code for %s: "), amt_login_get_mfa_serial (login));
         }
 
-      code = read_code_line (input, &read_error);
+      code = read_code_line (&read_error);
       if (code == NULL)
         {
           guint index = amt_login_get_code_index (login);
@@ -528,6 +580,26 @@ set_one_off_duration (AmtSessions  *sessions,
   return TRUE;
 }
 
+#define RELOAD_ATTEMPTS    40
+#define RELOAD_PAUSE_USEC  (50 * 1000)
+
+/* Whether the credentials file changed within the last second. */
+static gboolean
+credentials_file_just_written (void)
+{
+  g_autofree char *path = amt_aws_config_dup_credentials_path ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                                                 G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                                                 G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  g_autoptr(GDateTime) modified = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  if (info == NULL || (modified = g_file_info_get_modification_date_time (info)) == NULL)
+    return FALSE;
+  return g_date_time_difference (now, modified) < G_USEC_PER_SEC;
+}
+
 /* Logs in @name with codes from wherever they can come; @allow_terminal for `login`;
  * @duration (nullable) for this login only. */
 static gboolean
@@ -552,6 +624,17 @@ login_profile (AmtSessions  *sessions,
   if (!set_one_off_duration (sessions, name, duration, error))
     return FALSE;
   login = amt_sessions_create_login (sessions, name, &local_error);
+  /* Read while another program was rewriting the file in place (empty or half written for a
+   * moment)? Such a file was written a moment ago: look again, briefly. */
+  for (guint i = 0; i < RELOAD_ATTEMPTS && login == NULL &&
+                    g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) &&
+                    credentials_file_just_written (); i++)
+    {
+      g_usleep (RELOAD_PAUSE_USEC);
+      g_clear_error (&local_error);
+      amt_sessions_load (sessions, NULL);
+      login = amt_sessions_create_login (sessions, name, &local_error);
+    }
   if (login == NULL &&
       g_error_matches (local_error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE) &&
       (profile = amt_sessions_lookup_profile (sessions, name)) != NULL)
@@ -739,7 +822,12 @@ run_login (int    argc,
 
   moves = collect_moves (sessions, profile);
   if (!login_profile (sessions, profile, code_stdin, TRUE, duration, &error))
-    return fail (error->message);
+    {
+      /* A half-done login says what it did write; the line on standard error says the rest. */
+      amt_sessions_load (sessions, NULL);
+      print_refreshed (sessions, profile);
+      return fail (error->message);
+    }
 
   /* The applet wrote the files: read what it wrote. */
   amt_sessions_load (sessions, NULL);
@@ -816,7 +904,6 @@ print_credential_process (const AmtCredentials *credentials)
   text = json_to_string (root, FALSE);
   fputs (text, stdout);
   fputc ('\n', stdout);
-  fflush (stdout);
   amt_secret_free (text);
   /* The builder's copies of the secret go with it; json-glib does not wipe them. */
 }
@@ -844,7 +931,7 @@ run_credential_process (int    argc,
     return fail (error->message);
 
   print_credential_process (credentials);
-  return EXIT_SUCCESS;
+  return finish_output ();
 }
 
 /* console, env, exec: --profile NAME, the command's own @extra options, and for exec the
@@ -954,7 +1041,6 @@ run_console (int    argc,
     {
       fputs (url, stdout);
       fputc ('\n', stdout);
-      fflush (stdout);
     }
   else if (!g_app_info_launch_default_for_uri (url, NULL, &error))
     {
@@ -966,7 +1052,7 @@ run_console (int    argc,
     g_printerr (_("Opened the AWS Console for %s in the web browser.\n"), name);
 
   amt_secret_free (url);
-  return EXIT_SUCCESS;
+  return print_url ? finish_output () : EXIT_SUCCESS;
 }
 
 /* env */
@@ -1011,11 +1097,10 @@ run_env (int    argc,
   variables = amt_session_env_build (credentials, amt_profile_get_config (profile)->region);
   text = amt_session_env_format ((const char * const *) variables, format);
   fputs (text, stdout);
-  fflush (stdout);
   amt_secret_free (text);
   amt_session_env_free (variables);
 
-  return EXIT_SUCCESS;
+  return finish_output ();
 }
 
 /* exec */

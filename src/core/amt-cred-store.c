@@ -7,33 +7,49 @@
  *     folder (0700) when it is missing;
  *  2. take an advisory lock (flock) on a sibling lock file, ".credentials.amt-lock", so that our
  *     writers (two windows, the applet and a `login` subcommand) take turns;
- *  3. read the file under the lock and apply the edit to what was just read, so an edit another
- *     tool made a moment ago is kept;
+ *  3. read the file under the lock (keeping that inode open) and apply the edit to what was just
+ *     read, so an edit another tool made a moment ago is kept. Programs that rewrite the file in
+ *     place (a shell redirect, an editor, configparser, `aws configure set`) leave it empty or
+ *     half written for a moment: a file shorter than, or missing keys of, what it held when last
+ *     seen whole (amt_cred_store_remember_contents(), or our own last write) is waited for, up to
+ *     5 s, until it is whole again; one that stays empty is left alone, with a sentence;
  *  4. write the result to ".credentials.amt-XXXXXX" in the same folder (O_CREAT|O_EXCL, 0600, or
- *     the original's mode when that is stricter), fsync it;
- *  5. read the file again: the AWS CLI does not lock (`aws configure set` truncates the file and
- *     writes it again in place), so if the file changed meanwhile, start over from 3;
- *  6. rename the temporary file over the original and fsync the folder.
+ *     the original's mode when that is stricter, and the original's owner and group), fsync it;
+ *     the lock file names it meanwhile, so that the next writer removes it if we are killed, and
+ *     never a file of the user's that only looks like one;
+ *  5. read the file again: the AWS CLI does not lock, so if the file changed meanwhile, start
+ *     over from 3;
+ *  6. rename the temporary file over the original and fsync the folder. A file that cannot be
+ *     replaced (bind-mounted on its own: EBUSY) or must not be (other hard links) is written in
+ *     place instead, under the lock, and synced, as `aws configure set` writes it;
+ *  7. look at the inode read in 3: a program that had the file open wrote its bytes there, into
+ *     a file that is no longer the file. Wait for it to finish, apply the edit to its bytes and
+ *     go on from 4, so that its change is kept too.
  *
  * A failure at any step leaves the original as it was, removes the temporary file and comes
  * back as one sentence saying what went wrong and what to do. A writer killed at any point
  * leaves either the old or the new file under the real name, never a torn one.
  *
  * A write beyond the file size limit (ulimit -f) raises SIGXFSZ, which kills the process unless
- * it is ignored; programs using this store ignore it, so that write() fails with EFBIG instead.
+ * it is ignored; the program ignores it (amt-hardening.c), so that write() fails with EFBIG.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "amt-cred-store"
+/* statx(), for STATX_ATTR_MOUNT_ROOT: a file bind-mounted on its own. */
+#define _GNU_SOURCE
 
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -49,12 +65,22 @@
 /* The AWS CLI truncates the file before it writes it again; an empty file may be one that is
  * about to be written. */
 #define EMPTY_FILE_PAUSE_USEC (20 * 1000)
+/* How long a file that another program is rewriting in place (it is shorter than when it was
+ * last seen whole, or lost keys) is waited for, and how often it is read meanwhile. */
+#define SETTLE_TIMEOUT_USEC (5 * G_USEC_PER_SEC)
+#define SETTLE_POLL_USEC (10 * 1000)
+/* The errno our reads give for a file that is not a regular one: a FIFO, a device, a socket. */
+#define ERRNO_NOT_REGULAR EINVAL
 
 struct _AmtCredStore
 {
-  GObject  parent_instance;
+  GObject     parent_instance;
 
-  char    *path;
+  char       *path;
+
+  GMutex      expected_lock;    /* writes run in worker threads */
+  GHashTable *expected_keys;    /* see Expected below; NULL when never seen whole */
+  gsize       expected_length;
 };
 
 G_DEFINE_FINAL_TYPE (AmtCredStore, amt_cred_store, G_TYPE_OBJECT)
@@ -172,6 +198,8 @@ amt_cred_store_finalize (GObject *object)
   AmtCredStore *self = (AmtCredStore *)object;
 
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->expected_keys, g_hash_table_unref);
+  g_mutex_clear (&self->expected_lock);
 
   G_OBJECT_CLASS (amt_cred_store_parent_class)->finalize (object);
 }
@@ -239,6 +267,7 @@ amt_cred_store_class_init (AmtCredStoreClass *klass)
 static void
 amt_cred_store_init (AmtCredStore *self)
 {
+  g_mutex_init (&self->expected_lock);
 }
 
 /**
@@ -338,6 +367,11 @@ set_read_error (GError     **error,
     g_set_error (error, G_IO_ERROR, code,
                  _("Could not read %s: permission denied. Make sure you own it and may read "
                    "it."), display);
+  else if (saved_errno == ERRNO_NOT_REGULAR || saved_errno == EISDIR)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                 _("Could not use %s: it is not a regular file (a folder, a pipe or a device). "
+                   "Make it a regular file, or set AWS_SHARED_CREDENTIALS_FILE to one, and log in "
+                   "again."), display);
   else
     g_set_error (error, G_IO_ERROR, code,
                  _("Could not read %s: %s."), display, g_strerror (saved_errno));
@@ -394,7 +428,8 @@ resolve_target (const char  *path,
   return NULL;
 }
 
-/* Reads all of @fd. The buffers it grows through are wiped, as they may hold secrets. */
+/* Reads all of @fd from its start. The buffers it grows through are wiped, as they may hold
+ * secrets. */
 static gboolean
 read_all (int     fd,
           char  **data,
@@ -403,15 +438,12 @@ read_all (int     fd,
 {
   gsize size = 4096;
   gsize used = 0;
-  char *buffer = g_malloc (size);
+  char *buffer;
   struct stat st;
 
   if (fstat (fd, &st) == 0 && st.st_size > 0 && (gsize) st.st_size < G_MAXSIZE / 2)
-    {
-      size = (gsize) st.st_size + 4096;
-      g_free (buffer);
-      buffer = g_malloc (size);
-    }
+    size = (gsize) st.st_size + 4096;
+  buffer = g_malloc (size);
 
   for (;;)
     {
@@ -427,7 +459,7 @@ read_all (int     fd,
           size *= 2;
         }
 
-      n = read (fd, buffer + used, size - used - 1);
+      n = pread (fd, buffer + used, size - used - 1, (off_t) used);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
@@ -452,15 +484,30 @@ typedef struct {
   char     *data;
   gsize     length;
   mode_t    mode;
+  uid_t     uid;
+  gid_t     gid;
+  nlink_t   n_links;
+  int       fd;        /* the inode read, kept open to see later writes into it; or -1 */
 } FileContents;
 
+#define FILE_CONTENTS_INIT { FALSE, NULL, 0, 0, 0, 0, 0, -1 }
+
 static void
-file_contents_clear (FileContents *contents)
+file_contents_clear_data (FileContents *contents)
 {
   amt_ini_wipe_and_free (contents->data, contents->length);
   contents->data = NULL;
   contents->length = 0;
+}
+
+static void
+file_contents_clear (FileContents *contents)
+{
+  file_contents_clear_data (contents);
   contents->exists = FALSE;
+  if (contents->fd >= 0)
+    close (contents->fd);
+  contents->fd = -1;
 }
 
 static gboolean
@@ -470,11 +517,11 @@ read_file (const char    *path,
 {
   struct stat st;
   int fd;
-  gboolean ok;
 
   file_contents_clear (contents);
 
-  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer (with our lock held). */
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0)
     {
       if (errno != ENOENT)
@@ -484,6 +531,9 @@ read_file (const char    *path,
         }
       contents->data = g_strdup ("");
       contents->mode = 0600;
+      contents->uid = geteuid ();
+      contents->gid = getegid ();
+      contents->n_links = 1;
       return TRUE;
     }
 
@@ -495,28 +545,77 @@ read_file (const char    *path,
     }
   if (!S_ISREG (st.st_mode))
     {
-      *saved_errno = S_ISDIR (st.st_mode) ? EISDIR : EINVAL;
+      *saved_errno = S_ISDIR (st.st_mode) ? EISDIR : ERRNO_NOT_REGULAR;
       close (fd);
       return FALSE;
     }
 
-  ok = read_all (fd, &contents->data, &contents->length, saved_errno);
-  close (fd);
-  if (!ok)
-    return FALSE;
+  if (!read_all (fd, &contents->data, &contents->length, saved_errno))
+    {
+      close (fd);
+      return FALSE;
+    }
 
   contents->exists = TRUE;
+  contents->fd = fd;
   /* Never looser than 0600, and as strict as the original when that is stricter. */
   contents->mode = st.st_mode & 0600;
+  contents->uid = st.st_uid;
+  contents->gid = st.st_gid;
+  contents->n_links = st.st_nlink;
   return TRUE;
+}
+
+/* Reads again the inode @contents was read from (it may be gone from the folder by now). */
+static gboolean
+reread_inode (FileContents *contents)
+{
+  int saved_errno = 0;
+
+  if (contents->fd < 0)
+    return FALSE;
+
+  file_contents_clear_data (contents);
+  if (!read_all (contents->fd, &contents->data, &contents->length, &saved_errno))
+    {
+      contents->data = g_strdup ("");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+bytes_equal (const char *a,
+             gsize       a_length,
+             const char *b,
+             gsize       b_length)
+{
+  return a_length == b_length && memcmp (a, b, a_length) == 0;
 }
 
 static gboolean
 file_contents_equal (const FileContents *a,
                      const FileContents *b)
 {
-  return a->exists == b->exists && a->length == b->length &&
-         memcmp (a->data, b->data, a->length) == 0;
+  return a->exists == b->exists && bytes_equal (a->data, a->length, b->data, b->length);
+}
+
+/* Whether the inode @contents was read from holds other bytes now: a program that writes in
+ * place and had the file open wrote into it. */
+static gboolean
+inode_was_written (const FileContents *contents)
+{
+  g_autofree char *now = NULL;
+  gsize length = 0;
+  int saved_errno = 0;
+  gboolean written;
+
+  if (contents->fd < 0 || !read_all (contents->fd, &now, &length, &saved_errno))
+    return FALSE;
+
+  written = !bytes_equal (now, length, contents->data, contents->length);
+  amt_ini_wipe_and_free (g_steal_pointer (&now), length);
+  return written;
 }
 
 static gboolean
@@ -548,34 +647,44 @@ write_all (int          fd,
   return TRUE;
 }
 
-/* Our temporary files are ".NAME.amt-XXXXXX"; under the lock no writer of ours has one open,
- * so any that is there was left by a writer that was killed. */
+/* The temporary file a writer of ours is writing is named in the lock file while it exists,
+ * so that the next writer removes a temporary file left by one that was killed, and never
+ * a file of the user's that merely looks like one. */
 static void
-remove_stale_temp_files (const char *dir,
-                         const char *base)
+record_temp_file (int         lock_fd,
+                  const char *name)
+{
+  if (ftruncate (lock_fd, 0) != 0)
+    return;
+  if (name != NULL && pwrite (lock_fd, name, strlen (name), 0) < 0)
+    g_debug ("Could not note the temporary file in the lock file: %s", g_strerror (errno));
+}
+
+static void
+remove_stale_temp_file (int         lock_fd,
+                        const char *dir,
+                        const char *base)
 {
   g_autofree char *prefix = g_strconcat (".", base, ".amt-", NULL);
-  gsize prefix_len = strlen (prefix);
-  DIR *listing = opendir (dir);
-  struct dirent *entry;
+  char name[256];
+  gssize n;
 
-  if (listing == NULL)
+  n = pread (lock_fd, name, sizeof name - 1, 0);
+  if (n <= 0)
     return;
+  name[n] = '\0';
 
-  while ((entry = readdir (listing)) != NULL)
+  /* Only a name of the form we make, in this folder. */
+  if (g_str_has_prefix (name, prefix) && strlen (name) == strlen (prefix) + 6 &&
+      strchr (name, '/') == NULL)
     {
-      if (strncmp (entry->d_name, prefix, prefix_len) == 0 &&
-          strlen (entry->d_name) == prefix_len + 6 &&
-          strcmp (entry->d_name + prefix_len, "lock") != 0)
-        {
-          g_autofree char *stale = g_build_filename (dir, entry->d_name, NULL);
+      g_autofree char *stale = g_build_filename (dir, name, NULL);
 
-          g_debug ("Removing %s, left by a writer that did not finish", entry->d_name);
-          g_unlink (stale);
-        }
+      g_debug ("Removing %s, left by a writer that did not finish", name);
+      g_unlink (stale);
     }
 
-  closedir (listing);
+  record_temp_file (lock_fd, NULL);
 }
 
 static int
@@ -627,17 +736,20 @@ sync_directory (const char *dir)
   close (fd);
 }
 
-/* Writes @data to a new temporary file next to @target; returns its path. */
+/* Writes @data to a new temporary file next to @target, with the owner, group and mode of
+ * @original; returns its path. */
 static char *
-write_temp_file (const char  *dir,
-                 const char  *base,
-                 const char  *data,
-                 gsize        length,
-                 mode_t       mode,
-                 int         *saved_errno)
+write_temp_file (const char          *dir,
+                 const char          *base,
+                 int                  lock_fd,
+                 const char          *data,
+                 gsize                length,
+                 const FileContents  *original,
+                 int                 *saved_errno)
 {
   g_autofree char *name = g_strconcat (".", base, AMT_CRED_STORE_TEMP_SUFFIX, NULL);
   g_autofree char *temp = g_build_filename (dir, name, NULL);
+  g_autofree char *temp_name = NULL;
   gboolean ok = TRUE;
   int fd;
 
@@ -647,8 +759,14 @@ write_temp_file (const char  *dir,
       *saved_errno = errno;
       return NULL;
     }
+  temp_name = g_path_get_basename (temp);
+  record_temp_file (lock_fd, temp_name);
 
-  if (fchmod (fd, mode) != 0)
+  /* Run under sudo -E, the user's file must stay the user's. */
+  if ((original->uid != geteuid () || original->gid != getegid ()) &&
+      fchown (fd, original->uid, original->gid) != 0)
+    ok = FALSE, *saved_errno = errno;
+  else if (fchmod (fd, original->mode) != 0)
     ok = FALSE, *saved_errno = errno;
   else if (!write_all (fd, data, length, saved_errno))
     ok = FALSE;
@@ -659,6 +777,7 @@ write_temp_file (const char  *dir,
     {
       close (fd);
       g_unlink (temp);
+      record_temp_file (lock_fd, NULL);
       return NULL;
     }
 
@@ -666,32 +785,220 @@ write_temp_file (const char  *dir,
     {
       *saved_errno = errno;
       g_unlink (temp);
+      record_temp_file (lock_fd, NULL);
       return NULL;
     }
 
   return g_steal_pointer (&temp);
 }
 
+/* For a file that cannot be replaced by rename: one bind-mounted on its own (rename gives
+ * EBUSY), or one with other hard links, which a rename would split from them. Written in
+ * place under our lock and synced, as `aws configure set` writes it. */
+static gboolean
+write_in_place (const char  *target,
+                const char  *data,
+                gsize        length,
+                int         *saved_errno)
+{
+  int fd = open (target, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+  struct stat st;
+  gboolean ok;
+  int allocated;
+
+  if (fd < 0)
+    {
+      *saved_errno = errno;
+      return FALSE;
+    }
+
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      *saved_errno = ERRNO_NOT_REGULAR;
+      close (fd);
+      return FALSE;
+    }
+
+  /* Grow first, then write, then cut: a full disk fails before a byte is changed. */
+  allocated = length <= (gsize) st.st_size ? 0 : posix_fallocate (fd, 0, (off_t) length);
+  ok = allocated == 0;
+  if (!ok)
+    *saved_errno = allocated;
+  else
+    {
+      ok = write_all (fd, data, length, saved_errno);
+      if (ok && ftruncate (fd, (off_t) length) != 0)
+        ok = FALSE, *saved_errno = errno;
+      if (ok && fsync (fd) != 0)
+        ok = FALSE, *saved_errno = errno;
+    }
+
+  close (fd);
+  return ok;
+}
+
+/* What the file held when it was last seen whole (amt_cred_store_remember_contents(), or our
+ * own last write): "section\037key" of every key (and "section\037" of every section), and
+ * its length. */
+
+static GHashTable *
+document_keys (AmtIniDocument *doc)
+{
+  GHashTable *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) sections = amt_ini_document_get_sections (doc);
+
+  for (guint i = 0; sections[i] != NULL; i++)
+    {
+      g_auto(GStrv) names = amt_ini_document_get_keys (doc, sections[i]);
+
+      g_hash_table_add (keys, g_strdup_printf ("%s\037", sections[i]));
+      for (guint j = 0; names != NULL && names[j] != NULL; j++)
+        g_hash_table_add (keys, g_strdup_printf ("%s\037%s", sections[i], names[j]));
+    }
+
+  return keys;
+}
+
+static void
+remember_locked (AmtCredStore   *self,
+                 AmtIniDocument *doc,
+                 gsize           length)
+{
+  g_mutex_lock (&self->expected_lock);
+  g_clear_pointer (&self->expected_keys, g_hash_table_unref);
+  self->expected_keys = document_keys (doc);
+  self->expected_length = length;
+  g_mutex_unlock (&self->expected_lock);
+}
+
+/* Whether @contents looks like a file another program is rewriting in place right now: shorter
+ * than it was when last seen whole (so also empty), unreadable by AWS tools, or missing keys it
+ * had. Nothing is known of a file never seen whole. */
+static gboolean
+looks_torn (AmtCredStore       *self,
+            const FileContents *contents)
+{
+  g_autoptr(AmtIniDocument) doc = NULL;
+  g_autoptr(GHashTable) keys = NULL;
+  GHashTableIter iter;
+  gpointer key;
+  gboolean torn = FALSE;
+
+  g_mutex_lock (&self->expected_lock);
+  if (self->expected_keys != NULL && self->expected_length > 0)
+    {
+      doc = amt_ini_document_new_from_data (contents->data, contents->length);
+      if (contents->length < self->expected_length || !amt_ini_document_check (doc, "", NULL))
+        torn = TRUE;
+      else
+        {
+          keys = document_keys (doc);
+          g_hash_table_iter_init (&iter, self->expected_keys);
+          while (!torn && g_hash_table_iter_next (&iter, &key, NULL))
+            torn = !g_hash_table_contains (keys, key);
+        }
+    }
+  g_mutex_unlock (&self->expected_lock);
+
+  return torn;
+}
+
+typedef enum {
+  SETTLED,           /* whole again */
+  SETTLED_STABLE,    /* unchanged for the whole wait, but still shorter, missing keys or broken */
+  NOT_SETTLED,       /* still empty, or still changing */
+  SETTLE_FAILED,     /* could not be read */
+} Settling;
+
+/* Waits (a bounded time) until the file, or the inode @contents holds (@by_inode), is whole
+ * again; @contents is then what it holds. Whether it stays so until the rename is checked
+ * there (step 5). */
+static Settling
+wait_until_settled (AmtCredStore  *self,
+                    const char    *target,
+                    FileContents  *contents,
+                    gboolean       by_inode,
+                    int           *saved_errno)
+{
+  gint64 deadline = g_get_monotonic_time () + SETTLE_TIMEOUT_USEC;
+  gint64 unchanged_since = g_get_monotonic_time ();
+
+  for (;;)
+    {
+      FileContents previous = FILE_CONTENTS_INIT;
+
+      g_usleep (SETTLE_POLL_USEC);
+
+      previous.exists = contents->exists;
+      previous.data = contents->data;
+      previous.length = contents->length;
+      contents->data = NULL;
+      contents->length = 0;
+
+      if (by_inode)
+        reread_inode (contents);
+      else if (!read_file (target, contents, saved_errno))
+        {
+          file_contents_clear (&previous);
+          return SETTLE_FAILED;
+        }
+
+      if (!looks_torn (self, contents))
+        {
+          file_contents_clear (&previous);
+          return SETTLED;
+        }
+      if (!file_contents_equal (&previous, contents))
+        unchanged_since = g_get_monotonic_time ();
+      file_contents_clear (&previous);
+
+      if (g_get_monotonic_time () > deadline)
+        {
+          /* A file that stayed the same for the whole wait was edited that way on purpose (or
+           * is broken, which the caller says); an empty one may still be waiting for a slow
+           * writer (`pass show aws > …` asking for a passphrase). */
+          if (unchanged_since < deadline - SETTLE_TIMEOUT_USEC + 2 * SETTLE_POLL_USEC &&
+              contents->length > 0)
+            return SETTLED_STABLE;
+          return NOT_SETTLED;
+        }
+    }
+}
+
 typedef gboolean (*EditFunc) (AmtIniDocument  *doc,
                               gconstpointer    user_data,
                               GError         **error);
 
+static void
+set_busy_error (GError     **error,
+                const char  *display)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+               _("Could not update %s: another program is rewriting it and has not finished. "
+                 "It was left as that program wrote it; log in again in a moment."), display);
+}
+
 /* Step 3 onwards of the discipline at the top, with the lock held. */
 static gboolean
-update_locked (const char     *target,
+update_locked (AmtCredStore   *self,
+               const char     *target,
                const char     *display,
+               int             lock_fd,
                EditFunc        edit,
                gconstpointer   user_data,
                GError        **error)
 {
   g_autofree char *dir = g_path_get_dirname (target);
   g_autofree char *base = g_path_get_basename (target);
-  FileContents original = { FALSE, NULL, 0, 0 };
-  FileContents again = { FALSE, NULL, 0, 0 };
+  FileContents original = FILE_CONTENTS_INIT;
+  FileContents again = FILE_CONTENTS_INIT;
+  char *written = NULL;          /* what our last rename put in place, when it must be checked */
+  gsize written_length = 0;
+  gboolean from_old_inode = FALSE;
   gboolean ok = FALSE;
   int saved_errno = 0;
 
-  remove_stale_temp_files (dir, base);
+  remove_stale_temp_file (lock_fd, dir, base);
 
   for (guint attempt = 0; attempt < MAX_ATTEMPTS; attempt++)
     {
@@ -699,19 +1006,41 @@ update_locked (const char     *target,
       g_autofree char *temp = NULL;
       char *output = NULL;
       gsize output_length = 0;
+      gboolean in_place;
 
-      if (!read_file (target, &original, &saved_errno))
+      if (!from_old_inode)
         {
-          set_read_error (error, saved_errno, display);
-          goto out;
-        }
-      if (original.exists && original.length == 0)
-        {
-          g_usleep (EMPTY_FILE_PAUSE_USEC);
           if (!read_file (target, &original, &saved_errno))
             {
               set_read_error (error, saved_errno, display);
               goto out;
+            }
+
+          /* Step 3a: never edit a file another program has just emptied or cut short. */
+          if (looks_torn (self, &original))
+            {
+              Settling settling = wait_until_settled (self, target, &original, FALSE, &saved_errno);
+
+              if (settling == SETTLE_FAILED)
+                {
+                  set_read_error (error, saved_errno, display);
+                  goto out;
+                }
+              if (settling == NOT_SETTLED)
+                {
+                  set_busy_error (error, display);
+                  goto out;
+                }
+            }
+          else if (original.exists && original.length == 0)
+            {
+              /* Nothing known about it: an empty file may be one about to be written. */
+              g_usleep (EMPTY_FILE_PAUSE_USEC);
+              if (!read_file (target, &original, &saved_errno))
+                {
+                  set_read_error (error, saved_errno, display);
+                  goto out;
+                }
             }
         }
 
@@ -721,40 +1050,104 @@ update_locked (const char     *target,
         goto out;
 
       output = amt_ini_document_serialize (doc, &output_length);
-      if (original.exists && output_length == original.length &&
-          memcmp (output, original.data, output_length) == 0)
+      if (original.exists && !from_old_inode &&
+          bytes_equal (output, output_length, original.data, original.length))
         {
           /* Nothing to change. */
+          amt_ini_wipe_and_free (output, output_length);
+          remember_locked (self, doc, original.length);
+          ok = TRUE;
+          goto out;
+        }
+
+      /* Another program may have written the file since we read it (step 5); after an
+       * edit of the old inode's bytes, the file must still be what we put there. */
+      if (!read_file (target, &again, &saved_errno) ||
+          (from_old_inode ? !bytes_equal (again.data, again.length, written, written_length)
+                          : !file_contents_equal (&original, &again)))
+        {
+          amt_ini_wipe_and_free (output, output_length);
+          file_contents_clear (&again);
+          /* After an edit of the old inode's bytes: the program that wrote them has written
+           * the file again since, from what it read there, so its latest is in the file. */
+          from_old_inode = FALSE;
+          g_debug ("%s changed while we were writing it; starting over", display);
+          continue;
+        }
+      file_contents_clear (&again);
+
+      /* A rename would split a hard link from its other names. */
+      in_place = original.n_links > 1;
+      if (!in_place)
+        {
+          temp = write_temp_file (dir, base, lock_fd, output, output_length, &original, &saved_errno);
+          if (temp == NULL)
+            {
+              amt_ini_wipe_and_free (output, output_length);
+              set_write_error (error, saved_errno, display);
+              goto out;
+            }
+
+          if (rename (temp, target) != 0)
+            {
+              saved_errno = errno;
+              g_unlink (temp);
+              record_temp_file (lock_fd, NULL);
+              /* A file bind-mounted on its own (docker -v, dev containers) cannot be replaced. */
+              in_place = saved_errno == EBUSY;
+              if (!in_place)
+                {
+                  amt_ini_wipe_and_free (output, output_length);
+                  set_write_error (error, saved_errno, display);
+                  goto out;
+                }
+            }
+          else
+            {
+              record_temp_file (lock_fd, NULL);
+              sync_directory (dir);
+            }
+        }
+
+      if (in_place)
+        {
+          if (!write_in_place (target, output, output_length, &saved_errno))
+            {
+              amt_ini_wipe_and_free (output, output_length);
+              set_write_error (error, saved_errno, display);
+              goto out;
+            }
+          /* The inode read is the one written: no other program's bytes can hide in it. */
+          remember_locked (self, doc, output_length);
           amt_ini_wipe_and_free (output, output_length);
           ok = TRUE;
           goto out;
         }
 
-      temp = write_temp_file (dir, base, output, output_length, original.mode, &saved_errno);
-      amt_ini_wipe_and_free (output, output_length);
-      if (temp == NULL)
-        {
-          set_write_error (error, saved_errno, display);
-          goto out;
-        }
+      amt_ini_wipe_and_free (written, written_length);
+      written = output;
+      written_length = output_length;
 
-      /* Another program may have written the file since we read it (step 5). */
-      if (!read_file (target, &again, &saved_errno) || !file_contents_equal (&original, &again))
+      /* Step 7: a program writing in place that had the file open before the rename wrote its
+       * bytes into the inode we read, which is no longer the file. Apply our edit to what it
+       * wrote, so that its change is kept too. */
+      if (original.exists && inode_was_written (&original))
         {
-          g_debug ("%s changed while we were writing it; starting over", display);
-          g_unlink (temp);
+          Settling settling;
+
+          g_debug ("%s was written in place while we replaced it; applying the edit again", display);
+          settling = wait_until_settled (self, target, &original, TRUE, &saved_errno);
+          if (settling == NOT_SETTLED || settling == SETTLE_FAILED)
+            {
+              set_busy_error (error, display);
+              goto out;
+            }
+          from_old_inode = TRUE;
           continue;
         }
 
-      if (rename (temp, target) != 0)
-        {
-          saved_errno = errno;
-          g_unlink (temp);
-          set_write_error (error, saved_errno, display);
-          goto out;
-        }
-
-      sync_directory (dir);
+      /* Only now: the wait above measures the old inode against the file as it was read. */
+      remember_locked (self, doc, output_length);
       ok = TRUE;
       goto out;
     }
@@ -764,6 +1157,7 @@ update_locked (const char     *target,
                  "moment."), display);
 
 out:
+  amt_ini_wipe_and_free (written, written_length);
   file_contents_clear (&original);
   file_contents_clear (&again);
   return ok;
@@ -816,7 +1210,7 @@ update_file (AmtCredStore   *self,
       return FALSE;
     }
 
-  ok = update_locked (target, display, edit, user_data, error);
+  ok = update_locked (self, target, display, lock_fd, edit, user_data, error);
 
   /* Closing the file releases the lock. */
   close (lock_fd);
@@ -1109,7 +1503,7 @@ read_document (AmtCredStore  *self,
                const char    *display,
                GError       **error)
 {
-  FileContents contents = { FALSE, NULL, 0, 0 };
+  FileContents contents = FILE_CONTENTS_INIT;
   g_autoptr(AmtIniDocument) doc = NULL;
   int saved_errno = 0;
 
@@ -1211,6 +1605,148 @@ amt_cred_store_read_expiration (AmtCredStore  *self,
   text = amt_ini_document_get_value (doc, section, AMT_AWS_KEY_EXPIRATION);
   if (expiration != NULL)
     *expiration = text != NULL ? amt_credentials_parse_expiration (text) : NULL;
+
+  return TRUE;
+}
+
+/**
+ * amt_cred_store_remember_contents:
+ * @self: a store
+ *
+ * Remembers which keys the file holds now, and its length, as what it holds when whole: a
+ * later write that finds it shorter or missing keys waits (a few seconds) for the program
+ * that is rewriting it in place to finish. Call it when the files are loaded.
+ */
+void
+amt_cred_store_remember_contents (AmtCredStore *self)
+{
+  FileContents contents = FILE_CONTENTS_INIT;
+  g_autoptr(AmtIniDocument) doc = NULL;
+  int saved_errno = 0;
+
+  g_return_if_fail (AMT_IS_CRED_STORE (self));
+
+  if (read_file (self->path, &contents, &saved_errno) && contents.exists)
+    {
+      doc = amt_ini_document_new_from_data (contents.data, contents.length);
+      if (amt_ini_document_check (doc, "", NULL))
+        remember_locked (self, doc, contents.length);
+    }
+  file_contents_clear (&contents);
+}
+
+/**
+ * amt_cred_store_check_writable:
+ * @self: a store
+ * @error: return location for a #GError, with a sentence saying what to do
+ *
+ * Tells, without writing anything, whether a write would fail for a reason known now: the file
+ * is no regular file, is marked immutable or append-only, is on a read-only file system, may
+ * not be replaced (its folder) or written in place (a file bind-mounted on its own, or with
+ * other hard links), or is larger than the file size limit allows. Called before an MFA code
+ * is sent, so that no code is spent on such a write.
+ *
+ * Returns: %TRUE when nothing known stands in the way
+ */
+gboolean
+amt_cred_store_check_writable (AmtCredStore  *self,
+                               GError       **error)
+{
+  g_autofree char *display = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *dir = NULL;
+  struct statvfs fs;
+  struct statx stx;
+  struct rlimit limit;
+  int saved_errno = 0;
+  gboolean in_place;
+  int flags = 0;
+  int fd;
+
+  g_return_val_if_fail (AMT_IS_CRED_STORE (self), FALSE);
+
+  display = amt_aws_config_dup_display_path (self->path);
+  target = resolve_target (self->path, &saved_errno);
+  if (target == NULL)
+    {
+      set_read_error (error, saved_errno, display);
+      return FALSE;
+    }
+  dir = g_path_get_dirname (target);
+
+  /* A folder still to be made is made in one that exists. */
+  while (!g_file_test (dir, G_FILE_TEST_EXISTS))
+    {
+      char *parent = g_path_get_dirname (dir);
+
+      if (g_str_equal (parent, dir))
+        {
+          g_free (parent);
+          break;
+        }
+      g_free (dir);
+      dir = parent;
+    }
+
+  if (statvfs (dir, &fs) == 0 && (fs.f_flag & ST_RDONLY) != 0)
+    {
+      set_write_error (error, EROFS, display);
+      return FALSE;
+    }
+
+  if (statx (AT_FDCWD, target, AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_NLINK | STATX_SIZE, &stx) != 0)
+    {
+      if (errno != ENOENT)
+        {
+          set_read_error (error, errno, display);
+          return FALSE;
+        }
+      if (access (dir, W_OK | X_OK) != 0)
+        {
+          set_write_error (error, errno, display);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (!S_ISREG (stx.stx_mode))
+    {
+      set_read_error (error, S_ISDIR (stx.stx_mode) ? EISDIR : ERRNO_NOT_REGULAR, display);
+      return FALSE;
+    }
+
+  fd = open (target, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd >= 0)
+    {
+      if (ioctl (fd, FS_IOC_GETFLAGS, &flags) != 0)
+        flags = 0;
+      close (fd);
+    }
+  if ((flags & (FS_IMMUTABLE_FL | FS_APPEND_FL)) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("Could not update %s: it is marked immutable or append-only. Remove the mark "
+                     "(chattr -i -a) and log in again."), display);
+      return FALSE;
+    }
+
+  /* Written in place: bind-mounted on its own (a rename over it fails), or hard-linked. */
+  in_place = stx.stx_nlink > 1 ||
+             ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) != 0 &&
+              (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0);
+  if (access (in_place ? target : dir, in_place ? W_OK : W_OK | X_OK) != 0)
+    {
+      set_write_error (error, errno, display);
+      return FALSE;
+    }
+
+  /* The new file is the old one and our section: a few kilobytes more at most. */
+  if (getrlimit (RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      stx.stx_size + 16 * 1024 > limit.rlim_cur)
+    {
+      set_write_error (error, EFBIG, display);
+      return FALSE;
+    }
 
   return TRUE;
 }

@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 /* Siblings of the credentials file (after following a symlink), named so that no AWS tool
  * reads them: ".credentials.amt-lock" is the advisory lock that serializes our writers, and
  * ".credentials.amt-XXXXXX" are temporary files (a stale one, left by a killed writer, is
- * removed by the next writer). */
+ * removed by the next writer: the lock file names the one being written). */
 #define AMT_CRED_STORE_LOCK_SUFFIX ".amt-lock"
 #define AMT_CRED_STORE_TEMP_SUFFIX ".amt-XXXXXX"
 
@@ -40,6 +40,9 @@ G_DECLARE_FINAL_TYPE (AmtCredStore, amt_cred_store, AMT, CRED_STORE, GObject)
 AmtCredStore   *amt_cred_store_new                (const char           *path);
 AmtCredStore   *amt_cred_store_new_default        (void);
 const char     *amt_cred_store_get_path           (AmtCredStore         *self);
+void            amt_cred_store_remember_contents  (AmtCredStore         *self);
+gboolean        amt_cred_store_check_writable     (AmtCredStore         *self,
+                                                   GError              **error);
 
 gboolean        amt_cred_store_replace_section    (AmtCredStore         *self,
                                                    const char           *section,

@@ -35,7 +35,11 @@ typedef struct {
   gboolean      too_large;
   gboolean      got_headers;
   GCancellable *cancellable;
+  gsize         capacity;     /* of body, which must never grow by realloc() */
 } Transfer;
+
+/* STS answers are a few kilobytes. */
+#define INITIAL_BODY_CAPACITY 16384
 
 /* curl_global_init() is not thread-safe: once, before any worker thread uses libcurl. */
 static void
@@ -66,6 +70,20 @@ write_cb (char   *data,
     {
       transfer->too_large = TRUE;
       return 0;  /* CURLE_WRITE_ERROR */
+    }
+
+  /* GByteArray would grow by realloc(), which frees the old block as it is: grow into a new
+   * block here and wipe the old one, as the body holds secrets. */
+  if (transfer->body->len + len > transfer->capacity)
+    {
+      gsize capacity = MAX (transfer->capacity * 2, transfer->body->len + len);
+      GByteArray *bigger = g_byte_array_sized_new ((guint) capacity);
+
+      g_byte_array_append (bigger, transfer->body->data, transfer->body->len);
+      amt_secret_wipe (transfer->body->data, transfer->body->len);
+      g_byte_array_unref (transfer->body);
+      transfer->body = bigger;
+      transfer->capacity = capacity;
     }
 
   g_byte_array_append (transfer->body, (const guint8 *) data, len);
@@ -183,8 +201,9 @@ amt_curl_http_send (AmtHttpTransport      *transport,
                     GError               **error)
 {
   g_autoptr(GHashTable) headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GByteArray) body = g_byte_array_new ();
-  Transfer transfer = { body, headers, request->max_response_size, FALSE, FALSE, cancellable };
+  Transfer transfer = { g_byte_array_sized_new (INITIAL_BODY_CAPACITY), headers,
+                        request->max_response_size, FALSE, FALSE, cancellable,
+                        INITIAL_BODY_CAPACITY };
   char error_buffer[CURL_ERROR_SIZE] = "";
   struct curl_slist *header_list = NULL;
   AmtHttpResponse *response;
@@ -200,6 +219,7 @@ amt_curl_http_send (AmtHttpTransport      *transport,
   curl = curl_easy_init ();
   if (curl == NULL)
     {
+      g_byte_array_unref (transfer.body);
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "curl_easy_init failed");
       return NULL;
     }
@@ -284,7 +304,8 @@ amt_curl_http_send (AmtHttpTransport      *transport,
 
   if (res == CURLE_ABORTED_BY_CALLBACK && g_cancellable_is_cancelled (cancellable))
     {
-      amt_secret_wipe (body->data, body->len);
+      amt_secret_wipe (transfer.body->data, transfer.body->len);
+      g_byte_array_unref (transfer.body);
       g_cancellable_set_error_if_cancelled (cancellable, error);
       return NULL;
     }
@@ -296,18 +317,19 @@ amt_curl_http_send (AmtHttpTransport      *transport,
 
       g_debug ("%s %.*s: curl error %d (%s): %s", method, url_without_query (request->url), request->url, res,
                curl_easy_strerror (res), error_buffer);
-      amt_secret_wipe (body->data, body->len);
+      amt_secret_wipe (transfer.body->data, transfer.body->len);
+      g_byte_array_unref (transfer.body);
       g_set_error_literal (error, AMT_AWS_ERROR, code, sentence);
       return NULL;
     }
 
   g_debug ("%s %.*s: HTTP %ld, %u bytes", method, url_without_query (request->url), request->url,
-           status, body->len);
+           status, transfer.body->len);
 
   response = g_new0 (AmtHttpResponse, 1);
   response->status = (guint) status;
   response->headers = g_steal_pointer (&headers);
-  response->body = amt_http_bytes_new_secret (g_steal_pointer (&body));
+  response->body = amt_http_bytes_new_secret (g_steal_pointer (&transfer.body));
 
   return response;
 }

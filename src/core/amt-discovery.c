@@ -30,8 +30,10 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "amt-aws-endpoint.h"
 #include "amt-discovery.h"
 #include "amt-target-rule.h"
+#include "amt-target-check.h"
 
 static gboolean
 is_true (const char *value)
@@ -171,6 +173,34 @@ check_target (AmtAwsConfig *config,
   return NULL;
 }
 
+/* What amt_target_check() finds, known before any code is typed (amt-target-check.c). */
+static char *
+check_target_writable (AmtAwsConfig *config,
+                       const char   *profile,
+                       const char   *target)
+{
+  g_autoptr(AmtCredStore) store = amt_cred_store_new (amt_aws_config_get_credentials_path (config));
+  g_autoptr(GError) error = NULL;
+
+  if (amt_target_check (store, profile, target, &error))
+    return NULL;
+  return g_strdup (error->message);
+}
+
+/* An endpoint that would be refused when the code is sent (a plain http:// one off this
+ * computer, a malformed URL or region) is the profile's problem before any code is typed. */
+static char *
+check_endpoint (const AmtProfileConfig *out)
+{
+  g_autoptr(AmtAwsEndpoint) endpoint = NULL;
+  g_autoptr(GError) error = NULL;
+
+  endpoint = amt_aws_endpoint_resolve (AMT_AWS_SERVICE_STS, out->region, out->endpoint_url, NULL, &error);
+  if (endpoint == NULL)
+    return g_strdup (error->message);
+  return NULL;
+}
+
 static void
 fill_common (AmtAwsConfig     *config,
              const char       *name,
@@ -240,6 +270,10 @@ discover_session (AmtAwsConfig     *config,
 
   if (out.problem == NULL)
     out.problem = check_target (config, name, target);
+  if (out.problem == NULL)
+    out.problem = check_target_writable (config, name, target);
+  if (out.problem == NULL)
+    out.problem = check_endpoint (&out);
   fill_target (config, name, &out);
 
   *out_config = out;
@@ -279,6 +313,10 @@ discover_role (AmtAwsConfig     *config,
                                    name, name);
   if (out.problem == NULL)
     out.problem = check_target (config, name, out.target);
+  if (out.problem == NULL)
+    out.problem = check_target_writable (config, name, out.target);
+  if (out.problem == NULL)
+    out.problem = check_endpoint (&out);
   fill_target (config, name, &out);
 
   *out_config = out;

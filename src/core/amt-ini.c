@@ -1129,6 +1129,22 @@ check_section_name (const char  *section,
   return TRUE;
 }
 
+/**
+ * amt_ini_check_section_name:
+ * @section: a section name
+ * @error: return location for %AMT_INI_ERROR_INVALID_NAME
+ *
+ * Returns: whether a section of that name can be added (amt_ini_document_add_section())
+ */
+gboolean
+amt_ini_check_section_name (const char  *section,
+                            GError     **error)
+{
+  g_return_val_if_fail (section != NULL, FALSE);
+
+  return check_section_name (section, error);
+}
+
 static gboolean
 check_value (const char  *value,
              GError     **error)

@@ -77,6 +77,9 @@ gboolean         amt_ini_document_remove_section  (AmtIniDocument  *doc,
                                                    const char      *section,
                                                    GError         **error);
 
+gboolean         amt_ini_check_section_name       (const char      *section,
+                                                   GError         **error);
+
 void             amt_ini_wipe_and_free            (char            *data,
                                                    gsize            length);
 

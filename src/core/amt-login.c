@@ -25,8 +25,11 @@
 #include "amt-discovery.h"
 #include "amt-sandbox.h"
 #include "amt-sessions-private.h"
+#include "amt-target-check.h"
 
 #define MFA_PROCESS_TIMEOUT_SECONDS  120
+/* mfa_process prints one short line; more than this is not a code (`yes 123456` never ends). */
+#define MFA_PROCESS_MAX_OUTPUT       256
 /* A TOTP code changes every 30 s: how long to wait for mfa_process to give a new one. */
 #define NEXT_CODE_POLL_SECONDS       3
 #define NEXT_CODE_MAX_POLLS          15
@@ -874,6 +877,29 @@ direct_role_done_cb (GObject      *source,
   write_item (self, op, credentials);
 }
 
+/* Everything known now about the writes this code leads to: a code is not spent on a write
+ * bound to fail (amt-target-check.c). */
+static gboolean
+check_step_targets (AmtLogin  *self,
+                    Step      *step,
+                    GError   **error)
+{
+  AmtCredStore *store = _amt_sessions_get_cred_store (self->sessions);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      AmtLoginItem *item = g_ptr_array_index (self->items, i);
+
+      if (step->kind == STEP_SESSION_TOKEN ? item->code_index != 0 : item != step->role)
+        continue;
+      if (!amt_target_check (store, amt_profile_get_name (item->profile),
+                             amt_profile_get_target (item->profile), error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * amt_login_submit_code_async:
  * @code: the six digits for the code asked now (amt_login_get_code_index())
@@ -931,6 +957,13 @@ amt_login_submit_code_async (AmtLogin            *self,
                                                                             : step->role->profile,
                                            &error);
   if (long_term == NULL)
+    {
+      fail_step (self, task, error);
+      amt_secret_free (g_steal_pointer (&digits));
+      return;
+    }
+
+  if (!check_step_targets (self, step, &error))
     {
       fail_step (self, task, error);
       amt_secret_free (g_steal_pointer (&digits));
@@ -1042,13 +1075,18 @@ typedef struct {
   GSubprocess *process;
   guint        polls;
   guint        timeout_id;
+  char         output[MFA_PROCESS_MAX_OUTPUT + 2];
+  gsize        length;
 } ProcessData;
 
 static void
 process_data_free (ProcessData *data)
 {
   g_clear_handle_id (&data->timeout_id, g_source_remove);
+  if (data->process != NULL)
+    g_subprocess_force_exit (data->process);
   g_clear_object (&data->process);
+  amt_secret_wipe (data->output, sizeof data->output);
   g_free (data);
 }
 
@@ -1090,47 +1128,46 @@ process_failed (GTask  *task,
   g_task_return_error (task, error);
 }
 
+static void read_process_output (GTask *task);
+
 static void
-process_output_cb (GObject      *source,
+process_exited_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   AmtLogin *self = g_task_get_source_object (task);
   ProcessData *data = g_task_get_task_data (task);
-  g_autofree char *output = NULL;
   g_autofree char *code = NULL;
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
 
   g_clear_handle_id (&data->timeout_id, g_source_remove);
 
-  if (!g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &output, NULL, &error))
+  if (!g_subprocess_wait_finish (G_SUBPROCESS (source), result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        process_failed (task, g_error_new (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
-                                           _("The mfa_process command could not be read: %s"), error->message));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   if (!g_subprocess_get_successful (G_SUBPROCESS (source)))
     {
-      amt_secret_free (g_steal_pointer (&output));
       process_failed (task, g_error_new_literal (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
                                                  _("The mfa_process command failed (it took too long, or exited with an error): check it in a terminal.")));
       return;
     }
 
+  data->output[data->length] = '\0';
   g_clear_object (&data->process);
-  if (!amt_login_check_code (output != NULL ? output : "", &code, NULL))
+  if (!amt_login_check_code (data->output, &code, NULL))
     {
-      amt_secret_free (g_steal_pointer (&output));
+      amt_secret_wipe (data->output, sizeof data->output);
       process_failed (task, g_error_new_literal (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
                                                  _("The mfa_process command did not print a six-digit code.")));
       return;
     }
-  amt_secret_free (g_steal_pointer (&output));
+  amt_secret_wipe (data->output, sizeof data->output);
+  data->length = 0;
 
   /* The second code of a login must be a new one: wait for the device to move on. */
   if (_amt_sessions_code_was_sent (self->sessions, self->mfa_serial, code))
@@ -1147,9 +1184,65 @@ process_output_cb (GObject      *source,
     }
 
   data->polls = 0;
-  amt_login_submit_code_async (self, code, g_task_get_cancellable (task),
-                               run_submit_done_cb, g_steal_pointer (&task));
+  /* The cancellable is read before the task is handed over: the order in which arguments
+   * are evaluated is unspecified. */
+  cancellable = g_task_get_cancellable (task);
+  amt_login_submit_code_async (self, code, cancellable, run_submit_done_cb, g_steal_pointer (&task));
   amt_secret_free (g_steal_pointer (&code));
+}
+
+static void
+process_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ProcessData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gssize n;
+
+  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+  if (n < 0)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        process_failed (task, g_error_new (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                                           _("The mfa_process command could not be read: %s"), error->message));
+      return;
+    }
+
+  data->length += n;
+  if (data->length > MFA_PROCESS_MAX_OUTPUT)
+    {
+      g_subprocess_force_exit (data->process);
+      amt_secret_wipe (data->output, sizeof data->output);
+      process_failed (task, g_error_new_literal (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
+                                                 _("The mfa_process command printed more than one short line: make it print only the six-digit code.")));
+      return;
+    }
+
+  if (n == 0)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      /* Read before the task is handed over, as above. */
+      g_subprocess_wait_async (data->process, cancellable, process_exited_cb, g_steal_pointer (&task));
+    }
+  else
+    read_process_output (g_steal_pointer (&task));
+}
+
+/* Reads at most one byte over the limit, so that a command printing forever is stopped. */
+static void
+read_process_output (GTask *task)
+{
+  ProcessData *data = g_task_get_task_data (task);
+  GInputStream *stdout_pipe = g_subprocess_get_stdout_pipe (data->process);
+
+  g_input_stream_read_async (stdout_pipe, data->output + data->length,
+                             MFA_PROCESS_MAX_OUTPUT + 1 - data->length, G_PRIORITY_DEFAULT,
+                             g_task_get_cancellable (task), process_read_cb, task);
 }
 
 static void
@@ -1196,8 +1289,8 @@ run_mfa_process_once (GTask *task)
     }
 
   data->timeout_id = g_timeout_add_once (MFA_PROCESS_TIMEOUT_SECONDS * 1000, process_timeout_cb, task);
-  g_subprocess_communicate_utf8_async (data->process, NULL, g_task_get_cancellable (task),
-                                       process_output_cb, task);
+  data->length = 0;
+  read_process_output (task);
 }
 
 static void

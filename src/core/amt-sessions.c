@@ -24,6 +24,7 @@
 #include <glib/gi18n.h>
 
 #include "amt-discovery.h"
+#include "amt-failure-state.h"
 #include "amt-sandbox.h"
 #include "amt-sessions-private.h"
 
@@ -32,10 +33,6 @@
 /* How long a code sent for a device is refused here; a TOTP code lives ~90 s at most. */
 #define SENT_CODE_MEMORY_USEC   (10 * MINUTE_USEC)
 
-typedef struct {
-  char   *message;
-  gint64  expiration;   /* of the session when the refresh failed, 0 for none */
-} LoginError;
 
 struct _AmtSessions
 {
@@ -58,7 +55,7 @@ struct _AmtSessions
 
   GHashTable    *clients;        /* "region\nendpoint\nca" → AmtAwsClient */
   GHashTable    *sent_codes;     /* "serial\ncode" → gint64 wall time */
-  GHashTable    *login_errors;   /* profile name → LoginError */
+  GHashTable    *login_errors;   /* profile name → AmtFailure, as amt-failure-state.c keeps them */
   GHashTable    *known_states;   /* profile name → AmtSessionState + 1 */
   GPtrArray     *active_logins;  /* AmtLogin, not owned: each removes itself */
 
@@ -93,13 +90,6 @@ static guint signals[N_SIGNALS];
 
 static void amt_sessions_schedule_deadline (AmtSessions *self);
 static void amt_sessions_setup_monitors    (AmtSessions *self);
-
-static void
-login_error_free (LoginError *error)
-{
-  g_free (error->message);
-  g_free (error);
-}
 
 /* Formatting */
 
@@ -402,7 +392,7 @@ amt_sessions_init (AmtSessions *self)
   self->sent_codes = g_hash_table_new_full (g_str_hash, g_str_equal,
                                             (GDestroyNotify) amt_secret_free, g_free);
   self->login_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                              (GDestroyNotify) login_error_free);
+                                              (GDestroyNotify) amt_failure_free);
   self->known_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->active_logins = g_ptr_array_new ();
   self->monitors = g_ptr_array_new_with_free_func (g_object_unref);
@@ -584,6 +574,25 @@ replace_profiles (AmtSessions *self,
     g_list_store_splice (self->profiles, 0, n_items, next->pdata, next->len);
 }
 
+/* Failures that another process (or this one, before a restart) recorded; one this process
+ * knows is newer or the same. */
+static void
+merge_recorded_failures (AmtSessions *self)
+{
+  g_autoptr(GHashTable) recorded = amt_failure_state_load (amt_cred_store_get_path (self->cred_store));
+  GHashTableIter iter;
+  gpointer name, failure;
+
+  g_hash_table_iter_init (&iter, recorded);
+  while (g_hash_table_iter_next (&iter, &name, &failure))
+    if (!g_hash_table_contains (self->login_errors, name))
+      {
+        /* Both are ours once stolen. */
+        g_hash_table_iter_steal (&iter);
+        g_hash_table_insert (self->login_errors, name, failure);
+      }
+}
+
 /**
  * amt_sessions_load:
  *
@@ -623,6 +632,9 @@ amt_sessions_load (AmtSessions  *self,
       g_clear_object (&self->cred_store);
       self->cred_store = amt_cred_store_new (amt_aws_config_get_credentials_path (config));
     }
+  /* What the file holds whole, so that a write can tell when another program is rewriting it. */
+  amt_cred_store_remember_contents (self->cred_store);
+  merge_recorded_failures (self);
 
   g_clear_pointer (&self->aws_config, amt_aws_config_unref);
   self->aws_config = g_steal_pointer (&config);
@@ -1143,12 +1155,15 @@ compute_state (AmtSessions  *self,
 {
   const AmtProfileConfig *config = amt_profile_get_config (profile);
   g_autoptr(GDateTime) expiration = read_session_expiration (self, config->target);
-  LoginError *login_error = g_hash_table_lookup (self->login_errors, amt_profile_get_name (profile));
+  AmtFailure *login_error = g_hash_table_lookup (self->login_errors, amt_profile_get_name (profile));
   gint64 end = expiration != NULL ? g_date_time_to_unix (expiration) * G_USEC_PER_SEC : 0;
 
   /* Someone else refreshed it since our refresh failed: the failure is history. */
   if (login_error != NULL && end > login_error->expiration && end > now)
     {
+      if (self->cred_store != NULL)
+        amt_failure_state_forget (amt_cred_store_get_path (self->cred_store),
+                                  amt_profile_get_name (profile));
       g_hash_table_remove (self->login_errors, amt_profile_get_name (profile));
       login_error = NULL;
     }
@@ -1539,6 +1554,8 @@ _amt_sessions_profile_refreshed (AmtSessions *self,
                                  GDateTime   *expiration)
 {
   g_hash_table_remove (self->login_errors, amt_profile_get_name (profile));
+  if (self->cred_store != NULL)
+    amt_failure_state_forget (amt_cred_store_get_path (self->cred_store), amt_profile_get_name (profile));
 
   /* Shown at once; the files say the same once the login re-reads them
    * (_amt_sessions_reload_written). */
@@ -1560,11 +1577,12 @@ _amt_sessions_profile_failed (AmtSessions *self,
                               AmtProfile  *profile,
                               const char  *message)
 {
-  LoginError *error = g_new0 (LoginError, 1);
   GDateTime *expiration = amt_profile_get_expiration (profile);
+  AmtFailure *error = amt_failure_new (message, expiration != NULL ? g_date_time_to_unix (expiration) * G_USEC_PER_SEC : 0);
 
-  error->message = g_strdup (message);
-  error->expiration = expiration != NULL ? g_date_time_to_unix (expiration) * G_USEC_PER_SEC : 0;
+  /* Kept on disk too: `status` in another process, and the applet started again, tell it. */
+  if (self->cred_store != NULL)
+    amt_failure_state_record (amt_cred_store_get_path (self->cred_store), amt_profile_get_name (profile), error);
   g_hash_table_replace (self->login_errors, g_strdup (amt_profile_get_name (profile)), error);
   amt_sessions_update_states (self);
 }

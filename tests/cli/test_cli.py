@@ -180,9 +180,32 @@ def main():
             files = ini_sections(home.read_credentials())
             assert all(s in files for s in ("dev", "admin-mfa", "ops-mfa")), files
             assert "partner-mfa" not in files, files
+            # The terminal names each section written, with its expiry.
+            for name, target in (("dev", "dev"), ("admin", "admin-mfa"), ("ops", "ops-mfa")):
+                assert "%s: session written to [%s], valid until" % (name, target) in out, out
+            assert "partner" not in out, out
+            # status in another process tells the failure too (the state file).
             states = home.status()
             assert states["dev"]["state"] == "valid" and states["admin"]["state"] == "valid", states
-            assert states["partner"]["state"] == "never-logged-in", states["partner"]
+            assert states["partner"]["state"] == "error", states["partner"]
+            assert states["partner"]["error"], states
+            status, text, err = home.run("status")
+            assert status == 0 and states["partner"]["error"] in text, text
+            state_file = os.path.join(os.environ["XDG_STATE_HOME"], "aws-mfa-tray", "failures")
+            assert oct(os.stat(state_file).st_mode & 0o777) == "0o600", oct(os.stat(state_file).st_mode)
+
+            # Once refreshed, the failure is history, in every process.
+            config, credentials = alice_files(aws, "\n[profile partner]\n"
+                                              "role_arn = arn:aws:iam::333333333333:role/Partner\n"
+                                              "source_profile = dev\n"
+                                              "mfa_serial = %s\n"
+                                              "external_id = partner-ext-id-42\n" % ALICE_MFA)
+            home.write(config=config)
+            fresh_codes()
+            status, out, err = home.login("partner", aws.totp(ALICE_MFA))
+            assert status == 0, err
+            states = home.status()
+            assert states["partner"]["state"] == "valid" and states["partner"]["error"] is None, states
 
         def reused_code_refused():
             home = Home(aws, *alice_files(aws))
@@ -201,7 +224,9 @@ def main():
             status, out, err = home.login("dev", aws.invalid_totp(ALICE_MFA))
             one_error_line(status, err, "not accepted")
             assert home.read_credentials() == before
-            assert home.status()["dev"]["state"] == "never-logged-in"
+            # The failure is the profile's last word, for status in any process.
+            state = home.status()["dev"]
+            assert state["state"] == "error" and "not accepted" in state["error"], state
 
         def malformed_code_refused_before_network():
             home = Home(aws, *alice_files(aws))

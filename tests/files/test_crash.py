@@ -3,7 +3,7 @@
 # every kill the file is exactly one of the versions a complete run goes through (the original,
 # or the file after write 1, 2, …), botocore reads it, and a temporary file may be left only
 # under its own hidden name (".credentials.amt-XXXXXX"), never under the real one. The next
-# write removes such leftovers.
+# write removes such a leftover, and never a user's file that looks like one.
 #
 # AMT_CRASH_RUNS sets the number of runs (default 200; the slow suite runs 2,000).
 #
@@ -93,12 +93,27 @@ def main():
     checks.check(len(outcomes) >= 3, "the kills landed at different points",
                  repr(sorted(outcomes)))
 
-    # A leftover temporary file is removed by the next write.
-    leftover = os.path.join(directory, ".credentials.amt-Zz9Yy8")
-    write_bytes(leftover, b"[half")
+    # A temporary file left by a killed writer is removed by the next write (the lock file
+    # names it); a file of the user's that merely looks like one stays.
+    left = []
+    for attempt in range(400):
+        write_bytes(path, ORIGINAL)
+        process = subprocess.Popen([TOOL, "loop", SECTION, str(WRITES_PER_RUN)], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0, duration))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        left = stray_files(directory)
+        if left:
+            break
+    users = ".credentials.amt-backup"
+    write_bytes(os.path.join(directory, users), b"[mine]\naws_access_key_id = AKIAMINE\n")
     result = tool_write(path, SECTION, "ASIAAFTER", "s", "t", "2026-11-23T18:04:05Z")
-    checks.check(result.returncode == 0 and not stray_files(directory),
-                 "the next write removes leftover temporary files", result.stderr.decode())
+    checks.check(len(left) == 1 and TEMP_NAME.match(left[0]) is not None,
+                 f"a killed writer left a temporary file ({attempt + 1} kills)", repr(left))
+    checks.check(result.returncode == 0 and stray_files(directory) == [users],
+                 "the next write removes it, and only it: a user's .credentials.amt-backup stays",
+                 result.stderr.decode() + repr(stray_files(directory)))
 
     checks.finish()
 

@@ -581,6 +581,51 @@ test_bad_answers (Fixture       *f,
     }
 }
 
+/* An Expiration beyond the longest session AWS issues (36 h) is no answer of AWS's: nothing of
+ * it is taken, or it would be written and never reminded of. */
+static void
+test_expiration_too_late (Fixture       *f,
+                          gconstpointer  user_data)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  struct {
+    GTimeSpan   from_now;
+    gboolean    accepted;
+  } cases[] = {
+    { 35 * G_TIME_SPAN_HOUR, TRUE },
+    { 38 * G_TIME_SPAN_HOUR, FALSE },
+    { 0, FALSE },   /* 9999-12-31 */
+  };
+
+  g_object_set (f->client, "max-attempts", 1, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AmtAwsSessionCredentials) session = NULL;
+      g_autoptr(GDateTime) when = g_date_time_add (now, cases[i].from_now);
+      g_autofree char *stamp = cases[i].from_now != 0 ? g_date_time_format (when, "%Y-%m-%dT%H:%M:%SZ")
+                                                       : g_strdup ("9999-12-31T23:59:59Z");
+      g_autofree char *code = g_strdup_printf ("%06u", 100 + i);
+      g_autofree char *body = g_strdup_printf (
+        "<GetSessionTokenResponse><GetSessionTokenResult><Credentials><AccessKeyId>ASIAX</AccessKeyId>"
+        "<SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>%s</Expiration>"
+        "</Credentials></GetSessionTokenResult></GetSessionTokenResponse>", stamp);
+
+      fake_http_add (f->http, 200, body, 0);
+      session = get_session_token (f, code, &error);
+      if (cases[i].accepted)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (session);
+        }
+      else
+        {
+          g_assert_null (session);
+          g_assert_error (error, AMT_AWS_ERROR, AMT_AWS_ERROR_INVALID_RESPONSE);
+        }
+    }
+}
+
 static void
 test_cancelled (Fixture       *f,
                 gconstpointer  user_data)
@@ -654,6 +699,7 @@ main (int   argc,
   ADD ("/aws-client/clock-skew-error", test_clock_skew_error, NULL);
   ADD ("/aws-client/list-mfa-devices", test_list_mfa_devices, NULL);
   ADD ("/aws-client/bad-answers", test_bad_answers, NULL);
+  ADD ("/aws-client/expiration-too-late", test_expiration_too_late, NULL);
   ADD ("/aws-client/cancelled", test_cancelled, NULL);
   g_test_add_func ("/aws-client/invalid-endpoint", test_invalid_endpoint);
   g_test_add_func ("/aws-client/role-session-name", test_role_session_name);

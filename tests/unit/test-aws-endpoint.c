@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "amt-aws-endpoint.h"
 #include "amt-aws-error.h"
 
@@ -54,6 +56,10 @@ static const EndpointCase endpoint_cases[] = {
     { NULL }, "http://localhost:4566/sts/", "localhost:4566", "us-east-1" },
   { "IPv6 literal", AMT_AWS_SERVICE_STS, NULL, "https://[::1]:8443",
     { NULL }, "https://[::1]:8443/", "[::1]:8443", "us-east-1" },
+  { "http on 127.0.0.0/8 (LocalStack)", AMT_AWS_SERVICE_STS, NULL, "http://127.1.2.3:4566",
+    { NULL }, "http://127.1.2.3:4566/", "127.1.2.3:4566", "us-east-1" },
+  { "http on ::1", AMT_AWS_SERVICE_IAM, NULL, "http://[::1]:4566",
+    { NULL }, "http://[::1]:4566/", "[::1]:4566", "us-east-1" },
 };
 
 static void
@@ -83,6 +89,9 @@ test_invalid (void)
   const char *urls[] = {
     "ftp://example.com", "example.com", "https://", "https://user:pw@example.com",
     "https://example.com/?a=b", "not a url",
+    /* Plain http:// off this computer would send the code and the signature in clear. */
+    "http://sts.amazonaws.com", "http://10.0.0.1:4566", "http://[::2]:4566",
+    "http://localhost.evil.example", "http://128.0.0.1",
   };
   const char * const no_env[] = { NULL };
 
@@ -94,6 +103,8 @@ test_invalid (void)
 
       g_assert_null (endpoint);
       g_assert_error (error, AMT_AWS_ERROR, AMT_AWS_ERROR_INVALID_ENDPOINT);
+      if (g_str_has_prefix (urls[i], "http://"))
+        g_assert_nonnull (strstr (error->message, "https://"));
     }
 
   {

@@ -286,6 +286,27 @@ test_sentences (void)
   g_assert_cmpstr (reused, ==, "This code was already used. Wait for the next code and try again.");
   g_assert_true (g_str_has_suffix (failed->message, "(Weird: Something odd.)"));
 
+  /* A server's text reaches a terminal as text: no escape sequence, no line break, no
+   * direction override, and not without end. */
+  {
+    g_autofree char *long_message = g_strnfill (5000, 'x');
+    AmtAwsErrorInfo hostile = { 400, NULL, "Odd\033]0;title\007", "Bad\033[2J\r\nnext\xe2\x80\xae\xff", NULL };
+    AmtAwsErrorInfo endless = { 400, NULL, "Odd", long_message, NULL };
+    g_autoptr(GError) shown = amt_aws_error_new_from_info (&hostile);
+    g_autoptr(GError) cut = amt_aws_error_new_from_info (&endless);
+
+    g_assert_true (g_utf8_validate (shown->message, -1, NULL));
+    for (const char *p = shown->message; *p != '\0'; p = g_utf8_next_char (p))
+      {
+        gunichar c = g_utf8_get_char (p);
+
+        g_assert_false (g_unichar_iscntrl (c));
+        g_assert_cmpuint (c, !=, 0x202E);
+      }
+    g_assert_true (g_str_has_suffix (shown->message, "(Odd ]0;title : Bad [2J  next \xef\xbf\xbd)"));
+    g_assert_cmpuint (strlen (cut->message), <, 1000);
+  }
+
   for (AmtAwsError code = AMT_AWS_ERROR_FAILED; code <= AMT_AWS_ERROR_INVALID_ENDPOINT; code++)
     {
       g_autofree char *sentence = amt_aws_error_describe (code, 0);

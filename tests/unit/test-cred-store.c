@@ -299,18 +299,29 @@ test_cred_store_stale_temp_files (void)
 {
   g_autofree char *dir = fresh_dir ("stale");
   g_autofree char *path = g_build_filename (dir, "credentials", NULL);
+  g_autofree char *lock = g_build_filename (dir, ".credentials.amt-lock", NULL);
   g_autofree char *stale = g_build_filename (dir, ".credentials.amt-Ab12Cd", NULL);
+  g_autofree char *users = g_build_filename (dir, ".credentials.amt-backup", NULL);
   g_autofree char *unrelated = g_build_filename (dir, ".credentials.amt-keep-me", NULL);
   g_autoptr(AmtCredStore) store = amt_cred_store_new (path);
   g_autoptr(AmtCredentials) credentials = make_credentials ("S");
   g_autoptr(GError) error = NULL;
+  g_autofree char *lock_contents = NULL;
 
+  /* A writer killed after making its temporary file left its name in the lock file. */
   g_assert_true (g_file_set_contents (stale, "[half", -1, NULL));
+  g_assert_true (g_file_set_contents (lock, ".credentials.amt-Ab12Cd", -1, NULL));
+  /* Named like ours, but not made by us: a user's backup stays. */
+  g_assert_true (g_file_set_contents (users, "[mine]\n", -1, NULL));
   g_assert_true (g_file_set_contents (unrelated, "x", -1, NULL));
   g_assert_true (amt_cred_store_replace_section (store, "dev", credentials, &error));
   g_assert_no_error (error);
   g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (users, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (unrelated, G_FILE_TEST_EXISTS));
+  /* Nothing is named once the write is done. */
+  g_assert_true (g_file_get_contents (lock, &lock_contents, NULL, NULL));
+  g_assert_cmpstr (lock_contents, ==, "");
 }
 
 static void
