@@ -187,6 +187,25 @@ check_target_writable (AmtAwsConfig *config,
   return g_strdup (error->message);
 }
 
+/* The region travels to [profile TARGET] of the config file (amt-login.c): when it will be
+ * added there, that file too must be writable before a code is spent. */
+static char *
+check_config_writable (AmtAwsConfig           *config,
+                       const AmtProfileConfig *out)
+{
+  g_autoptr(AmtCredStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (out->target_region == NULL ||
+      amt_aws_config_get (config, out->target, AMT_AWS_KEY_REGION) != NULL)
+    return NULL;
+
+  store = amt_cred_store_new (amt_aws_config_get_config_path (config));
+  if (amt_cred_store_check_writable (store, &error))
+    return NULL;
+  return g_strdup (error->message);
+}
+
 /* An endpoint that would be refused when the code is sent (a plain http:// one off this
  * computer, a malformed URL or region) is the profile's problem before any code is typed. */
 static char *
@@ -275,6 +294,8 @@ discover_session (AmtAwsConfig     *config,
   if (out.problem == NULL)
     out.problem = check_endpoint (&out);
   fill_target (config, name, &out);
+  if (out.problem == NULL)
+    out.problem = check_config_writable (config, &out);
 
   *out_config = out;
 }
@@ -318,6 +339,8 @@ discover_role (AmtAwsConfig     *config,
   if (out.problem == NULL)
     out.problem = check_endpoint (&out);
   fill_target (config, name, &out);
+  if (out.problem == NULL)
+    out.problem = check_config_writable (config, &out);
 
   *out_config = out;
 }

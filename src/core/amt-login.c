@@ -672,9 +672,14 @@ write_item (AmtLogin                       *self,
   data->store = g_object_ref (_amt_sessions_get_cred_store (self->sessions));
   data->target = g_strdup (config->target);
   data->moved_from = g_strdup (config->moved_from);
-  data->region = g_strdup (config->target_region);
-  if (files != NULL)
-    data->config_store = amt_cred_store_new (amt_aws_config_get_config_path (files));
+  /* The region is added only where it is missing: a config file that already has it may be
+   * read-only (a dotfiles manager's link), and then no write of it is needed. */
+  if (files != NULL && config->target_region != NULL &&
+      amt_aws_config_get (files, config->target, AMT_AWS_KEY_REGION) == NULL)
+    {
+      data->region = g_strdup (config->target_region);
+      data->config_store = amt_cred_store_new (amt_aws_config_get_config_path (files));
+    }
   data->credentials = amt_credentials_new (session->access_key_id, session->secret_access_key,
                                            session->session_token, session->expiration);
 

@@ -86,6 +86,26 @@ def main():
             one_error_line(result[0], result[2], "read-only file system")
             assert aws.requests() == [], aws.requests()
 
+        def read_only_config():
+            # A config file a dotfiles manager links read-only: written only when the region
+            # must travel to the target's [profile …], and then checked before a code is sent.
+            script = ('mount --bind "$HOME/.aws/config" "$HOME/.aws/config"\n'
+                      'mount -o remount,bind,ro "$HOME/.aws/config"\n'
+                      'exec "%s" login --profile dev --code-stdin\n' % BINARY)
+            home = fresh(files(aws, target="dev-elsewhere"))
+            result = in_namespace(home, script, aws.totp(ALICE_MFA) + "\n")
+            if result is None:
+                skipped.append("read-only config file: unshare -rm is not allowed here")
+                return
+            one_error_line(result[0], result[2], "read-only file system")
+            assert aws.requests() == [], aws.requests()
+
+            # [profile dev] has its region already: nothing to write there, the login goes on.
+            home = fresh(files(aws))
+            result = in_namespace(home, script, aws.totp(ALICE_MFA) + "\n")
+            assert result[0] == 0, result
+            assert ini_sections(home.read_credentials())["dev"]["aws_session_token"]
+
         def bind_mounted_file():
             # docker -v ~/.aws/credentials:…, dev containers: a rename over it gives EBUSY.
             home = fresh(files(aws))
@@ -243,6 +263,8 @@ def main():
                    "refused in status and before a code is sent", unwritable_section_names)
         checks.run("a FIFO as the credentials file: refused at once, no hang", fifo_credentials)
         checks.run("a read-only mount: refused before a code is sent", read_only_mount)
+        checks.run("a read-only config file: refused before a code only when the region must "
+                   "be added to it", read_only_config)
         checks.run("a credentials file bind-mounted on its own is written in place", bind_mounted_file)
         checks.run("a hard-linked credentials file keeps its link", hard_link_kept)
         checks.run("owner, group and a stricter mode are kept", owner_and_mode_kept)
