@@ -255,6 +255,21 @@ assert_many_profiles_menu (AmtFakeTray *tray,
 }
 
 static void
+give_device (AmtProfile *profile,
+             const char *mfa_serial,
+             const char *source_profile)
+{
+  AmtProfileConfig config = { 0, };
+
+  config.kind = AMT_PROFILE_KIND_SESSION;
+  config.target = g_strdup (amt_profile_get_name (profile));
+  config.source_profile = g_strdup (source_profile);
+  config.mfa_serial = g_strdup (mfa_serial);
+  config.region = g_strdup ("eu-west-1");
+  amt_profile_set_config (profile, &config);
+}
+
+static void
 activate_cb (GApplication *app,
              AmtFakeTray  *tray)
 {
@@ -268,6 +283,11 @@ activate_cb (GApplication *app,
   MenuWait wait = { tray, 0 };
   GtkWindow *window;
   GtkStack *stack;
+
+  /* As users have them (the window's screenshot shows these): an IAM user's device each. */
+  give_device (dev, "arn:aws:iam::111111111111:mfa/alice", "dev-long-term");
+  give_device (prod, "arn:aws:iam::222222222222:mfa/alice", "prod-long-term");
+  give_device (ci, "arn:aws:iam::333333333333:mfa/ci-bot", "ci-long-term");
 
   /* The window opens in its empty state. */
   amt_test_spin_until (has_window, app, "the window to be mapped");
