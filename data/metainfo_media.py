@@ -12,7 +12,8 @@
         none of the outline's colours falls below 2:1
     metainfo_media.py refresh METAINFO BUILD_SHOTS_DIR SHOTS_DIR
         (./run screenshots) copies the screenshots that the gui tests wrote into the build tree
-        over the committed ones, and writes their sizes into the metainfo's <image> elements
+        over the committed ones (only those: a new one is kept by copying it once), and writes
+        their sizes into the metainfo's <image> elements
 
 The checks print one line per check and "N passed, M failed".
 """
@@ -178,7 +179,13 @@ def refresh(metainfo, build_shots, shots_dir):
         print('metainfo_media.py: the tests wrote no screenshot into %s' % build_shots,
               file=sys.stderr)
         return 1
+    # The tests photograph more states than the README shows: only the pictures already kept
+    # are replaced (copy a new one into SHOTS_DIR once to keep it too).
     for name in made:
+        if not os.path.isfile(os.path.join(shots_dir, name)):
+            print('%s%s: not kept (a state the tests photograph; copy it once to keep it)'
+                  % (SHOTS_PATH, name))
+            continue
         shutil.copyfile(os.path.join(build_shots, name), os.path.join(shots_dir, name))
         print('%s%s: %d×%d' % (SHOTS_PATH, name, *png_size(os.path.join(shots_dir, name))))
     with open(metainfo, encoding='utf-8') as f:
