@@ -23,8 +23,9 @@
 #include <glib/gi18n.h>
 
 #include "amt-discovery.h"
+#include "amt-duration.h"
 #include "amt-sandbox.h"
-#include "amt-sessions-private.h"
+#include "amt-login.h"
 #include "amt-target-check.h"
 
 #define MFA_PROCESS_TIMEOUT_SECONDS  120
@@ -48,7 +49,10 @@ struct _AmtLogin
 {
   GObject                    parent_instance;
 
-  AmtSessions               *sessions;
+  AmtClientPool             *clients;
+  AmtCodeLedger             *ledger;
+  AmtCredStore              *store;
+  AmtAwsConfig              *files;       /* nullable */
   char                      *mfa_serial;
   char                      *mfa_process;
   GPtrArray                 *items;       /* AmtLoginItem */
@@ -71,6 +75,9 @@ G_DEFINE_FINAL_TYPE (AmtLogin, amt_login, G_TYPE_OBJECT)
 G_DEFINE_QUARK (amt-login-error-quark, amt_login_error)
 
 enum {
+  PROFILE_REFRESHED,
+  PROFILE_FAILED,
+  STEP_WRITTEN,
   FINISHED,
   N_SIGNALS
 };
@@ -91,9 +98,10 @@ amt_login_dispose (GObject *object)
   AmtLogin *self = (AmtLogin *)object;
 
   g_cancellable_cancel (self->cancellable);
-  if (self->sessions != NULL && !self->finished)
-    _amt_sessions_login_finished (self->sessions, self);
-  g_clear_object (&self->sessions);
+  g_clear_object (&self->clients);
+  g_clear_object (&self->ledger);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->files, amt_aws_config_unref);
 
   G_OBJECT_CLASS (amt_login_parent_class)->dispose (object);
 }
@@ -121,6 +129,45 @@ amt_login_class_init (AmtLoginClass *klass)
 
   object_class->dispose = amt_login_dispose;
   object_class->finalize = amt_login_finalize;
+
+  /**
+   * AmtLogin::profile-refreshed:
+   * @profile: the profile whose session was written
+   * @expiration: when that session ends
+   */
+  signals[PROFILE_REFRESHED] =
+    g_signal_new ("profile-refreshed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, AMT_TYPE_PROFILE, G_TYPE_DATE_TIME);
+
+  /**
+   * AmtLogin::profile-failed:
+   * @profile: a profile the login did not refresh
+   * @message: why, in one sentence
+   *
+   * Emitted as the login finishes, once per profile that failed.
+   */
+  signals[PROFILE_FAILED] =
+    g_signal_new ("profile-failed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, AMT_TYPE_PROFILE, G_TYPE_STRING);
+
+  /**
+   * AmtLogin::step-written:
+   *
+   * The writes of one code's step are done (before #AmtLogin::finished, when it was the
+   * last): the files now hold them.
+   */
+  signals[STEP_WRITTEN] =
+    g_signal_new ("step-written",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 
   /**
    * AmtLogin::finished:
@@ -152,18 +199,32 @@ clamp_duration (guint requested,
   return CLAMP (requested != 0 ? requested : fallback, AMT_SESSION_DURATION_MIN, max);
 }
 
-/* Plans the steps: see the top of this file. @profiles all share @mfa_serial. */
+/**
+ * amt_login_new:
+ * @services: what the login works with (it takes references)
+ * @mfa_serial: the device
+ * @profiles: (element-type AmtProfile): the managed profiles of @mfa_serial
+ *
+ * Plans the steps: see the top of this file.
+ */
 AmtLogin *
-_amt_login_new (AmtSessions *sessions,
-                const char  *mfa_serial,
-                GPtrArray   *profiles)
+amt_login_new (const AmtLoginServices *services,
+               const char             *mfa_serial,
+               GPtrArray              *profiles)
 {
   g_autoptr(AmtLogin) self = g_object_new (AMT_TYPE_LOGIN, NULL);
   guint session_duration = 0;
   gboolean needs_session = FALSE;
   guint next_code;
 
-  self->sessions = g_object_ref (sessions);
+  g_return_val_if_fail (AMT_IS_CLIENT_POOL (services->clients), NULL);
+  g_return_val_if_fail (AMT_IS_CODE_LEDGER (services->ledger), NULL);
+  g_return_val_if_fail (AMT_IS_CRED_STORE (services->store), NULL);
+
+  self->clients = g_object_ref (services->clients);
+  self->ledger = g_object_ref (services->ledger);
+  self->store = g_object_ref (services->store);
+  self->files = services->files != NULL ? amt_aws_config_ref (services->files) : NULL;
   self->mfa_serial = g_strdup (mfa_serial);
 
   for (guint i = 0; i < profiles->len; i++)
@@ -176,7 +237,7 @@ _amt_login_new (AmtSessions *sessions,
       if (config->kind == AMT_PROFILE_KIND_SESSION)
         {
           guint duration = clamp_duration (config->duration_seconds,
-                                           amt_sessions_get_session_duration (sessions),
+                                           services->session_duration,
                                            AMT_SESSION_DURATION_MAX);
 
           /* One GetSessionToken serves them all: the shortest duration any of them asks. */
@@ -189,7 +250,7 @@ _amt_login_new (AmtSessions *sessions,
       else
         {
           item->duration = clamp_duration (config->duration_seconds,
-                                           amt_sessions_get_role_duration (sessions),
+                                           services->role_duration,
                                            AMT_ROLE_DURATION_MAX);
           item->chained = item->duration <= AMT_CHAINED_ROLE_DURATION_MAX;
           needs_session |= item->chained;
@@ -202,7 +263,7 @@ _amt_login_new (AmtSessions *sessions,
     }
 
   if (session_duration == 0)
-    session_duration = clamp_duration (0, amt_sessions_get_session_duration (sessions),
+    session_duration = clamp_duration (0, services->session_duration,
                                        AMT_SESSION_DURATION_MAX);
   self->session_duration = session_duration;
 
@@ -434,10 +495,9 @@ finish_login (AmtLogin *self)
       AmtLoginItem *item = g_ptr_array_index (self->items, i);
 
       if (!item->done && item->error != NULL)
-        _amt_sessions_profile_failed (self->sessions, item->profile, item->error);
+        g_signal_emit (self, signals[PROFILE_FAILED], 0, item->profile, item->error);
     }
 
-  _amt_sessions_login_finished (self->sessions, self);
   g_signal_emit (self, signals[FINISHED], 0);
 }
 
@@ -605,7 +665,7 @@ static void
 step_done (AmtLogin *self,
            GTask    *submit)
 {
-  _amt_sessions_reload_written (self->sessions);
+  g_signal_emit (self, signals[STEP_WRITTEN], 0);
   self->step++;
   self->busy = FALSE;
   g_clear_pointer (&self->last_error, g_free);
@@ -649,8 +709,8 @@ write_done_cb (GObject      *source,
     {
       op->item->done = TRUE;
       g_clear_pointer (&op->item->error, g_free);
-      _amt_sessions_profile_refreshed (self->sessions, op->item->profile,
-                                       data->credentials->expiration);
+      g_signal_emit (self, signals[PROFILE_REFRESHED], 0, op->item->profile,
+                     data->credentials->expiration);
     }
   else
     item_failed (self, op->item, error);
@@ -667,9 +727,9 @@ write_item (AmtLogin                       *self,
   WriteData *data = g_new0 (WriteData, 1);
 
   const AmtProfileConfig *config = amt_profile_get_config (op->item->profile);
-  AmtAwsConfig *files = amt_sessions_get_aws_config (self->sessions);
+  AmtAwsConfig *files = self->files;
 
-  data->store = g_object_ref (_amt_sessions_get_cred_store (self->sessions));
+  data->store = g_object_ref (self->store);
   data->target = g_strdup (config->target);
   data->moved_from = g_strdup (config->moved_from);
   /* The region is added only where it is missing: a config file that already has it may be
@@ -770,7 +830,7 @@ start_chained_role (AmtLogin     *self,
   op->submit = g_object_ref (submit);
   op->item = item;
   self->pending++;
-  amt_aws_client_assume_role_async (_amt_sessions_get_client (self->sessions, item->profile),
+  amt_aws_client_assume_role_async (amt_client_pool_get_client (self->clients, item->profile),
                                     signing, config->role_arn, session_name, config->external_id,
                                     item->duration, NULL, NULL,
                                     self->cancellable, chained_role_done_cb, op);
@@ -882,6 +942,39 @@ direct_role_done_cb (GObject      *source,
   write_item (self, op, credentials);
 }
 
+/**
+ * amt_login_dup_long_term_keys:
+ * @files: (nullable): the AWS files
+ *
+ * Returns: (transfer full): the keys @profile signs its calls with (its source profile's),
+ *   or %NULL and an error that names the profile without them
+ */
+AmtAwsCredentials *
+amt_login_dup_long_term_keys (AmtAwsConfig  *files,
+                              AmtProfile    *profile,
+                              GError       **error)
+{
+  const char *source = amt_profile_get_config (profile)->source_profile;
+  const char *key_id = NULL;
+  const char *secret = NULL;
+
+  if (files != NULL && source != NULL)
+    {
+      key_id = amt_aws_config_get (files, source, AMT_AWS_KEY_ACCESS_KEY_ID);
+      secret = amt_aws_config_get (files, source, AMT_AWS_KEY_SECRET_ACCESS_KEY);
+    }
+
+  if (key_id == NULL || secret == NULL)
+    {
+      g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NOT_REFRESHABLE,
+                   _("The profile %s has no long-term keys (aws_access_key_id and aws_secret_access_key) to log in with."),
+                   source != NULL ? source : amt_profile_get_name (profile));
+      return NULL;
+    }
+
+  return amt_aws_credentials_new (key_id, secret, NULL);
+}
+
 /* Everything known now about the writes this code leads to: a code is not spent on a write
  * bound to fail (amt-target-check.c). */
 static gboolean
@@ -889,7 +982,7 @@ check_step_targets (AmtLogin  *self,
                     Step      *step,
                     GError   **error)
 {
-  AmtCredStore *store = _amt_sessions_get_cred_store (self->sessions);
+  AmtCredStore *store = self->store;
 
   for (guint i = 0; i < self->items->len; i++)
     {
@@ -949,7 +1042,7 @@ amt_login_submit_code_async (AmtLogin            *self,
       g_task_return_error (task, error);
       return;
     }
-  if (_amt_sessions_code_was_sent (self->sessions, self->mfa_serial, digits))
+  if (amt_code_ledger_was_sent (self->ledger, self->mfa_serial, digits))
     {
       g_task_return_error (task, amt_aws_error_new_simple (AMT_AWS_ERROR_MFA_CODE_REUSED));
       amt_secret_free (g_steal_pointer (&digits));
@@ -957,10 +1050,10 @@ amt_login_submit_code_async (AmtLogin            *self,
     }
 
   step = &g_array_index (self->steps, Step, self->step);
-  long_term = _amt_sessions_dup_long_term (self->sessions,
-                                           step->kind == STEP_SESSION_TOKEN ? self->session_item->profile
-                                                                            : step->role->profile,
-                                           &error);
+  long_term = amt_login_dup_long_term_keys (self->files,
+                                            step->kind == STEP_SESSION_TOKEN ? self->session_item->profile
+                                                                             : step->role->profile,
+                                            &error);
   if (long_term == NULL)
     {
       fail_step (self, task, error);
@@ -994,11 +1087,11 @@ amt_login_submit_code_async (AmtLogin            *self,
   g_task_set_task_data (task, data, (GDestroyNotify) submit_data_free);
 
   self->busy = TRUE;
-  _amt_sessions_remember_code (self->sessions, self->mfa_serial, data->code);
+  amt_code_ledger_remember (self->ledger, self->mfa_serial, data->code);
 
   if (step->kind == STEP_SESSION_TOKEN)
     {
-      amt_aws_client_get_session_token_async (_amt_sessions_get_client (self->sessions, self->session_item->profile),
+      amt_aws_client_get_session_token_async (amt_client_pool_get_client (self->clients, self->session_item->profile),
                                               long_term, self->mfa_serial, data->code,
                                               self->session_duration,
                                               self->cancellable, session_token_done_cb,
@@ -1009,7 +1102,7 @@ amt_login_submit_code_async (AmtLogin            *self,
       const AmtProfileConfig *config = amt_profile_get_config (step->role->profile);
       g_autofree char *session_name = role_session_name (step->role);
 
-      amt_aws_client_assume_role_async (_amt_sessions_get_client (self->sessions, step->role->profile),
+      amt_aws_client_assume_role_async (amt_client_pool_get_client (self->clients, step->role->profile),
                                         long_term, config->role_arn, session_name,
                                         config->external_id, step->role->duration,
                                         self->mfa_serial, data->code,
@@ -1175,7 +1268,7 @@ process_exited_cb (GObject      *source,
   data->length = 0;
 
   /* The second code of a login must be a new one: wait for the device to move on. */
-  if (_amt_sessions_code_was_sent (self->sessions, self->mfa_serial, code))
+  if (amt_code_ledger_was_sent (self->ledger, self->mfa_serial, code))
     {
       amt_secret_free (g_steal_pointer (&code));
       if (++data->polls > NEXT_CODE_MAX_POLLS)

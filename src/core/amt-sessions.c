@@ -26,12 +26,10 @@
 #include "amt-discovery.h"
 #include "amt-failure-state.h"
 #include "amt-sandbox.h"
-#include "amt-sessions-private.h"
+#include "amt-sessions.h"
 
 #define RELOAD_DELAY_MS         250
 #define MINUTE_USEC             (G_GINT64_CONSTANT (60) * G_USEC_PER_SEC)
-/* How long a code sent for a device is refused here; a TOTP code lives ~90 s at most. */
-#define SENT_CODE_MEMORY_USEC   (10 * MINUTE_USEC)
 
 
 struct _AmtSessions
@@ -53,8 +51,8 @@ struct _AmtSessions
   gulong         resumed_id;
   guint          reload_id;
 
-  GHashTable    *clients;        /* "region\nendpoint\nca" → AmtAwsClient */
-  GHashTable    *sent_codes;     /* "serial\ncode" → gint64 wall time */
+  AmtClientPool *clients;
+  AmtCodeLedger *ledger;         /* the codes sent, on our clock */
   GHashTable    *login_errors;   /* profile name → AmtFailure, as amt-failure-state.c keeps them */
   GHashTable    *known_states;   /* profile name → AmtSessionState + 1 */
   GPtrArray     *active_logins;  /* AmtLogin, not owned: each removes itself */
@@ -66,6 +64,10 @@ struct _AmtSessions
 };
 
 G_DEFINE_FINAL_TYPE (AmtSessions, amt_sessions, G_TYPE_OBJECT)
+
+static AmtLogin *start_login (AmtSessions *self,
+                              const char  *serial,
+                              GPtrArray   *group);
 
 enum {
   PROP_0,
@@ -123,31 +125,6 @@ amt_format_profile_names (GPtrArray *profiles,
   return g_string_free (g_steal_pointer (&names), FALSE);
 }
 
-/**
- * amt_format_duration:
- * @seconds: a duration
- *
- * Returns: (transfer full): "3 h 12 min", "12 h", "8 min", "less than a minute"
- */
-char *
-amt_format_duration (gint64 seconds)
-{
-  gint64 minutes = seconds / 60;
-  gint64 hours = minutes / 60;
-
-  minutes %= 60;
-  if (hours > 0 && minutes > 0)
-    /* Translators: hours and minutes, "3 h 12 min" */
-    return g_strdup_printf (_("%d h %d min"), (int) hours, (int) minutes);
-  if (hours > 0)
-    /* Translators: hours, "12 h" */
-    return g_strdup_printf (_("%d h"), (int) MIN (hours, G_MAXINT));
-  if (minutes > 0)
-    /* Translators: minutes, "8 min" */
-    return g_strdup_printf (_("%d min"), (int) minutes);
-  return g_strdup (_("less than a minute"));
-}
-
 /* GObject */
 
 static void
@@ -175,7 +152,8 @@ amt_sessions_dispose (GObject *object)
   g_clear_object (&self->profiles);
   g_clear_object (&self->candidates);
   g_clear_object (&self->clock);
-  g_clear_pointer (&self->clients, g_hash_table_unref);
+  g_clear_object (&self->clients);
+  g_clear_object (&self->ledger);
 
   G_OBJECT_CLASS (amt_sessions_parent_class)->dispose (object);
 }
@@ -188,7 +166,6 @@ amt_sessions_finalize (GObject *object)
   g_clear_pointer (&self->aws_config, amt_aws_config_unref);
   g_clear_object (&self->cred_store);
   g_free (self->load_error);
-  g_hash_table_unref (self->sent_codes);
   g_hash_table_unref (self->login_errors);
   g_hash_table_unref (self->known_states);
   g_ptr_array_unref (self->active_logins);
@@ -388,9 +365,7 @@ amt_sessions_init (AmtSessions *self)
   self->lead_time = AMT_SESSIONS_DEFAULT_LEAD_TIME;
   self->session_duration = AMT_SESSIONS_DEFAULT_SESSION_DURATION;
   self->role_duration = AMT_SESSIONS_DEFAULT_ROLE_DURATION;
-  self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->sent_codes = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                            (GDestroyNotify) amt_secret_free, g_free);
+  self->clients = amt_client_pool_new (NULL, NULL);
   self->login_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) amt_failure_free);
   self->known_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -420,6 +395,7 @@ amt_sessions_new_with_clock (AmtClock *clock)
 
   self = g_object_new (AMT_TYPE_SESSIONS, NULL);
   self->clock = g_object_ref (clock);
+  self->ledger = amt_code_ledger_new (clock);
   self->resumed_id = g_signal_connect_object (clock, "resumed",
                                               G_CALLBACK (clock_resumed_cb),
                                               self, G_CONNECT_SWAPPED);
@@ -1383,8 +1359,7 @@ amt_sessions_create_login (AmtSessions  *self,
     return g_object_ref (login);
 
   group = amt_sessions_get_group (self, profile);
-  login = _amt_login_new (self, serial, group);
-  g_ptr_array_add (self->active_logins, login);
+  login = start_login (self, serial, group);
 
   return login;
 }
@@ -1449,30 +1424,10 @@ amt_sessions_request_login (AmtSessions  *self,
   return g_steal_pointer (&login);
 }
 
-/* For the logins (amt-sessions-private.h) */
+/* The logins' reports */
 
-AmtAwsClient *
-_amt_sessions_get_client (AmtSessions *self,
-                          AmtProfile  *profile)
-{
-  const AmtProfileConfig *config = amt_profile_get_config (profile);
-  g_autofree char *key = g_strdup_printf ("%s\n%s\n%s",
-                                          config->region ? config->region : "",
-                                          config->endpoint_url ? config->endpoint_url : "",
-                                          config->ca_bundle ? config->ca_bundle : "");
-  AmtAwsClient *client = g_hash_table_lookup (self->clients, key);
-
-  if (client == NULL)
-    {
-      client = amt_aws_client_new (config->region, config->endpoint_url, config->ca_bundle);
-      g_hash_table_insert (self->clients, g_steal_pointer (&key), client);
-    }
-
-  return client;
-}
-
-AmtCredStore *
-_amt_sessions_get_cred_store (AmtSessions *self)
+static AmtCredStore *
+get_cred_store (AmtSessions *self)
 {
   if (self->cred_store == NULL)
     {
@@ -1484,98 +1439,37 @@ _amt_sessions_get_cred_store (AmtSessions *self)
   return self->cred_store;
 }
 
-AmtAwsCredentials *
-_amt_sessions_dup_long_term (AmtSessions  *self,
-                             AmtProfile   *profile,
-                             GError      **error)
-{
-  const char *source = amt_profile_get_config (profile)->source_profile;
-  const char *key_id = NULL;
-  const char *secret = NULL;
-
-  if (self->aws_config != NULL && source != NULL)
-    {
-      key_id = amt_aws_config_get (self->aws_config, source, AMT_AWS_KEY_ACCESS_KEY_ID);
-      secret = amt_aws_config_get (self->aws_config, source, AMT_AWS_KEY_SECRET_ACCESS_KEY);
-    }
-
-  if (key_id == NULL || secret == NULL)
-    {
-      g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NOT_REFRESHABLE,
-                   _("The profile %s has no long-term keys (aws_access_key_id and aws_secret_access_key) to log in with."),
-                   source != NULL ? source : amt_profile_get_name (profile));
-      return NULL;
-    }
-
-  return amt_aws_credentials_new (key_id, secret, NULL);
-}
-
 static void
-forget_old_codes (AmtSessions *self)
-{
-  GHashTableIter iter;
-  gpointer value;
-  gint64 now = amt_clock_get_now (self->clock);
-
-  g_hash_table_iter_init (&iter, self->sent_codes);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (now - *(gint64 *) value > SENT_CODE_MEMORY_USEC)
-      g_hash_table_iter_remove (&iter);
-}
-
-gboolean
-_amt_sessions_code_was_sent (AmtSessions *self,
-                             const char  *serial,
-                             const char  *code)
-{
-  g_autofree char *key = g_strconcat (serial, "\n", code, NULL);
-  gboolean sent;
-
-  forget_old_codes (self);
-  sent = g_hash_table_contains (self->sent_codes, key);
-  amt_secret_free (g_steal_pointer (&key));
-  return sent;
-}
-
-void
-_amt_sessions_remember_code (AmtSessions *self,
-                             const char  *serial,
-                             const char  *code)
-{
-  gint64 *when = g_new (gint64, 1);
-
-  *when = amt_clock_get_now (self->clock);
-  g_hash_table_replace (self->sent_codes, g_strconcat (serial, "\n", code, NULL), when);
-}
-
-void
-_amt_sessions_profile_refreshed (AmtSessions *self,
-                                 AmtProfile  *profile,
-                                 GDateTime   *expiration)
+login_profile_refreshed_cb (AmtLogin    *login,
+                            AmtProfile  *profile,
+                            GDateTime   *expiration,
+                            AmtSessions *self)
 {
   g_hash_table_remove (self->login_errors, amt_profile_get_name (profile));
   if (self->cred_store != NULL)
     amt_failure_state_forget (amt_cred_store_get_path (self->cred_store), amt_profile_get_name (profile));
 
-  /* Shown at once; the files say the same once the login re-reads them
-   * (_amt_sessions_reload_written). */
+  /* Shown at once; the files say the same once the login's step is written
+   * (login_step_written_cb). */
   amt_profile_set_error (profile, NULL);
   amt_profile_set_expiration (profile, expiration);
 }
 
 /* The writes of a login's step are done: one re-read for them all, before the login says it
  * has finished, so that the states are those of the files by then. */
-void
-_amt_sessions_reload_written (AmtSessions *self)
+static void
+login_step_written_cb (AmtLogin    *login,
+                       AmtSessions *self)
 {
   g_clear_handle_id (&self->reload_id, g_source_remove);
   amt_sessions_load (self, NULL);
 }
 
-void
-_amt_sessions_profile_failed (AmtSessions *self,
-                              AmtProfile  *profile,
-                              const char  *message)
+static void
+login_profile_failed_cb (AmtLogin    *login,
+                         AmtProfile  *profile,
+                         const char  *message,
+                         AmtSessions *self)
 {
   GDateTime *expiration = amt_profile_get_expiration (profile);
   AmtFailure *error = amt_failure_new (message, expiration != NULL ? g_date_time_to_unix (expiration) * G_USEC_PER_SEC : 0);
@@ -1587,11 +1481,47 @@ _amt_sessions_profile_failed (AmtSessions *self,
   amt_sessions_update_states (self);
 }
 
-void
-_amt_sessions_login_finished (AmtSessions *self,
-                              AmtLogin    *login)
+/* A login is active until it finishes, or until its last reference goes. */
+static void
+login_gone_cb (gpointer  data,
+               GObject  *where_the_login_was)
 {
-  g_ptr_array_remove (self->active_logins, login);
+  AmtSessions *self = data;
+
+  g_ptr_array_remove (self->active_logins, where_the_login_was);
+}
+
+static void
+login_finished_cb (AmtLogin    *login,
+                   AmtSessions *self)
+{
+  if (g_ptr_array_remove (self->active_logins, login))
+    g_object_weak_unref (G_OBJECT (login), login_gone_cb, self);
+}
+
+static AmtLogin *
+start_login (AmtSessions *self,
+             const char  *serial,
+             GPtrArray   *group)
+{
+  AmtLoginServices services = {
+    .clients = self->clients,
+    .ledger = self->ledger,
+    .store = get_cred_store (self),
+    .files = self->aws_config,
+    .session_duration = self->session_duration,
+    .role_duration = self->role_duration,
+  };
+  AmtLogin *login = amt_login_new (&services, serial, group);
+
+  g_signal_connect_object (login, "profile-refreshed", G_CALLBACK (login_profile_refreshed_cb), self, 0);
+  g_signal_connect_object (login, "step-written", G_CALLBACK (login_step_written_cb), self, 0);
+  g_signal_connect_object (login, "profile-failed", G_CALLBACK (login_profile_failed_cb), self, 0);
+  g_signal_connect_object (login, "finished", G_CALLBACK (login_finished_cb), self, 0);
+  g_object_weak_ref (G_OBJECT (login), login_gone_cb, self);
+  g_ptr_array_add (self->active_logins, login);
+
+  return login;
 }
 
 /* MFA devices and profiles made in the window */
@@ -1696,13 +1626,13 @@ amt_sessions_find_mfa_devices_async (AmtSessions         *self,
 
   data = g_new0 (FindDevicesData, 1);
   g_task_set_task_data (task, data, (GDestroyNotify) find_devices_data_free);
-  data->long_term = _amt_sessions_dup_long_term (self, profile, &error);
+  data->long_term = amt_login_dup_long_term_keys (self->aws_config, profile, &error);
   if (data->long_term == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  data->client = g_object_ref (_amt_sessions_get_client (self, profile));
+  data->client = g_object_ref (amt_client_pool_get_client (self->clients, profile));
 
   amt_aws_client_get_caller_identity_async (data->client, data->long_term, cancellable,
                                             caller_identity_done_cb, g_steal_pointer (&task));
@@ -1736,7 +1666,7 @@ store_for_key (AmtSessions  *self,
        g_str_has_suffix (profile, AMT_AWS_LONG_TERM_SUFFIX)))
     {
       *section = g_strdup (profile);
-      return g_object_ref (_amt_sessions_get_cred_store (self));
+      return g_object_ref (get_cred_store (self));
     }
 
   *section = amt_aws_config_dup_config_section (profile);
@@ -1880,7 +1810,7 @@ amt_sessions_save_new_profile (AmtSessions  *self,
       n_pairs++;
     }
 
-  if (!amt_cred_store_set_values (_amt_sessions_get_cred_store (self), long_term, pairs, n_pairs, error))
+  if (!amt_cred_store_set_values (get_cred_store (self), long_term, pairs, n_pairs, error))
     return FALSE;
 
   if (region != NULL && *region != '\0' &&
@@ -1983,7 +1913,7 @@ amt_sessions_forget_profile (AmtSessions  *self,
   g_return_val_if_fail (AMT_IS_PROFILE (profile), FALSE);
 
   config = amt_profile_get_config (profile);
-  credentials = _amt_sessions_get_cred_store (self);
+  credentials = get_cred_store (self);
   long_term = amt_aws_config_dup_long_term_name (amt_profile_get_name (profile));
 
   if (g_strcmp0 (config->source_profile, long_term) == 0)

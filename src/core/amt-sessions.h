@@ -8,6 +8,7 @@
 
 #include "amt-aws-config.h"
 #include "amt-clock.h"
+#include "amt-duration.h"
 #include "amt-login.h"
 #include "amt-profile.h"
 
@@ -103,7 +104,6 @@ gboolean         amt_sessions_forget_profile      (AmtSessions      *self,
                                                    AmtProfile       *profile,
                                                    GError          **error);
 
-char            *amt_format_duration              (gint64            seconds);
 char            *amt_format_profile_names         (GPtrArray        *profiles,
                                                    guint             max_named);
 
