@@ -16,9 +16,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AmtClientPool, amt_client_pool, AMT, CLIENT_POOL, GObject)
 
-AmtClientPool *amt_client_pool_new        (AmtHttpTransport   *transport,
-                                           const char * const *envp);
-AmtAwsClient  *amt_client_pool_get_client (AmtClientPool      *self,
-                                           AmtProfile         *profile);
+AmtClientPool *amt_client_pool_new             (AmtHttpTransport   *transport,
+                                                const char * const *envp,
+                                                AmtCodeLedger      *ledger);
+AmtAwsClient  *amt_client_pool_get_client      (AmtClientPool      *self,
+                                                AmtProfile         *profile);
+AmtCodeLedger *amt_client_pool_get_code_ledger (AmtClientPool      *self);
 
 G_END_DECLS

@@ -5,6 +5,10 @@
  * wall-clock time (the clock is injectable, so tests move it) and forgets it after that. The
  * codes are secrets of a sort: they are wiped when forgotten.
  *
+ * The AWS client records a code as it sends it, and forgets it again only when the answer
+ * proves that AWS never looked at it (amt-aws-client.c, finish_call()); a login asks before
+ * it does anything for a code.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "amt-code-ledger"
@@ -104,4 +108,19 @@ amt_code_ledger_remember (AmtCodeLedger *self,
   when = g_new (gint64, 1);
   *when = amt_clock_get_now (self->clock);
   g_hash_table_replace (self->sent, g_strconcat (serial, "\n", code, NULL), when);
+}
+
+/* AWS never saw this code (the call was refused before it was checked): it may be sent. */
+void
+amt_code_ledger_forget (AmtCodeLedger *self,
+                        const char    *serial,
+                        const char    *code)
+{
+  g_autofree char *key = NULL;
+
+  g_return_if_fail (AMT_IS_CODE_LEDGER (self));
+
+  key = g_strconcat (serial, "\n", code, NULL);
+  g_hash_table_remove (self->sent, key);
+  amt_secret_free (g_steal_pointer (&key));
 }

@@ -21,5 +21,8 @@ gboolean       amt_code_ledger_was_sent (AmtCodeLedger *self,
 void           amt_code_ledger_remember (AmtCodeLedger *self,
                                          const char    *serial,
                                          const char    *code);
+void           amt_code_ledger_forget   (AmtCodeLedger *self,
+                                         const char    *serial,
+                                         const char    *code);
 
 G_END_DECLS

@@ -50,7 +50,6 @@ struct _AmtLogin
   GObject                    parent_instance;
 
   AmtClientPool             *clients;
-  AmtCodeLedger             *ledger;
   AmtCredStore              *store;
   AmtAwsConfig              *files;       /* nullable */
   char                      *mfa_serial;
@@ -99,7 +98,6 @@ amt_login_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->clients);
-  g_clear_object (&self->ledger);
   g_clear_object (&self->store);
   g_clear_pointer (&self->files, amt_aws_config_unref);
 
@@ -218,11 +216,9 @@ amt_login_new (const AmtLoginServices *services,
   guint next_code;
 
   g_return_val_if_fail (AMT_IS_CLIENT_POOL (services->clients), NULL);
-  g_return_val_if_fail (AMT_IS_CODE_LEDGER (services->ledger), NULL);
   g_return_val_if_fail (AMT_IS_CRED_STORE (services->store), NULL);
 
   self->clients = g_object_ref (services->clients);
-  self->ledger = g_object_ref (services->ledger);
   self->store = g_object_ref (services->store);
   self->files = services->files != NULL ? amt_aws_config_ref (services->files) : NULL;
   self->mfa_serial = g_strdup (mfa_serial);
@@ -1042,7 +1038,7 @@ amt_login_submit_code_async (AmtLogin            *self,
       g_task_return_error (task, error);
       return;
     }
-  if (amt_code_ledger_was_sent (self->ledger, self->mfa_serial, digits))
+  if (amt_code_ledger_was_sent (amt_client_pool_get_code_ledger (self->clients), self->mfa_serial, digits))
     {
       g_task_return_error (task, amt_aws_error_new_simple (AMT_AWS_ERROR_MFA_CODE_REUSED));
       amt_secret_free (g_steal_pointer (&digits));
@@ -1086,8 +1082,8 @@ amt_login_submit_code_async (AmtLogin            *self,
     }
   g_task_set_task_data (task, data, (GDestroyNotify) submit_data_free);
 
+  /* The client records the code in the ledger as it sends it. */
   self->busy = TRUE;
-  amt_code_ledger_remember (self->ledger, self->mfa_serial, data->code);
 
   if (step->kind == STEP_SESSION_TOKEN)
     {
@@ -1268,7 +1264,7 @@ process_exited_cb (GObject      *source,
   data->length = 0;
 
   /* The second code of a login must be a new one: wait for the device to move on. */
-  if (amt_code_ledger_was_sent (self->ledger, self->mfa_serial, code))
+  if (amt_code_ledger_was_sent (amt_client_pool_get_code_ledger (self->clients), self->mfa_serial, code))
     {
       amt_secret_free (g_steal_pointer (&code));
       if (++data->polls > NEXT_CODE_MAX_POLLS)

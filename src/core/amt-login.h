@@ -8,7 +8,6 @@
 
 #include "amt-aws-config.h"
 #include "amt-client-pool.h"
-#include "amt-code-ledger.h"
 #include "amt-cred-store.h"
 #include "amt-profile.h"
 
@@ -37,8 +36,7 @@ typedef struct {
 
 /* What a login works with, given when it is made: it reaches nothing else. */
 typedef struct {
-  AmtClientPool *clients;            /* the AWS clients, over their transport */
-  AmtCodeLedger *ledger;             /* the codes sent, shared by every login */
+  AmtClientPool *clients;            /* the AWS clients, their transport, the codes sent */
   AmtCredStore  *store;              /* the credentials file */
   AmtAwsConfig  *files;              /* (nullable) the long-term keys; the config file's regions */
   guint          session_duration;   /* seconds, when a session profile asks none */

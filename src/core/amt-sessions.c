@@ -51,8 +51,7 @@ struct _AmtSessions
   gulong         resumed_id;
   guint          reload_id;
 
-  AmtClientPool *clients;
-  AmtCodeLedger *ledger;         /* the codes sent, on our clock */
+  AmtClientPool *clients;        /* with the ledger of codes sent, on our clock */
   GHashTable    *login_errors;   /* profile name → AmtFailure, as amt-failure-state.c keeps them */
   GHashTable    *known_states;   /* profile name → AmtSessionState + 1 */
   GPtrArray     *active_logins;  /* AmtLogin, not owned: each removes itself */
@@ -153,7 +152,6 @@ amt_sessions_dispose (GObject *object)
   g_clear_object (&self->candidates);
   g_clear_object (&self->clock);
   g_clear_object (&self->clients);
-  g_clear_object (&self->ledger);
 
   G_OBJECT_CLASS (amt_sessions_parent_class)->dispose (object);
 }
@@ -365,7 +363,6 @@ amt_sessions_init (AmtSessions *self)
   self->lead_time = AMT_SESSIONS_DEFAULT_LEAD_TIME;
   self->session_duration = AMT_SESSIONS_DEFAULT_SESSION_DURATION;
   self->role_duration = AMT_SESSIONS_DEFAULT_ROLE_DURATION;
-  self->clients = amt_client_pool_new (NULL, NULL);
   self->login_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) amt_failure_free);
   self->known_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -389,13 +386,15 @@ amt_sessions_new (void)
 AmtSessions *
 amt_sessions_new_with_clock (AmtClock *clock)
 {
+  g_autoptr(AmtCodeLedger) ledger = NULL;
   AmtSessions *self;
 
   g_return_val_if_fail (AMT_IS_CLOCK (clock), NULL);
 
   self = g_object_new (AMT_TYPE_SESSIONS, NULL);
   self->clock = g_object_ref (clock);
-  self->ledger = amt_code_ledger_new (clock);
+  ledger = amt_code_ledger_new (clock);
+  self->clients = amt_client_pool_new (NULL, NULL, ledger);
   self->resumed_id = g_signal_connect_object (clock, "resumed",
                                               G_CALLBACK (clock_resumed_cb),
                                               self, G_CONNECT_SWAPPED);
@@ -1506,7 +1505,6 @@ start_login (AmtSessions *self,
 {
   AmtLoginServices services = {
     .clients = self->clients,
-    .ledger = self->ledger,
     .store = get_cred_store (self),
     .files = self->aws_config,
     .session_duration = self->session_duration,
