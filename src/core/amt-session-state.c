@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "amt-cred-store.h"
 #include "amt-session-state.h"
 
 AmtSessionState
@@ -57,4 +58,29 @@ amt_session_state_to_label (AmtSessionState state)
     default:
       g_return_val_if_reached (_("error"));
     }
+}
+
+/**
+ * amt_session_state_read_expiration:
+ * @files: (nullable): the AWS files as read
+ * @target: (nullable): the section a session is written to
+ *
+ * Returns: (nullable): when the session in @target ends, or %NULL when it holds none (all four
+ *   keys, in the credentials file)
+ */
+GDateTime *
+amt_session_state_read_expiration (AmtAwsConfig *files,
+                                   const char   *target)
+{
+  const char *expiration;
+
+  if (files == NULL || target == NULL ||
+      !amt_aws_config_is_in_credentials_file (files, target, AMT_AWS_KEY_ACCESS_KEY_ID) ||
+      !amt_aws_config_is_in_credentials_file (files, target, AMT_AWS_KEY_SECRET_ACCESS_KEY) ||
+      !amt_aws_config_is_in_credentials_file (files, target, AMT_AWS_KEY_SESSION_TOKEN) ||
+      !amt_aws_config_is_in_credentials_file (files, target, AMT_AWS_KEY_EXPIRATION))
+    return NULL;
+
+  expiration = amt_aws_config_get (files, target, AMT_AWS_KEY_EXPIRATION);
+  return amt_credentials_parse_expiration (expiration);
 }

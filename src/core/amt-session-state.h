@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "amt-aws-config.h"
+
 G_BEGIN_DECLS
 
 /* Ordered from best to worst: the tray shows the worst state of all profiles,
@@ -23,5 +25,8 @@ AmtSessionState  amt_session_state_worse     (AmtSessionState a,
                                               AmtSessionState b);
 const char      *amt_session_state_to_string (AmtSessionState state);
 const char      *amt_session_state_to_label  (AmtSessionState state);
+
+GDateTime       *amt_session_state_read_expiration (AmtAwsConfig *files,
+                                                    const char   *target);
 
 G_END_DECLS

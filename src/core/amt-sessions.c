@@ -23,8 +23,11 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "amt-device-finder.h"
 #include "amt-discovery.h"
 #include "amt-failure-state.h"
+#include "amt-file-watch.h"
+#include "amt-profile-editor.h"
 #include "amt-sandbox.h"
 #include "amt-sessions.h"
 
@@ -57,8 +60,7 @@ struct _AmtSessions
   GPtrArray     *active_logins;  /* AmtLogin, not owned: each removes itself */
 
   gboolean       watching;
-  GPtrArray     *monitors;       /* GFileMonitor */
-  GPtrArray     *watched_paths;  /* what each monitor watches */
+  AmtFileWatch  *watch;
   GSettings     *settings;
 };
 
@@ -146,8 +148,7 @@ amt_sessions_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->monitors, g_ptr_array_unref);
-  g_clear_pointer (&self->watched_paths, g_ptr_array_unref);
+  g_clear_object (&self->watch);
   g_clear_object (&self->profiles);
   g_clear_object (&self->candidates);
   g_clear_object (&self->clock);
@@ -367,8 +368,6 @@ amt_sessions_init (AmtSessions *self)
                                               (GDestroyNotify) amt_failure_free);
   self->known_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->active_logins = g_ptr_array_new ();
-  self->monitors = g_ptr_array_new_with_free_func (g_object_unref);
-  self->watched_paths = g_ptr_array_new_with_free_func (g_free);
 }
 
 AmtSessions *
@@ -649,48 +648,10 @@ schedule_reload (AmtSessions *self,
 }
 
 static void
-file_changed_cb (AmtSessions       *self,
-                 GFile             *file,
-                 GFile             *other_file,
-                 GFileMonitorEvent  event,
-                 GFileMonitor      *monitor)
+files_changed_cb (AmtSessions *self)
 {
-  if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
-    return;
-
   /* A write is several events (and `aws configure set` several writes): one re-read. */
   schedule_reload (self, RELOAD_DELAY_MS);
-}
-
-/* Watches the file when its folder exists, else the nearest folder that does, so that a
- * missing ~/.aws costs nothing (GLib would poll a missing path every few seconds). */
-static char *
-path_to_watch (const char *path,
-               gboolean   *is_file)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      *is_file = TRUE;
-      return g_strdup (path);
-    }
-
-  *is_file = FALSE;
-  while (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      char *parent = g_path_get_dirname (dir);
-
-      if (g_strcmp0 (parent, dir) == 0)
-        {
-          g_free (parent);
-          break;
-        }
-      g_free (dir);
-      dir = parent;
-    }
-
-  return g_steal_pointer (&dir);
 }
 
 static void
@@ -698,10 +659,6 @@ amt_sessions_setup_monitors (AmtSessions *self)
 {
   g_autofree char *config_path = NULL;
   g_autofree char *credentials_path = NULL;
-  const char *paths[2];
-  g_autoptr(GPtrArray) wanted = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GArray) wanted_is_file = g_array_new (FALSE, FALSE, sizeof (gboolean));
-  gboolean same;
 
   if (self->aws_config != NULL)
     {
@@ -713,55 +670,14 @@ amt_sessions_setup_monitors (AmtSessions *self)
       config_path = amt_aws_config_dup_config_path ();
       credentials_path = amt_aws_config_dup_credentials_path ();
     }
-  paths[0] = config_path;
-  paths[1] = credentials_path;
 
-  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+  if (self->watch == NULL)
     {
-      gboolean is_file = FALSE;
-      char *watch = path_to_watch (paths[i], &is_file);
-
-      if (g_ptr_array_find_with_equal_func (wanted, watch, g_str_equal, NULL))
-        {
-          g_free (watch);
-          continue;
-        }
-      g_ptr_array_add (wanted, watch);
-      g_array_append_val (wanted_is_file, is_file);
-    }
-
-  same = wanted->len == self->watched_paths->len;
-  for (guint i = 0; same && i < wanted->len; i++)
-    same = g_str_equal (g_ptr_array_index (wanted, i), g_ptr_array_index (self->watched_paths, i));
-  if (same)
-    return;
-
-  g_ptr_array_set_size (self->monitors, 0);
-  g_ptr_array_set_size (self->watched_paths, 0);
-
-  for (guint i = 0; i < wanted->len; i++)
-    {
-      const char *watch = g_ptr_array_index (wanted, i);
-      g_autoptr(GFile) file = g_file_new_for_path (watch);
-      g_autoptr(GError) error = NULL;
-      GFileMonitor *monitor;
-
-      if (g_array_index (wanted_is_file, gboolean, i))
-        monitor = g_file_monitor_file (file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
-      else
-        monitor = g_file_monitor_directory (file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
-
-      if (monitor == NULL)
-        {
-          g_debug ("Cannot watch %s: %s", watch, error->message);
-          continue;
-        }
-
-      g_signal_connect_object (monitor, "changed", G_CALLBACK (file_changed_cb),
+      self->watch = amt_file_watch_new ();
+      g_signal_connect_object (self->watch, "changed", G_CALLBACK (files_changed_cb),
                                self, G_CONNECT_SWAPPED);
-      g_ptr_array_add (self->monitors, monitor);
-      g_ptr_array_add (self->watched_paths, g_strdup (watch));
     }
+  amt_file_watch_set_paths (self->watch, config_path, credentials_path);
 }
 
 /**
@@ -1039,25 +955,6 @@ amt_sessions_get_first_to_expire (AmtSessions *self)
 
 /* States */
 
-/* Returns: (nullable): when the session written to @target ends, or NULL for no session */
-static GDateTime *
-read_session_expiration (AmtSessions *self,
-                         const char  *target)
-{
-  AmtAwsConfig *config = self->aws_config;
-  const char *expiration;
-
-  if (config == NULL || target == NULL ||
-      !amt_aws_config_is_in_credentials_file (config, target, AMT_AWS_KEY_ACCESS_KEY_ID) ||
-      !amt_aws_config_is_in_credentials_file (config, target, AMT_AWS_KEY_SECRET_ACCESS_KEY) ||
-      !amt_aws_config_is_in_credentials_file (config, target, AMT_AWS_KEY_SESSION_TOKEN) ||
-      !amt_aws_config_is_in_credentials_file (config, target, AMT_AWS_KEY_EXPIRATION))
-    return NULL;
-
-  expiration = amt_aws_config_get (config, target, AMT_AWS_KEY_EXPIRATION);
-  return amt_credentials_parse_expiration (expiration);
-}
-
 /**
  * amt_sessions_get_seconds_left:
  *
@@ -1129,7 +1026,7 @@ compute_state (AmtSessions  *self,
                const char  **error_out)
 {
   const AmtProfileConfig *config = amt_profile_get_config (profile);
-  g_autoptr(GDateTime) expiration = read_session_expiration (self, config->target);
+  g_autoptr(GDateTime) expiration = amt_session_state_read_expiration (self->aws_config, config->target);
   AmtFailure *login_error = g_hash_table_lookup (self->login_errors, amt_profile_get_name (profile));
   gint64 end = expiration != NULL ? g_date_time_to_unix (expiration) * G_USEC_PER_SEC : 0;
 
@@ -1524,86 +1421,27 @@ start_login (AmtSessions *self,
 
 /* MFA devices and profiles made in the window */
 
-typedef struct {
-  AmtAwsClient      *client;
-  AmtAwsCredentials *long_term;
-} FindDevicesData;
-
 static void
-find_devices_data_free (FindDevicesData *data)
-{
-  g_clear_object (&data->client);
-  g_clear_pointer (&data->long_term, amt_aws_credentials_free);
-  g_free (data);
-}
-
-static void
-list_mfa_devices_done_cb (GObject      *source,
-                          GAsyncResult *result,
-                          gpointer      user_data)
+found_devices_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  GStrv serials;
+  GStrv serials = amt_find_mfa_devices_finish (result, &error);
 
-  serials = amt_aws_client_list_mfa_devices_finish (AMT_AWS_CLIENT (source), result, &error);
   if (serials == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (serials[0] == NULL)
-    {
-      g_strfreev (serials);
-      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE,
-                               _("This IAM user has no MFA device: assign one in the AWS console (IAM → Users → Security credentials), then try again."));
-      return;
-    }
-
-  g_task_return_pointer (task, serials, (GDestroyNotify) g_strfreev);
-}
-
-static void
-caller_identity_done_cb (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FindDevicesData *data = g_task_get_task_data (task);
-  g_autoptr(AmtAwsCallerIdentity) identity = NULL;
-  const char *user;
-  GError *error = NULL;
-
-  identity = amt_aws_client_get_caller_identity_finish (AMT_AWS_CLIENT (source), result, &error);
-  if (identity == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  /* arn:aws:iam::111111111111:user/path/NAME */
-  user = identity->arn != NULL ? strstr (identity->arn, ":user/") : NULL;
-  if (user == NULL)
-    {
-      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE,
-                               _("These keys are not an IAM user’s (%s): only an IAM user’s devices can be looked up; set mfa_serial by hand."),
-                               identity->arn != NULL ? identity->arn : "?");
-      return;
-    }
-  user = strrchr (user, '/') + 1;
-
-  amt_aws_client_list_mfa_devices_async (data->client, data->long_term, user, 0,
-                                         g_task_get_cancellable (task),
-                                         list_mfa_devices_done_cb, g_object_ref (task));
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, serials, (GDestroyNotify) g_strfreev);
 }
 
 /**
  * amt_sessions_find_mfa_devices_async:
  * @profile: a profile with long-term keys
  *
- * Asks AWS which MFA devices the IAM user of @profile's keys has: GetCallerIdentity, then
- * ListMFADevices.
+ * Asks AWS which MFA devices the IAM user of @profile's keys has (amt-device-finder.c), with
+ * the files and the clients of this model.
  */
 void
 amt_sessions_find_mfa_devices_async (AmtSessions         *self,
@@ -1613,27 +1451,14 @@ amt_sessions_find_mfa_devices_async (AmtSessions         *self,
                                      gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  FindDevicesData *data;
-  GError *error = NULL;
 
   g_return_if_fail (AMT_IS_SESSIONS (self));
   g_return_if_fail (AMT_IS_PROFILE (profile));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, amt_sessions_find_mfa_devices_async);
-
-  data = g_new0 (FindDevicesData, 1);
-  g_task_set_task_data (task, data, (GDestroyNotify) find_devices_data_free);
-  data->long_term = amt_login_dup_long_term_keys (self->aws_config, profile, &error);
-  if (data->long_term == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  data->client = g_object_ref (amt_client_pool_get_client (self->clients, profile));
-
-  amt_aws_client_get_caller_identity_async (data->client, data->long_term, cancellable,
-                                            caller_identity_done_cb, g_steal_pointer (&task));
+  amt_find_mfa_devices_async (self->clients, self->aws_config, profile, cancellable,
+                              found_devices_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -1652,54 +1477,27 @@ amt_sessions_find_mfa_devices_finish (AmtSessions   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* The store for the file that holds @profile's key, the config file when neither does. */
-static AmtCredStore *
-store_for_key (AmtSessions  *self,
-               const char   *profile,
-               const char   *key,
-               char        **section)
-{
-  if (self->aws_config != NULL &&
-      (amt_aws_config_is_in_credentials_file (self->aws_config, profile, key) ||
-       g_str_has_suffix (profile, AMT_AWS_LONG_TERM_SUFFIX)))
-    {
-      *section = g_strdup (profile);
-      return g_object_ref (get_cred_store (self));
-    }
+/* Profiles made and changed in the window (amt-profile-editor.c) */
 
-  *section = amt_aws_config_dup_config_section (profile);
-  if (self->aws_config != NULL)
-    return amt_cred_store_new (amt_aws_config_get_config_path (self->aws_config));
-  else
-    {
-      g_autofree char *path = amt_aws_config_dup_config_path ();
-
-      return amt_cred_store_new (path);
-    }
-}
-
-/* Sets (or, for a NULL @value, removes) one key of @profile, in the file that holds it. */
+/* The files changed: the profiles follow at once. */
 static gboolean
-set_profile_value (AmtSessions  *self,
-                   const char   *profile,
-                   const char   *key,
-                   const char   *value,
-                   GError      **error)
+apply_edit (AmtSessions     *self,
+            AmtProfileEdit  *edit,
+            GError         **error)
 {
-  g_autoptr(AmtCredStore) store = NULL;
-  g_autofree char *section = NULL;
-  const char *pair[] = { key, value };
+  if (edit == NULL || !amt_profile_edit_apply (edit, error))
+    return FALSE;
 
-  store = store_for_key (self, profile, key, &section);
-  return amt_cred_store_set_values (store, section, pair, 1, error);
+  amt_sessions_load (self, NULL);
+  return TRUE;
 }
 
 /**
  * amt_sessions_save_mfa_device:
  * @serial: the device's serial number (ARN), as found by amt_sessions_find_mfa_devices_async()
  *
- * Writes the device where AWS tools and aws-mfa read it: aws_mfa_device in an aws-mfa
- * [NAME-long-term] section, mfa_serial in the profile otherwise.
+ * Writes the device where AWS tools and aws-mfa read it, here and now (the command line; the
+ * window applies an amt_profile_edit_save_mfa_device() with amt_sessions_apply_edit_async()).
  */
 gboolean
 amt_sessions_save_mfa_device (AmtSessions  *self,
@@ -1707,51 +1505,15 @@ amt_sessions_save_mfa_device (AmtSessions  *self,
                               const char   *serial,
                               GError      **error)
 {
-  const AmtProfileConfig *config;
-  gboolean saved;
+  g_autoptr(AmtProfileEdit) edit = NULL;
 
   g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
-  g_return_val_if_fail (AMT_IS_PROFILE (profile), FALSE);
-  g_return_val_if_fail (serial != NULL, FALSE);
 
-  config = amt_profile_get_config (profile);
-  if (config->source_profile != NULL &&
-      g_str_has_suffix (config->source_profile, AMT_AWS_LONG_TERM_SUFFIX))
-    saved = set_profile_value (self, config->source_profile, AMT_AWS_KEY_AWS_MFA_DEVICE, serial, error);
-  else
-    saved = set_profile_value (self, amt_profile_get_name (profile), AMT_AWS_KEY_MFA_SERIAL, serial, error);
-  if (!saved)
-    return FALSE;
-
-  amt_sessions_load (self, NULL);
-  return TRUE;
+  edit = amt_profile_edit_save_mfa_device (self->aws_config, get_cred_store (self), profile, serial);
+  return apply_edit (self, edit, error);
 }
 
-static gboolean
-is_valid_profile_name (const char *name)
-{
-  if (name == NULL || *name == '\0' || strlen (name) > 64)
-    return FALSE;
-
-  for (const char *p = name; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && strchr ("-_.@+", *p) == NULL)
-      return FALSE;
-
-  return TRUE;
-}
-
-/**
- * amt_sessions_save_new_profile:
- * @name: the profile name people will use (AWS_PROFILE=@name)
- * @access_key_id: the IAM user's long-term access key id
- * @secret_access_key: its secret
- * @mfa_serial: (nullable): the MFA device, when known
- * @region: (nullable): the profile's region
- *
- * Saves a new profile the aws-mfa way, with standard keys: the long-term keys (and the device,
- * as aws_mfa_device) in [@name-long-term] of the credentials file, sessions to come in
- * [@name]; the region in [profile @name] of the config file.
- */
+/* Here and now: see amt_profile_edit_save_new(). */
 gboolean
 amt_sessions_save_new_profile (AmtSessions  *self,
                                const char   *name,
@@ -1761,73 +1523,16 @@ amt_sessions_save_new_profile (AmtSessions  *self,
                                const char   *region,
                                GError      **error)
 {
-  g_autofree char *long_term = NULL;
-  const char *pairs[6];
-  guint n_pairs = 0;
+  g_autoptr(AmtProfileEdit) edit = NULL;
 
   g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
 
-  if (!is_valid_profile_name (name))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("A profile name is letters, digits and - _ . @ +, with no spaces."));
-      return FALSE;
-    }
-  long_term = amt_aws_config_dup_long_term_name (name);
-  if (self->aws_config != NULL &&
-      (amt_aws_config_has_profile (self->aws_config, name) ||
-       amt_aws_config_has_profile (self->aws_config, long_term)))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                   _("There is a profile called %s already: choose another name."), name);
-      return FALSE;
-    }
-  if (access_key_id == NULL || !g_str_has_prefix (access_key_id, "AKIA") || strlen (access_key_id) < 16)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("A long-term access key ID starts with AKIA: copy it from the IAM console or from your old credentials file."));
-      return FALSE;
-    }
-  if (secret_access_key == NULL || strlen (secret_access_key) < 16 || strchr (secret_access_key, ' ') != NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("The secret access key is the 40 characters shown once when the key was made."));
-      return FALSE;
-    }
-
-  pairs[n_pairs * 2] = AMT_AWS_KEY_ACCESS_KEY_ID;
-  pairs[n_pairs * 2 + 1] = access_key_id;
-  n_pairs++;
-  pairs[n_pairs * 2] = AMT_AWS_KEY_SECRET_ACCESS_KEY;
-  pairs[n_pairs * 2 + 1] = secret_access_key;
-  n_pairs++;
-  if (mfa_serial != NULL && *mfa_serial != '\0')
-    {
-      pairs[n_pairs * 2] = AMT_AWS_KEY_AWS_MFA_DEVICE;
-      pairs[n_pairs * 2 + 1] = mfa_serial;
-      n_pairs++;
-    }
-
-  if (!amt_cred_store_set_values (get_cred_store (self), long_term, pairs, n_pairs, error))
-    return FALSE;
-
-  if (region != NULL && *region != '\0' &&
-      !set_profile_value (self, name, AMT_AWS_KEY_REGION, region, error))
-    return FALSE;
-
-  amt_sessions_load (self, NULL);
-  return TRUE;
+  edit = amt_profile_edit_save_new (self->aws_config, get_cred_store (self), name, access_key_id,
+                                    secret_access_key, mfa_serial, region, error);
+  return apply_edit (self, edit, error);
 }
 
-/**
- * amt_sessions_update_profile:
- * @access_key_id: (nullable): new long-term keys (with @secret_access_key), or %NULL to keep
- * @mfa_serial: (nullable): the MFA device, or %NULL to keep it
- * @region: (nullable): the region, "" to remove it, or %NULL to keep it
- *
- * Changes a profile where its values live: the keys in its long-term source section, the
- * device as amt_sessions_save_mfa_device() does, the region in its config section.
- */
+/* Here and now: see amt_profile_edit_update(). */
 gboolean
 amt_sessions_update_profile (AmtSessions  *self,
                              AmtProfile   *profile,
@@ -1837,104 +1542,93 @@ amt_sessions_update_profile (AmtSessions  *self,
                              const char   *region,
                              GError      **error)
 {
-  const AmtProfileConfig *config;
-  g_autofree char *source = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *old_serial = NULL;
+  g_autoptr(AmtProfileEdit) edit = NULL;
 
   g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
-  g_return_val_if_fail (AMT_IS_PROFILE (profile), FALSE);
 
-  /* Each write re-reads the files, which may replace @profile: keep what we need. */
-  config = amt_profile_get_config (profile);
-  source = g_strdup (config->source_profile);
-  name = g_strdup (amt_profile_get_name (profile));
-  old_serial = g_strdup (config->mfa_serial);
-
-  if (access_key_id != NULL)
-    {
-      g_autoptr(AmtCredStore) store = NULL;
-      g_autofree char *section = NULL;
-      const char *pairs[4];
-
-      if (source == NULL || !g_str_has_prefix (access_key_id, "AKIA") ||
-          secret_access_key == NULL || strlen (secret_access_key) < 16)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               _("A long-term access key ID starts with AKIA, and its secret is the 40 characters shown once when the key was made."));
-          return FALSE;
-        }
-
-      pairs[0] = AMT_AWS_KEY_ACCESS_KEY_ID;
-      pairs[1] = access_key_id;
-      pairs[2] = AMT_AWS_KEY_SECRET_ACCESS_KEY;
-      pairs[3] = secret_access_key;
-      store = store_for_key (self, source, AMT_AWS_KEY_ACCESS_KEY_ID, &section);
-      if (!amt_cred_store_set_values (store, section, pairs, 2, error))
-        return FALSE;
-    }
-
-  if (mfa_serial != NULL && g_strcmp0 (mfa_serial, old_serial) != 0)
-    {
-      AmtProfile *current = amt_sessions_lookup_profile (self, name);
-
-      if (current == NULL || !amt_sessions_save_mfa_device (self, current, mfa_serial, error))
-        return FALSE;
-    }
-
-  if (region != NULL &&
-      !set_profile_value (self, name, AMT_AWS_KEY_REGION, *region != '\0' ? region : NULL, error))
-    return FALSE;
-
-  amt_sessions_load (self, NULL);
-  return TRUE;
+  edit = amt_profile_edit_update (self->aws_config, get_cred_store (self), profile, access_key_id,
+                                  secret_access_key, mfa_serial, region, error);
+  return apply_edit (self, edit, error);
 }
 
-/**
- * amt_sessions_forget_profile:
- *
- * Stops managing @profile. A profile kept the aws-mfa way loses its long-term section in the
- * credentials file; any other gets mfa_tray_ignore in its own section. The session keys we
- * wrote are removed (the rest of their section stays).
- */
+/* Here and now: see amt_profile_edit_forget(). */
 gboolean
 amt_sessions_forget_profile (AmtSessions  *self,
                              AmtProfile   *profile,
                              GError      **error)
 {
-  const AmtProfileConfig *config;
-  AmtCredStore *credentials;
-  g_autofree char *long_term = NULL;
-  g_autoptr(GDateTime) session = NULL;
+  g_autoptr(AmtProfileEdit) edit = NULL;
 
   g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
-  g_return_val_if_fail (AMT_IS_PROFILE (profile), FALSE);
 
-  config = amt_profile_get_config (profile);
-  credentials = get_cred_store (self);
-  long_term = amt_aws_config_dup_long_term_name (amt_profile_get_name (profile));
+  edit = amt_profile_edit_forget (self->aws_config, get_cred_store (self), profile);
+  return apply_edit (self, edit, error);
+}
 
-  if (g_strcmp0 (config->source_profile, long_term) == 0)
+/**
+ * amt_sessions_get_cred_store:
+ *
+ * Returns: (transfer none): the store of the credentials file the profiles are read from
+ */
+AmtCredStore *
+amt_sessions_get_cred_store (AmtSessions *self)
+{
+  g_return_val_if_fail (AMT_IS_SESSIONS (self), NULL);
+
+  return get_cred_store (self);
+}
+
+static void
+edit_applied_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AmtSessions *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!amt_profile_edit_apply_finish (result, &error))
     {
-      if (!amt_cred_store_remove_section (credentials, long_term, error))
-        return FALSE;
-    }
-  else if (!set_profile_value (self, amt_profile_get_name (profile), AMT_KEY_IGNORE, "true", error))
-    return FALSE;
-
-  /* Only a session is ours to remove: its four keys, and nothing else of the section. */
-  session = config->target != NULL ? read_session_expiration (self, config->target) : NULL;
-  if (session != NULL)
-    {
-      const char *pairs[] = {
-        AMT_AWS_KEY_ACCESS_KEY_ID, NULL, AMT_AWS_KEY_SECRET_ACCESS_KEY, NULL,
-        AMT_AWS_KEY_SESSION_TOKEN, NULL, AMT_AWS_KEY_EXPIRATION, NULL,
-      };
-
-      if (!amt_cred_store_set_values (credentials, config->target, pairs, 4, error))
-        return FALSE;
+      g_task_return_error (task, error);
+      return;
     }
 
   amt_sessions_load (self, NULL);
-  return TRUE;
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * amt_sessions_apply_edit_async:
+ * @edit: (transfer full): writes planned from amt_sessions_get_aws_config() and
+ *   amt_sessions_get_cred_store()
+ *
+ * Makes the writes on a worker thread (never synced on the main thread), then re-reads the
+ * files, so that the profiles are the files' when it finishes.
+ */
+void
+amt_sessions_apply_edit_async (AmtSessions         *self,
+                               AmtProfileEdit      *edit,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (AMT_IS_SESSIONS (self));
+  g_return_if_fail (edit != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, amt_sessions_apply_edit_async);
+  amt_profile_edit_apply_async (edit, cancellable, edit_applied_cb, g_steal_pointer (&task));
+}
+
+gboolean
+amt_sessions_apply_edit_finish (AmtSessions   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -11,6 +11,7 @@
 #include "amt-duration.h"
 #include "amt-login.h"
 #include "amt-profile.h"
+#include "amt-profile-editor.h"
 
 G_BEGIN_DECLS
 
@@ -102,6 +103,15 @@ gboolean         amt_sessions_update_profile      (AmtSessions      *self,
                                                    GError          **error);
 gboolean         amt_sessions_forget_profile      (AmtSessions      *self,
                                                    AmtProfile       *profile,
+                                                   GError          **error);
+AmtCredStore    *amt_sessions_get_cred_store      (AmtSessions      *self);
+void             amt_sessions_apply_edit_async    (AmtSessions      *self,
+                                                   AmtProfileEdit   *edit,
+                                                   GCancellable     *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer          user_data);
+gboolean         amt_sessions_apply_edit_finish   (AmtSessions      *self,
+                                                   GAsyncResult     *result,
                                                    GError          **error);
 
 char            *amt_format_profile_names         (GPtrArray        *profiles,
