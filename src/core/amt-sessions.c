@@ -965,20 +965,11 @@ gint64
 amt_sessions_get_seconds_left (AmtSessions *self,
                                AmtProfile  *profile)
 {
-  GDateTime *expiration;
-  gint64 now_minute;
-  gint64 end_minute;
-
   g_return_val_if_fail (AMT_IS_SESSIONS (self), 0);
   g_return_val_if_fail (AMT_IS_PROFILE (profile), 0);
 
-  expiration = amt_profile_get_expiration (profile);
-  if (expiration == NULL)
-    return 0;
-
-  now_minute = amt_clock_get_now (self->clock) / MINUTE_USEC;
-  end_minute = g_date_time_to_unix (expiration) / 60;
-  return MAX (0, end_minute - now_minute) * 60;
+  return amt_session_state_seconds_left (amt_profile_get_expiration (profile),
+                                         amt_clock_get_now (self->clock));
 }
 
 /**
@@ -1041,25 +1032,9 @@ compute_state (AmtSessions  *self,
     }
 
   *expiration_out = g_steal_pointer (&expiration);
-  *error_out = NULL;
-
-  if (config->problem != NULL)
-    {
-      *error_out = config->problem;
-      return AMT_SESSION_STATE_ERROR;
-    }
-  if (login_error != NULL)
-    {
-      *error_out = login_error->message;
-      return AMT_SESSION_STATE_ERROR;
-    }
-  if (end == 0)
-    return AMT_SESSION_STATE_NEVER_LOGGED_IN;
-  if (end <= now)
-    return AMT_SESSION_STATE_EXPIRED;
-  if (end - now <= (gint64) self->lead_time * G_USEC_PER_SEC)
-    return AMT_SESSION_STATE_EXPIRING;
-  return AMT_SESSION_STATE_VALID;
+  *error_out = config->problem != NULL ? config->problem
+               : login_error != NULL ? login_error->message : NULL;
+  return amt_session_state_compute (*error_out != NULL, end, now, self->lead_time);
 }
 
 /**
@@ -1143,35 +1118,9 @@ deadline_cb (gpointer user_data)
 static void
 amt_sessions_schedule_deadline (AmtSessions *self)
 {
-  GListModel *model = G_LIST_MODEL (self->profiles);
-  guint n_items = g_list_model_get_n_items (model);
-  gint64 now = amt_clock_get_now (self->clock);
-  gint64 next = G_MAXINT64;
-  gboolean live = FALSE;
-
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr(AmtProfile) profile = g_list_model_get_item (model, i);
-      GDateTime *expiration = amt_profile_get_expiration (profile);
-      gint64 end;
-      gint64 warn;
-
-      if (expiration == NULL)
-        continue;
-
-      end = g_date_time_to_unix (expiration) * G_USEC_PER_SEC;
-      warn = end - (gint64) self->lead_time * G_USEC_PER_SEC;
-      if (now < warn)
-        next = MIN (next, warn);
-      if (now < end)
-        {
-          next = MIN (next, end);
-          live = TRUE;
-        }
-    }
-
-  if (live)
-    next = MIN (next, (now / MINUTE_USEC + 1) * MINUTE_USEC);
+  gint64 next = amt_session_state_next_deadline (G_LIST_MODEL (self->profiles),
+                                                 amt_clock_get_now (self->clock),
+                                                 self->lead_time);
 
   amt_clock_unschedule (self->clock, self->deadline_id);
   self->deadline_id = 0;
