@@ -23,7 +23,7 @@
 #include <glib/gi18n.h>
 
 #include "amt-discovery.h"
-#include "amt-duration.h"
+#include "amt-format.h"
 #include "amt-sandbox.h"
 #include "amt-login.h"
 #include "amt-target-check.h"

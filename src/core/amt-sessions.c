@@ -94,38 +94,6 @@ static guint signals[N_SIGNALS];
 static void amt_sessions_schedule_deadline (AmtSessions *self);
 static void amt_sessions_setup_monitors    (AmtSessions *self);
 
-/* Formatting */
-
-/**
- * amt_format_profile_names:
- * @profiles: (element-type AmtProfile): one MFA device's profiles, say
- * @max_named: how many to name before "and N more"
- *
- * Returns: (transfer full): "dev, prod, admin and 26 more", or all of them when they are no
- *   more than @max_named: what a menu entry or a notification can hold
- */
-char *
-amt_format_profile_names (GPtrArray *profiles,
-                          guint      max_named)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-  guint named = MIN (profiles->len, max_named);
-
-  for (guint i = 0; i < named; i++)
-    {
-      if (i > 0)
-        g_string_append (names, ", ");
-      g_string_append (names, amt_profile_get_name (g_ptr_array_index (profiles, i)));
-    }
-
-  if (profiles->len > named)
-    /* Translators: profiles named in a menu or a notification, "dev, prod, admin and 26 more" */
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s and %u more", "%s and %u more",
-                                         profiles->len - named),
-                            names->str, profiles->len - named);
-  return g_string_free (g_steal_pointer (&names), FALSE);
-}
-
 /* GObject */
 
 static void

@@ -8,7 +8,7 @@
 
 #include "amt-aws-config.h"
 #include "amt-clock.h"
-#include "amt-duration.h"
+#include "amt-format.h"
 #include "amt-login.h"
 #include "amt-profile.h"
 #include "amt-profile-editor.h"
@@ -113,8 +113,5 @@ void             amt_sessions_apply_edit_async    (AmtSessions      *self,
 gboolean         amt_sessions_apply_edit_finish   (AmtSessions      *self,
                                                    GAsyncResult     *result,
                                                    GError          **error);
-
-char            *amt_format_profile_names         (GPtrArray        *profiles,
-                                                   guint             max_named);
 
 G_END_DECLS
