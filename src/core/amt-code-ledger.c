@@ -16,7 +16,7 @@
 #include "config.h"
 
 #include "amt-code-ledger.h"
-#include "amt-sigv4.h"
+#include "amt-secret.h"
 
 #define MEMORY_USEC (10 * 60 * G_USEC_PER_SEC)
 

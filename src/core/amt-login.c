@@ -24,6 +24,7 @@
 
 #include "amt-discovery.h"
 #include "amt-format.h"
+#include "amt-mfa-code.h"
 #include "amt-sandbox.h"
 #include "amt-login.h"
 #include "amt-target-check.h"
@@ -439,40 +440,28 @@ amt_login_dup_code_purpose (AmtLogin *self)
  * @code: what the user typed or pasted
  * @normalized: (out) (optional): the six digits, without the spaces people paste
  *
- * Returns: whether @code is six digits (spaces and dashes aside); AWS is not asked otherwise
+ * Returns: whether @code is six digits (spaces and dashes aside: amt-mfa-code.c); AWS is not
+ *   asked otherwise
  */
 gboolean
 amt_login_check_code (const char  *code,
                       char       **normalized,
                       GError     **error)
 {
-  char digits[7];
-  guint n = 0;
+  char digits[AMT_MFA_CODE_LENGTH + 1];
 
   g_return_val_if_fail (code != NULL, FALSE);
 
-  for (const char *p = code; *p != '\0'; p++)
-    {
-      if (*p == ' ' || *p == '-' || *p == '\t' || *p == '\n' || *p == '\r')
-        continue;
-      if (!g_ascii_isdigit (*p) || n == 6)
-        {
-          n = 7;
-          break;
-        }
-      digits[n++] = *p;
-    }
-
-  if (n != 6)
+  if (amt_mfa_code_normalize (code, -1, digits) != AMT_MFA_CODE_LENGTH)
     {
       g_set_error_literal (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_MALFORMED_CODE,
                            _("An MFA code is six digits: type the code your device shows now."));
       return FALSE;
     }
 
-  digits[6] = '\0';
   if (normalized != NULL)
     *normalized = g_strdup (digits);
+  amt_secret_wipe (digits, sizeof digits);
   return TRUE;
 }
 
