@@ -874,6 +874,10 @@ direct_role_done_cb (GObject      *source,
   write_item (self, op, credentials);
 }
 
+static void long_term_found_cb (GObject      *source,
+                                GAsyncResult *result,
+                                gpointer      user_data);
+
 /**
  * amt_login_submit_code_async:
  * @code: the six digits for the code asked now (amt_login_get_code_index())
@@ -889,7 +893,8 @@ amt_login_submit_code_async (AmtLogin            *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(AmtAwsCredentials) long_term = NULL;
+  g_autoptr(AmtKeySource) keys = NULL;
+  g_autofree char *holder = NULL;
   g_autofree char *digits = NULL;
   SubmitData *data;
   GError *error = NULL;
@@ -926,11 +931,11 @@ amt_login_submit_code_async (AmtLogin            *self,
     }
 
   step = &g_array_index (self->steps, Step, self->step);
-  long_term = _amt_sessions_dup_long_term (self->sessions,
-                                           step->kind == STEP_SESSION_TOKEN ? self->session_item->profile
-                                                                            : step->role->profile,
-                                           &error);
-  if (long_term == NULL)
+  keys = _amt_sessions_dup_key_source (self->sessions,
+                                       step->kind == STEP_SESSION_TOKEN ? self->session_item->profile
+                                                                        : step->role->profile,
+                                       &holder, &error);
+  if (keys == NULL)
     {
       fail_step (self, task, error);
       amt_secret_free (g_steal_pointer (&digits));
@@ -956,6 +961,32 @@ amt_login_submit_code_async (AmtLogin            *self,
   g_task_set_task_data (task, data, (GDestroyNotify) submit_data_free);
 
   self->busy = TRUE;
+
+  /* The keys first (the keyring may ask to be unlocked): a code is spent only once they
+   * are at hand. */
+  amt_key_source_lookup_async (keys, holder, self->cancellable, long_term_found_cb,
+                               g_steal_pointer (&task));
+}
+
+static void
+long_term_found_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AmtLogin *self = g_task_get_source_object (task);
+  SubmitData *data = g_task_get_task_data (task);
+  Step *step = &g_array_index (self->steps, Step, self->step);
+  g_autoptr(AmtAwsCredentials) long_term = NULL;
+  GError *error = NULL;
+
+  long_term = amt_key_source_lookup_finish (AMT_KEY_SOURCE (source), result, &error);
+  if (long_term == NULL)
+    {
+      fail_step (self, task, error);
+      return;
+    }
+
   _amt_sessions_remember_code (self->sessions, self->mfa_serial, data->code);
 
   if (step->kind == STEP_SESSION_TOKEN)

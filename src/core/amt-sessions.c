@@ -24,6 +24,8 @@
 #include <glib/gi18n.h>
 
 #include "amt-discovery.h"
+#include "amt-file-keys.h"
+#include "amt-keyring-keys.h"
 #include "amt-sandbox.h"
 #include "amt-sessions-private.h"
 
@@ -46,6 +48,7 @@ struct _AmtSessions
   GListStore    *candidates;  /* of AmtProfile: long-term keys, no MFA device yet */
   AmtAwsConfig  *aws_config;
   AmtCredStore  *cred_store;
+  AmtKeySource  *keyring;      /* made when a profile's keys are first looked up there */
   char          *load_error;
 
   guint          lead_time;
@@ -167,6 +170,7 @@ amt_sessions_finalize (GObject *object)
 
   g_clear_pointer (&self->aws_config, amt_aws_config_unref);
   g_clear_object (&self->cred_store);
+  g_clear_object (&self->keyring);
   g_free (self->load_error);
   g_hash_table_unref (self->sent_codes);
   g_hash_table_unref (self->login_errors);
@@ -1429,22 +1433,17 @@ _amt_sessions_get_cred_store (AmtSessions *self)
   return self->cred_store;
 }
 
-AmtAwsCredentials *
-_amt_sessions_dup_long_term (AmtSessions  *self,
-                             AmtProfile   *profile,
-                             GError      **error)
+/* Where @profile's long-term keys are kept: the keyring when its key holder says so
+ * (mfa_tray_keys), the AWS files otherwise; @holder is the profile that holds them. */
+AmtKeySource *
+_amt_sessions_dup_key_source (AmtSessions  *self,
+                              AmtProfile   *profile,
+                              char        **holder,
+                              GError      **error)
 {
   const char *source = amt_profile_get_config (profile)->source_profile;
-  const char *key_id = NULL;
-  const char *secret = NULL;
 
-  if (self->aws_config != NULL && source != NULL)
-    {
-      key_id = amt_aws_config_get (self->aws_config, source, AMT_AWS_KEY_ACCESS_KEY_ID);
-      secret = amt_aws_config_get (self->aws_config, source, AMT_AWS_KEY_SECRET_ACCESS_KEY);
-    }
-
-  if (key_id == NULL || secret == NULL)
+  if (self->aws_config == NULL || source == NULL)
     {
       g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NOT_REFRESHABLE,
                    _("The profile %s has no long-term keys (aws_access_key_id and aws_secret_access_key) to log in with."),
@@ -1452,7 +1451,15 @@ _amt_sessions_dup_long_term (AmtSessions  *self,
       return NULL;
     }
 
-  return amt_aws_credentials_new (key_id, secret, NULL);
+  *holder = g_strdup (source);
+  if (amt_aws_config_keys_in_keyring (self->aws_config, source))
+    {
+      if (self->keyring == NULL)
+        self->keyring = AMT_KEY_SOURCE (amt_keyring_keys_new ());
+      return g_object_ref (self->keyring);
+    }
+
+  return AMT_KEY_SOURCE (amt_file_keys_new (self->aws_config));
 }
 
 static void
@@ -1543,6 +1550,10 @@ typedef struct {
   AmtAwsCredentials *long_term;
 } FindDevicesData;
 
+static void caller_identity_done_cb (GObject      *source,
+                                     GAsyncResult *result,
+                                     gpointer      user_data);
+
 static void
 find_devices_data_free (FindDevicesData *data)
 {
@@ -1612,6 +1623,27 @@ caller_identity_done_cb (GObject      *source,
                                          list_mfa_devices_done_cb, g_object_ref (task));
 }
 
+static void
+long_term_found_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FindDevicesData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->long_term = amt_key_source_lookup_finish (AMT_KEY_SOURCE (source), result, &error);
+  if (data->long_term == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  amt_aws_client_get_caller_identity_async (data->client, data->long_term,
+                                            g_task_get_cancellable (task),
+                                            caller_identity_done_cb, g_steal_pointer (&task));
+}
+
 /**
  * amt_sessions_find_mfa_devices_async:
  * @profile: a profile with long-term keys
@@ -1627,6 +1659,8 @@ amt_sessions_find_mfa_devices_async (AmtSessions         *self,
                                      gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(AmtKeySource) keys = NULL;
+  g_autofree char *holder = NULL;
   FindDevicesData *data;
   GError *error = NULL;
 
@@ -1638,16 +1672,16 @@ amt_sessions_find_mfa_devices_async (AmtSessions         *self,
 
   data = g_new0 (FindDevicesData, 1);
   g_task_set_task_data (task, data, (GDestroyNotify) find_devices_data_free);
-  data->long_term = _amt_sessions_dup_long_term (self, profile, &error);
-  if (data->long_term == NULL)
+  keys = _amt_sessions_dup_key_source (self, profile, &holder, &error);
+  if (keys == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
   data->client = g_object_ref (_amt_sessions_get_client (self, profile));
 
-  amt_aws_client_get_caller_identity_async (data->client, data->long_term, cancellable,
-                                            caller_identity_done_cb, g_steal_pointer (&task));
+  amt_key_source_lookup_async (keys, holder, cancellable, long_term_found_cb,
+                               g_steal_pointer (&task));
 }
 
 /**
