@@ -230,7 +230,7 @@ old_item_cleared_cb (GObject      *source,
   label = g_strdup_printf (_("AWS long-term keys of %s (MFA Tray for AWS)"), data->profile);
   secret_password_storev (get_schema (), attributes, SECRET_COLLECTION_DEFAULT, label,
                           data->keys->secret_access_key, g_task_get_cancellable (task),
-                          store_done_cb, g_steal_pointer (&task));
+                          store_done_cb, g_object_ref (task));
 }
 
 static void

@@ -25,6 +25,7 @@
 
 #include "amt-discovery.h"
 #include "amt-file-keys.h"
+#include "amt-key-move.h"
 #include "amt-keyring-keys.h"
 #include "amt-sandbox.h"
 #include "amt-sessions-private.h"
@@ -1433,6 +1434,15 @@ _amt_sessions_get_cred_store (AmtSessions *self)
   return self->cred_store;
 }
 
+static AmtKeySource *
+get_keyring (AmtSessions *self)
+{
+  if (self->keyring == NULL)
+    self->keyring = AMT_KEY_SOURCE (amt_keyring_keys_new ());
+
+  return self->keyring;
+}
+
 /* Where @profile's long-term keys are kept: the keyring when its key holder says so
  * (mfa_tray_keys), the AWS files otherwise; @holder is the profile that holds them. */
 AmtKeySource *
@@ -1453,11 +1463,7 @@ _amt_sessions_dup_key_source (AmtSessions  *self,
 
   *holder = g_strdup (source);
   if (amt_aws_config_keys_in_keyring (self->aws_config, source))
-    {
-      if (self->keyring == NULL)
-        self->keyring = AMT_KEY_SOURCE (amt_keyring_keys_new ());
-      return g_object_ref (self->keyring);
-    }
+    return g_object_ref (get_keyring (self));
 
   return AMT_KEY_SOURCE (amt_file_keys_new (self->aws_config));
 }
@@ -1641,7 +1647,7 @@ long_term_found_cb (GObject      *source,
 
   amt_aws_client_get_caller_identity_async (data->client, data->long_term,
                                             g_task_get_cancellable (task),
-                                            caller_identity_done_cb, g_steal_pointer (&task));
+                                            caller_identity_done_cb, g_object_ref (task));
 }
 
 /**
@@ -1985,4 +1991,104 @@ amt_sessions_forget_profile (AmtSessions  *self,
 
   amt_sessions_load (self, NULL);
   return TRUE;
+}
+
+/* Where long-term keys live */
+
+/**
+ * amt_sessions_get_key_place:
+ * @profile: a managed profile
+ *
+ * Returns: where the long-term keys @profile logs in with are kept
+ */
+AmtKeyPlace
+amt_sessions_get_key_place (AmtSessions *self,
+                            AmtProfile  *profile)
+{
+  g_return_val_if_fail (AMT_IS_SESSIONS (self), AMT_KEY_PLACE_FILE);
+  g_return_val_if_fail (AMT_IS_PROFILE (profile), AMT_KEY_PLACE_FILE);
+
+  if (self->aws_config == NULL)
+    return AMT_KEY_PLACE_FILE;
+
+  return amt_key_place_of (self->aws_config, amt_profile_get_config (profile)->source_profile);
+}
+
+static void
+keys_moved_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AmtSessions *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  gboolean moved = amt_key_move_finish (result, &error);
+
+  /* Whatever step it ended at, the files may have changed. */
+  amt_sessions_load (self, NULL);
+  if (moved)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * amt_sessions_move_keys_async:
+ * @profile: a managed profile
+ * @to: where its long-term keys go
+ *
+ * Moves the long-term keys @profile logs in with (its [NAME-long-term], its source_profile's,
+ * or its own) into the keyring or back to the credentials file (amt-key-move.c), then re-reads
+ * the files.
+ */
+void
+amt_sessions_move_keys_async (AmtSessions         *self,
+                              AmtProfile          *profile,
+                              AmtKeyPlace          to,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *name = NULL;
+  AmtProfile *current;
+  const char *holder;
+  GError *error = NULL;
+
+  g_return_if_fail (AMT_IS_SESSIONS (self));
+  g_return_if_fail (AMT_IS_PROFILE (profile));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, amt_sessions_move_keys_async);
+
+  /* The files as they are now: the move edits them. */
+  name = g_strdup (amt_profile_get_name (profile));
+  if (!amt_sessions_load (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  current = amt_sessions_lookup_profile (self, name);
+  holder = current != NULL ? amt_profile_get_config (current)->source_profile : NULL;
+  if (holder == NULL)
+    {
+      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NOT_REFRESHABLE,
+                               _("The profile %s has no long-term keys (aws_access_key_id and aws_secret_access_key) to log in with."),
+                               name);
+      return;
+    }
+
+  amt_key_move_async (self->aws_config, holder, to, get_keyring (self), cancellable,
+                      keys_moved_cb, g_steal_pointer (&task));
+}
+
+gboolean
+amt_sessions_move_keys_finish (AmtSessions   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -8,6 +8,7 @@
 
 #include "amt-aws-config.h"
 #include "amt-clock.h"
+#include "amt-key-move.h"
 #include "amt-login.h"
 #include "amt-profile.h"
 
@@ -102,6 +103,18 @@ gboolean         amt_sessions_update_profile      (AmtSessions      *self,
 gboolean         amt_sessions_forget_profile      (AmtSessions      *self,
                                                    AmtProfile       *profile,
                                                    GError          **error);
+
+AmtKeyPlace      amt_sessions_get_key_place       (AmtSessions      *self,
+                                                   AmtProfile       *profile);
+void             amt_sessions_move_keys_async     (AmtSessions         *self,
+                                                   AmtProfile          *profile,
+                                                   AmtKeyPlace          to,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean         amt_sessions_move_keys_finish    (AmtSessions         *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
 
 char            *amt_format_duration              (gint64            seconds);
 
