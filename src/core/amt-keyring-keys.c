@@ -6,6 +6,12 @@
  * A dismissed prompt leaves the items locked and their secrets unread: that is an error of
  * its own (AMT_KEY_SOURCE_ERROR_LOCKED), so that a login ends before any code is sent.
  *
+ * Always the Secret Service on the session bus (secret_service_*), also inside Flatpak (the
+ * manifest lets the app talk to org.freedesktop.secrets): the keys are then in the desktop's
+ * keyring, where its keyring manager shows them, and the same for the applet and for
+ * `flatpak run … credential-process`. (libsecret's secret_password_* would use the Secret
+ * portal's file inside the sandbox; its search found nothing on libsecret 0.20.5 in our tests.)
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "amt-keyring-keys"
@@ -201,7 +207,7 @@ store_done_cb (GObject      *source,
   StoreData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!secret_password_store_finish (result, &error))
+  if (!secret_service_store_finish (NULL, result, &error))
     g_task_return_error (task, explain_error (error, g_task_get_cancellable (task), data->profile));
   else
     g_task_return_boolean (task, TRUE);
@@ -216,9 +222,11 @@ old_item_cleared_cb (GObject      *source,
   StoreData *data = g_task_get_task_data (task);
   g_autoptr(GHashTable) attributes = profile_attributes (data->profile);
   g_autofree char *label = NULL;
+  g_autoptr(SecretValue) value = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
-  secret_password_clear_finish (result, &error);
+  secret_service_clear_finish (NULL, result, &error);
   if (error != NULL)
     {
       g_task_return_error (task, explain_error (error, g_task_get_cancellable (task), data->profile));
@@ -228,9 +236,9 @@ old_item_cleared_cb (GObject      *source,
   g_hash_table_insert (attributes, (gpointer) AMT_KEYRING_ATTRIBUTE_KEY_ID, data->keys->access_key_id);
   /* Translators: the label of the keyring item, as keyring managers (Seahorse) show it */
   label = g_strdup_printf (_("AWS long-term keys of %s (MFA Tray for AWS)"), data->profile);
-  secret_password_storev (get_schema (), attributes, SECRET_COLLECTION_DEFAULT, label,
-                          data->keys->secret_access_key, g_task_get_cancellable (task),
-                          store_done_cb, g_object_ref (task));
+  value = secret_value_new (data->keys->secret_access_key, -1, "text/plain");
+  secret_service_store (NULL, get_schema (), attributes, SECRET_COLLECTION_DEFAULT, label, value,
+                        cancellable, store_done_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -250,8 +258,8 @@ keyring_keys_store_async (AmtKeySource            *source,
   data->keys = amt_aws_credentials_copy (keys);
   g_task_set_task_data (task, data, (GDestroyNotify) store_data_free);
 
-  secret_password_clearv (get_schema (), attributes, cancellable, old_item_cleared_cb,
-                          g_steal_pointer (&task));
+  secret_service_clear (NULL, get_schema (), attributes, cancellable, old_item_cleared_cb,
+                        g_steal_pointer (&task));
 }
 
 static gboolean
@@ -274,7 +282,7 @@ cleared_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  secret_password_clear_finish (result, &error);
+  secret_service_clear_finish (NULL, result, &error);
   if (error != NULL)
     g_task_return_error (task, explain_error (error, g_task_get_cancellable (task),
                                               g_task_get_task_data (task)));
@@ -295,8 +303,8 @@ keyring_keys_delete_async (AmtKeySource        *source,
   g_task_set_source_tag (task, keyring_keys_delete_async);
   g_task_set_task_data (task, g_strdup (profile), g_free);
 
-  secret_password_clearv (get_schema (), attributes, cancellable, cleared_cb,
-                          g_steal_pointer (&task));
+  secret_service_clear (NULL, get_schema (), attributes, cancellable, cleared_cb,
+                        g_steal_pointer (&task));
 }
 
 static void
