@@ -6,11 +6,11 @@
  * A dismissed prompt leaves the items locked and their secrets unread: that is an error of
  * its own (AMT_KEY_SOURCE_ERROR_LOCKED), so that a login ends before any code is sent.
  *
- * Always the Secret Service on the session bus (secret_service_*), also inside Flatpak (the
- * manifest lets the app talk to org.freedesktop.secrets): the keys are then in the desktop's
- * keyring, where its keyring manager shows them, and the same for the applet and for
- * `flatpak run … credential-process`. (libsecret's secret_password_* would use the Secret
- * portal's file inside the sandbox; its search found nothing on libsecret 0.20.5 in our tests.)
+ * The Secret Service on the session bus (secret_service_*). Not inside Flatpak, yet: the
+ * sandbox may not talk to org.freedesktop.secrets (Flathub's rule, tests/flatpak), and
+ * libsecret's way there, the Secret portal behind secret_password_*, found nothing with
+ * secret_password_searchv on Debian's libsecret 0.20.5 where secret_service_search found the
+ * item; so inside Flatpak the keys stay in the file, and the app says so.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,6 +23,10 @@
 #include <libsecret/secret.h>
 
 #include "amt-keyring-keys.h"
+#include "amt-sandbox.h"
+
+/* The Secret Service's well-known bus name. */
+#define SECRET_SERVICE_NAME "org.freedesktop.secrets"
 
 struct _AmtKeyringKeys
 {
@@ -90,6 +94,56 @@ explain_error (GError       *error,
   return g_error_new (AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_FAILED,
                       _("The keyring could not be used for the long-term keys of %s: %s."),
                       profile, cause->message);
+}
+
+static GError *
+sandboxed_error (const char *profile)
+{
+  return g_error_new (AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_UNAVAILABLE,
+                      _("Inside Flatpak, MFA Tray for AWS cannot use the keyring yet, so the long-term keys of %s stay in the credentials file."),
+                      profile);
+}
+
+/**
+ * amt_keyring_keys_is_available:
+ *
+ * Whether a Secret Service answers (or D-Bus can start one), asked of the bus without starting
+ * it; always %FALSE inside Flatpak (see the top of this file).
+ */
+gboolean
+amt_keyring_keys_is_available (void)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) owned = NULL;
+  g_autoptr(GVariant) activatable = NULL;
+  g_autofree const char **names = NULL;
+  gboolean has_owner = FALSE;
+
+  if (amt_sandbox_is_flatpak ())
+    return FALSE;
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  if (bus == NULL)
+    return FALSE;
+
+  owned = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", SECRET_SERVICE_NAME),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, 2000, NULL, NULL);
+  if (owned != NULL)
+    g_variant_get (owned, "(b)", &has_owner);
+  if (has_owner)
+    return TRUE;
+
+  activatable = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                             "org.freedesktop.DBus", "ListActivatableNames", NULL,
+                                             G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE, 2000,
+                                             NULL, NULL);
+  if (activatable == NULL)
+    return FALSE;
+
+  g_variant_get (activatable, "(^a&s)", &names);
+  return g_strv_contains (names, SECRET_SERVICE_NAME);
 }
 
 static GHashTable *
@@ -165,6 +219,11 @@ keyring_keys_lookup_async (AmtKeySource        *source,
 
   g_task_set_source_tag (task, keyring_keys_lookup_async);
   g_task_set_task_data (task, g_strdup (profile), g_free);
+  if (amt_sandbox_is_flatpak ())
+    {
+      g_task_return_error (task, sandboxed_error (profile));
+      return;
+    }
 
   /* UNLOCK: a locked collection brings the desktop's prompt; LOAD_SECRETS: read in the same
    * round, so that a dismissed prompt shows as an item without its secret. */
@@ -257,6 +316,11 @@ keyring_keys_store_async (AmtKeySource            *source,
   data->profile = g_strdup (profile);
   data->keys = amt_aws_credentials_copy (keys);
   g_task_set_task_data (task, data, (GDestroyNotify) store_data_free);
+  if (amt_sandbox_is_flatpak ())
+    {
+      g_task_return_error (task, sandboxed_error (profile));
+      return;
+    }
 
   secret_service_clear (NULL, get_schema (), attributes, cancellable, old_item_cleared_cb,
                         g_steal_pointer (&task));
@@ -302,6 +366,11 @@ keyring_keys_delete_async (AmtKeySource        *source,
 
   g_task_set_source_tag (task, keyring_keys_delete_async);
   g_task_set_task_data (task, g_strdup (profile), g_free);
+  if (amt_sandbox_is_flatpak ())
+    {
+      g_task_return_error (task, sandboxed_error (profile));
+      return;
+    }
 
   secret_service_clear (NULL, get_schema (), attributes, cancellable, cleared_cb,
                         g_steal_pointer (&task));

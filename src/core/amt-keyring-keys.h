@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AmtKeyringKeys, amt_keyring_keys, AMT, KEYRING_KEYS, GObject)
 
-AmtKeyringKeys *amt_keyring_keys_new (void);
+AmtKeyringKeys *amt_keyring_keys_new          (void);
+gboolean        amt_keyring_keys_is_available (void);
 
 G_END_DECLS

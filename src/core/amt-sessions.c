@@ -1794,32 +1794,15 @@ is_valid_profile_name (const char *name)
   return TRUE;
 }
 
-/**
- * amt_sessions_save_new_profile:
- * @name: the profile name people will use (AWS_PROFILE=@name)
- * @access_key_id: the IAM user's long-term access key id
- * @secret_access_key: its secret
- * @mfa_serial: (nullable): the MFA device, when known
- * @region: (nullable): the profile's region
- *
- * Saves a new profile the aws-mfa way, with standard keys: the long-term keys (and the device,
- * as aws_mfa_device) in [@name-long-term] of the credentials file, sessions to come in
- * [@name]; the region in [profile @name] of the config file.
- */
-gboolean
-amt_sessions_save_new_profile (AmtSessions  *self,
-                               const char   *name,
-                               const char   *access_key_id,
-                               const char   *secret_access_key,
-                               const char   *mfa_serial,
-                               const char   *region,
-                               GError      **error)
+/* What can be said of a new profile before anything is written. */
+static gboolean
+check_new_profile (AmtSessions  *self,
+                   const char   *name,
+                   const char   *access_key_id,
+                   const char   *secret_access_key,
+                   GError      **error)
 {
   g_autofree char *long_term = NULL;
-  const char *pairs[6];
-  guint n_pairs = 0;
-
-  g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
 
   if (!is_valid_profile_name (name))
     {
@@ -1849,6 +1832,40 @@ amt_sessions_save_new_profile (AmtSessions  *self,
       return FALSE;
     }
 
+  return TRUE;
+}
+
+/**
+ * amt_sessions_save_new_profile:
+ * @name: the profile name people will use (AWS_PROFILE=@name)
+ * @access_key_id: the IAM user's long-term access key id
+ * @secret_access_key: its secret
+ * @mfa_serial: (nullable): the MFA device, when known
+ * @region: (nullable): the profile's region
+ *
+ * Saves a new profile the aws-mfa way, with standard keys: the long-term keys (and the device,
+ * as aws_mfa_device) in [@name-long-term] of the credentials file, sessions to come in
+ * [@name]; the region in [profile @name] of the config file.
+ */
+gboolean
+amt_sessions_save_new_profile (AmtSessions  *self,
+                               const char   *name,
+                               const char   *access_key_id,
+                               const char   *secret_access_key,
+                               const char   *mfa_serial,
+                               const char   *region,
+                               GError      **error)
+{
+  g_autofree char *long_term = NULL;
+  const char *pairs[6];
+  guint n_pairs = 0;
+
+  g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
+
+  if (!check_new_profile (self, name, access_key_id, secret_access_key, error))
+    return FALSE;
+  long_term = amt_aws_config_dup_long_term_name (name);
+
   pairs[n_pairs * 2] = AMT_AWS_KEY_ACCESS_KEY_ID;
   pairs[n_pairs * 2 + 1] = access_key_id;
   n_pairs++;
@@ -1871,6 +1888,124 @@ amt_sessions_save_new_profile (AmtSessions  *self,
 
   amt_sessions_load (self, NULL);
   return TRUE;
+}
+
+typedef struct {
+  char *name;
+  char *mfa_serial;
+  char *region;
+} NewProfileData;
+
+static void
+new_profile_data_free (NewProfileData *data)
+{
+  g_free (data->name);
+  g_free (data->mfa_serial);
+  g_free (data->region);
+  g_free (data);
+}
+
+static void
+new_keys_stored_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AmtSessions *self = g_task_get_source_object (task);
+  NewProfileData *data = g_task_get_task_data (task);
+  g_autofree char *long_term = amt_aws_config_dup_long_term_name (data->name);
+  g_autofree char *mark_section = amt_aws_config_dup_config_section (long_term);
+  g_autoptr(AmtCredStore) config = NULL;
+  const char *mark[] = { AMT_KEY_KEYS, AMT_KEYS_IN_KEYRING };
+  const char *device[] = { AMT_AWS_KEY_AWS_MFA_DEVICE, data->mfa_serial };
+  GError *error = NULL;
+  gboolean saved;
+
+  if (!amt_key_source_store_finish (AMT_KEY_SOURCE (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The mark makes [NAME-long-term] a profile (in the config file) even with no device yet. */
+  if (self->aws_config != NULL)
+    config = amt_cred_store_new (amt_aws_config_get_config_path (self->aws_config));
+  else
+    {
+      g_autofree char *path = amt_aws_config_dup_config_path ();
+
+      config = amt_cred_store_new (path);
+    }
+  saved = amt_cred_store_set_values (config, mark_section, mark, 1, &error) &&
+          (data->mfa_serial == NULL ||
+           amt_cred_store_set_values (_amt_sessions_get_cred_store (self), long_term, device, 1, &error)) &&
+          (data->region == NULL ||
+           set_profile_value (self, data->name, AMT_AWS_KEY_REGION, data->region, &error));
+
+  amt_sessions_load (self, NULL);
+  if (saved)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * amt_sessions_save_new_profile_in_keyring_async:
+ *
+ * As amt_sessions_save_new_profile(), with the long-term keys in the keyring instead of the
+ * file: stored there first, then [profile NAME-long-term] is marked (mfa_tray_keys) in the
+ * config file, the device goes to [NAME-long-term] of the credentials file, the region to
+ * [profile NAME]. No key reaches the disk.
+ */
+void
+amt_sessions_save_new_profile_in_keyring_async (AmtSessions         *self,
+                                                const char          *name,
+                                                const char          *access_key_id,
+                                                const char          *secret_access_key,
+                                                const char          *mfa_serial,
+                                                const char          *region,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(AmtAwsCredentials) keys = NULL;
+  g_autofree char *long_term = NULL;
+  NewProfileData *data;
+  GError *error = NULL;
+
+  g_return_if_fail (AMT_IS_SESSIONS (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, amt_sessions_save_new_profile_in_keyring_async);
+
+  if (!check_new_profile (self, name, access_key_id, secret_access_key, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data = g_new0 (NewProfileData, 1);
+  data->name = g_strdup (name);
+  data->mfa_serial = mfa_serial != NULL && *mfa_serial != '\0' ? g_strdup (mfa_serial) : NULL;
+  data->region = region != NULL && *region != '\0' ? g_strdup (region) : NULL;
+  g_task_set_task_data (task, data, (GDestroyNotify) new_profile_data_free);
+
+  long_term = amt_aws_config_dup_long_term_name (name);
+  keys = amt_aws_credentials_new (access_key_id, secret_access_key, NULL);
+  amt_key_source_store_async (get_keyring (self), long_term, keys, cancellable,
+                              new_keys_stored_cb, g_steal_pointer (&task));
+}
+
+gboolean
+amt_sessions_save_new_profile_in_keyring_finish (AmtSessions   *self,
+                                                 GAsyncResult  *result,
+                                                 GError       **error)
+{
+  g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**

@@ -93,6 +93,18 @@ gboolean         amt_sessions_save_new_profile    (AmtSessions      *self,
                                                    const char       *mfa_serial,
                                                    const char       *region,
                                                    GError          **error);
+void             amt_sessions_save_new_profile_in_keyring_async  (AmtSessions         *self,
+                                                                  const char          *name,
+                                                                  const char          *access_key_id,
+                                                                  const char          *secret_access_key,
+                                                                  const char          *mfa_serial,
+                                                                  const char          *region,
+                                                                  GCancellable        *cancellable,
+                                                                  GAsyncReadyCallback  callback,
+                                                                  gpointer             user_data);
+gboolean         amt_sessions_save_new_profile_in_keyring_finish (AmtSessions         *self,
+                                                                  GAsyncResult        *result,
+                                                                  GError             **error);
 gboolean         amt_sessions_update_profile      (AmtSessions      *self,
                                                    AmtProfile       *profile,
                                                    const char       *access_key_id,
