@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "amt-candidate-list.h"
+#include "amt-key-actions.h"
 #include "amt-profile-dialog.h"
 #include "amt-profile-row.h"
 #include "amt-window.h"
@@ -209,9 +210,20 @@ remove_profile_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+move_keys_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  AmtWindow *self = AMT_WINDOW (user_data);
+
+  amt_key_actions_ask_move (GTK_WINDOW (self), self->sessions, g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry win_actions[] = {
   { "edit-profile", edit_profile_action, "s" },
   { "remove-profile", remove_profile_action, "s" },
+  { "move-keys", move_keys_action, "s" },
 };
 
 static void
