@@ -289,6 +289,8 @@ run_status (int    argc,
       if (g_strcmp0 (target, amt_profile_get_name (profile)) != 0)
         /* Translators: where a profile's session is written, "→ admin-mfa" */
         g_print (_("→ %s"), target);
+      if (amt_sessions_get_key_place (sessions, profile) == AMT_KEY_PLACE_KEYRING)
+        g_print ("  %s", _("(keys in the keyring)"));
       g_print ("\n");
       if (amt_profile_get_error (profile) != NULL)
         g_print ("  %s\n", amt_profile_get_error (profile));
