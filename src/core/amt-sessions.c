@@ -2107,6 +2107,19 @@ amt_sessions_forget_profile (AmtSessions  *self,
     {
       if (!amt_cred_store_remove_section (credentials, long_term, error))
         return FALSE;
+
+      /* Keys kept in the keyring: the mark goes (else [NAME-long-term] stays a profile), and
+       * the keyring's item after it, on its own time (the keyring may ask to be unlocked). */
+      if (self->aws_config != NULL && amt_aws_config_keys_in_keyring (self->aws_config, long_term))
+        {
+          g_autoptr(AmtCredStore) config_store = amt_cred_store_new (amt_aws_config_get_config_path (self->aws_config));
+          g_autofree char *section = amt_aws_config_dup_config_section (long_term);
+          const char *mark[] = { AMT_KEY_KEYS, NULL };
+
+          if (!amt_cred_store_remove_keys (config_store, section, mark, error))
+            return FALSE;
+          amt_key_source_delete_async (get_keyring (self), long_term, NULL, NULL, NULL);
+        }
     }
   else if (!set_profile_value (self, amt_profile_get_name (profile), AMT_KEY_IGNORE, "true", error))
     return FALSE;
