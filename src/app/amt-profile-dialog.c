@@ -18,6 +18,7 @@
 
 #include "amt-keyring-keys.h"
 #include "amt-profile-dialog.h"
+#include "amt-sandbox.h"
 
 struct _AmtProfileDialog
 {
@@ -440,7 +441,8 @@ amt_profile_dialog_new (GtkWindow   *parent,
           gtk_switch_set_active (GTK_SWITCH (self->keyring_switch), FALSE);
           gtk_widget_set_sensitive (self->keyring_switch, FALSE);
           gtk_label_set_text (GTK_LABEL (self->keyring_note),
-                              _("No keyring answers on this desktop: the keys go to the credentials file."));
+                              amt_sandbox_is_flatpak () ? _("Inside Flatpak, the keyring cannot be used yet: the keys go to the credentials file.")
+                                                        : _("No keyring answers on this desktop: the keys go to the credentials file."));
         }
       gtk_widget_grab_focus (self->name_entry);
       return self;
