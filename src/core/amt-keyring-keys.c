@@ -157,6 +157,48 @@ profile_attributes (const char *profile)
 
 /* lookup */
 
+static GError *
+locked_error (const char *profile)
+{
+  return g_error_new (AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_LOCKED,
+                      _("The keyring stayed locked, so the long-term keys of %s could not be used: unlock it when it asks, and try again."),
+                      profile);
+}
+
+static void
+secret_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  const char *profile = g_task_get_task_data (task);
+  SecretItem *item = SECRET_ITEM (source);
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(SecretValue) value = NULL;
+  const char *key_id;
+  const char *secret;
+  GError *error = NULL;
+
+  if (!secret_item_load_secret_finish (item, result, &error))
+    {
+      g_task_return_error (task, explain_error (error, g_task_get_cancellable (task), profile));
+      return;
+    }
+
+  attributes = secret_item_get_attributes (item);
+  value = secret_item_get_secret (item);
+  key_id = g_hash_table_lookup (attributes, AMT_KEYRING_ATTRIBUTE_KEY_ID);
+  secret = value != NULL ? secret_value_get_text (value) : NULL;
+
+  if (key_id == NULL || secret == NULL || *secret == '\0')
+    g_task_return_new_error (task, AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_NOT_FOUND,
+                             _("The keyring’s item for %s holds no usable keys: add them again (aws-mfa-tray keys move-to-keyring, or Add Profile)."),
+                             profile);
+  else
+    g_task_return_pointer (task, amt_aws_credentials_new (key_id, secret, NULL),
+                           (GDestroyNotify) amt_aws_credentials_free);
+}
+
 static void
 search_done_cb (GObject      *source,
                 GAsyncResult *result,
@@ -166,10 +208,6 @@ search_done_cb (GObject      *source,
   const char *profile = g_task_get_task_data (task);
   GList *items;
   SecretItem *item;
-  g_autoptr(GHashTable) attributes = NULL;
-  g_autoptr(SecretValue) value = NULL;
-  const char *key_id;
-  const char *secret;
   GError *error = NULL;
 
   items = secret_service_search_finish (NULL, result, &error);
@@ -186,23 +224,16 @@ search_done_cb (GObject      *source,
       return;
     }
 
+  /* Still locked: the unlock prompt was dismissed. */
   item = items->data;
-  attributes = secret_item_get_attributes (item);
-  value = secret_item_get_secret (item);
-  key_id = g_hash_table_lookup (attributes, AMT_KEYRING_ATTRIBUTE_KEY_ID);
-  secret = value != NULL ? secret_value_get_text (value) : NULL;
-
-  if (secret_item_get_locked (item) || value == NULL)
-    g_task_return_new_error (task, AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_LOCKED,
-                             _("The keyring stayed locked, so the long-term keys of %s could not be used: unlock it when it asks, and try again."),
-                             profile);
-  else if (key_id == NULL || secret == NULL || *secret == '\0')
-    g_task_return_new_error (task, AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_NOT_FOUND,
-                             _("The keyring’s item for %s holds no usable keys: add them again (aws-mfa-tray keys move-to-keyring, or Add Profile)."),
-                             profile);
+  if (secret_item_get_locked (item))
+    g_task_return_error (task, locked_error (profile));
   else
-    g_task_return_pointer (task, amt_aws_credentials_new (key_id, secret, NULL),
-                           (GDestroyNotify) amt_aws_credentials_free);
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      secret_item_load_secret (item, cancellable, secret_loaded_cb, g_steal_pointer (&task));
+    }
 
   g_list_free_full (items, g_object_unref);
 }
@@ -225,10 +256,9 @@ keyring_keys_lookup_async (AmtKeySource        *source,
       return;
     }
 
-  /* UNLOCK: a locked collection brings the desktop's prompt; LOAD_SECRETS: read in the same
-   * round, so that a dismissed prompt shows as an item without its secret. */
-  secret_service_search (NULL, get_schema (), attributes,
-                         SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+  /* UNLOCK: a locked collection brings the desktop's prompt. The secret is read once the
+   * item is known to be unlocked. */
+  secret_service_search (NULL, get_schema (), attributes, SECRET_SEARCH_UNLOCK,
                          cancellable, search_done_cb, g_steal_pointer (&task));
 }
 
