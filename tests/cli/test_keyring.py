@@ -6,7 +6,8 @@ keyring.py), with botocore and the AWS CLI reading the files after every step.
   [NAME-long-term], a source_profile, a profile's own keys): stored, read back, taken out of
   the file with the section when nothing is left; the way back gives the standard keys again;
   every other profile resolves as before for botocore and `aws configure list`.
-- a login whose keys live only in the keyring; status --json says "keys".
+- a login whose keys live only in the keyring; status --json says "keys"; credential-process
+  (run by botocore, no terminal) with such keys.
 - a locked collection whose unlock prompt is dismissed: one sentence, no code sent.
 - no Secret Service on the bus: one sentence, and a profile with keys in the file still logs in.
 - a profile that uses the keys without MFA: the move is refused, nothing changes.
@@ -171,6 +172,26 @@ def main():
                 bus.terminate()
                 bus.wait()
 
+        def credential_process():
+            # A tool with no terminal: botocore runs credential-process, whose login reads the
+            # keys from the keyring (the code from mfa_process).
+            script = os.path.join(os.environ.get("AMT_TEST_TMPDIR", "/tmp"), "bob-code.py")
+            with open(script, "w") as f:
+                f.write("import pyotp\nprint(pyotp.TOTP(%r).now())\n" % aws.device_seed(BOB_MFA))
+            home = Home(aws, "[profile dev]\nsource_profile = bob-keys\nmfa_serial = %s\n"
+                        "mfa_process = /usr/bin/python3 %s\n"
+                        "[profile tool]\ncredential_process = %s credential-process --profile dev\n"
+                        % (BOB_MFA, script, os.environ["AMT_BINARY"]),
+                        keys_section("bob-keys", bob))
+            status, out, err = home.run("keys", "move-to-keyring", "--profile", "dev")
+            assert status == 0, err
+            fresh_codes()
+            resolved = home.botocore_credentials("tool")
+            assert resolved and resolved[0].startswith("ASIA") and resolved[2], resolved
+            assert home.botocore_credentials("dev-mfa") == resolved
+            status, out, err = home.run("keys", "move-to-file", "--profile", "dev")
+            assert status == 0 and keyring.items() == [], err
+
         def used_without_mfa():
             config = ("[profile dev]\nsource_profile = bob-keys\nmfa_serial = %s\n"
                       "[profile plain]\nrole_arn = arn:aws:iam::222222222222:role/Deploy\nsource_profile = bob-keys\n"
@@ -185,6 +206,7 @@ def main():
         checks.run("aws-mfa [NAME-long-term]: into the keyring, a login, and back", aws_mfa)
         checks.run("source_profile: into the keyring, a login, and back", source_profile)
         checks.run("own keys: into the keyring, a login, and back", own_keys)
+        checks.run("credential-process, no terminal: keys from the keyring", credential_process)
         checks.run("a profile using the keys without MFA: the move is refused", used_without_mfa)
         checks.run("no Secret Service: said, and the file still works", no_secret_service)
         checks.run("locked keyring, prompt dismissed: said, no code sent", locked_prompt_dismissed)
