@@ -66,6 +66,7 @@ def main():
             assert items == [({"xdg:schema": SCHEMA, "profile": holder,
                                "access_key_id": bob["access_key_id"]}, bob["secret_access_key"])], items
             assert home.status()[name]["keys"] == "keyring"
+            assert "(keys in the keyring)" in home.run("status")[1]
             # AWS tools: no "partial credentials", the bystander unchanged.
             assert home.botocore_credentials(holder) is None
             assert home.botocore_credentials("bystander") == bystander_keys
