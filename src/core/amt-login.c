@@ -57,6 +57,12 @@ struct _AmtLogin
   AmtAwsSessionCredentials  *mfa_session;
 
   GCancellable              *cancellable;   /* cancels whatever runs */
+
+  /* The first code's long-term keys, looked up as the login is made: a keyring asks to be
+   * unlocked before the code is asked for, and a dismissed prompt ends the login at once. */
+  AmtAwsCredentials         *first_keys;
+  gboolean                   first_keys_pending;
+  GTask                     *waiting_submit;  /* a submit that came before them */
   char                      *last_error;
   guint                      pending;
   gboolean                   busy;
@@ -107,6 +113,7 @@ amt_login_finalize (GObject *object)
   g_clear_pointer (&self->mfa_session, amt_aws_session_credentials_free);
   g_clear_object (&self->cancellable);
   g_free (self->last_error);
+  g_clear_pointer (&self->first_keys, amt_aws_credentials_free);
 
   G_OBJECT_CLASS (amt_login_parent_class)->finalize (object);
 }
@@ -147,6 +154,80 @@ clamp_duration (guint requested,
                 guint max)
 {
   return CLAMP (requested != 0 ? requested : fallback, AMT_SESSION_DURATION_MIN, max);
+}
+
+static void finish_login      (AmtLogin     *self);
+static void note_step_failure (AmtLogin     *self,
+                               const GError *error);
+static void fail_step         (AmtLogin     *self,
+                               GTask        *submit,
+                               GError       *error);
+static void send_code         (AmtLogin                *self,
+                               GTask                   *submit,
+                               const AmtAwsCredentials *long_term);
+
+/* The profile whose keys sign the call of @step. */
+static AmtProfile *
+step_profile (AmtLogin *self,
+              Step     *step)
+{
+  return step->kind == STEP_SESSION_TOKEN ? self->session_item->profile : step->role->profile;
+}
+
+static void
+first_keys_found_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(AmtLogin) self = user_data;
+  g_autoptr(GTask) waiting = g_steal_pointer (&self->waiting_submit);
+  GError *error = NULL;
+
+  self->first_keys_pending = FALSE;
+  self->first_keys = amt_key_source_lookup_finish (AMT_KEY_SOURCE (source), result, &error);
+  if (self->first_keys != NULL)
+    {
+      if (waiting != NULL)
+        send_code (self, waiting, self->first_keys);
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (waiting != NULL)
+        fail_step (self, waiting, error);
+      else
+        g_error_free (error);
+      return;
+    }
+
+  /* No keys, no code: the login ends here, saying why (a waiting submit hears it too). */
+  if (waiting != NULL)
+    fail_step (self, waiting, error);
+  else
+    {
+      note_step_failure (self, error);
+      g_error_free (error);
+    }
+  finish_login (self);
+}
+
+static void
+look_up_first_keys (AmtLogin *self)
+{
+  g_autoptr(AmtKeySource) keys = NULL;
+  g_autofree char *holder = NULL;
+
+  /* Without keys to find, the first submit says so. */
+  if (self->steps->len == 0 ||
+      (keys = _amt_sessions_dup_key_source (self->sessions,
+                                            step_profile (self, &g_array_index (self->steps, Step, 0)),
+                                            &holder, NULL)) == NULL)
+    return;
+
+  self->first_keys_pending = TRUE;
+  amt_key_source_lookup_async (keys, holder, self->cancellable, first_keys_found_cb,
+                               g_object_ref (self));
 }
 
 /* Plans the steps: see the top of this file. @profiles all share @mfa_serial. */
@@ -236,6 +317,7 @@ _amt_login_new (AmtSessions *sessions,
         }
     }
 
+  look_up_first_keys (self);
   return g_steal_pointer (&self);
 }
 
@@ -908,8 +990,12 @@ amt_login_submit_code_async (AmtLogin            *self,
 
   if (self->finished)
     {
-      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_FINISHED,
-                               _("This login is over: start a new one."));
+      /* Ended by a failure before this code came (its keys could not be read): that. */
+      if (self->last_error != NULL)
+        g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_FINISHED, "%s", self->last_error);
+      else
+        g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_FINISHED,
+                                 _("This login is over: start a new one."));
       return;
     }
   if (self->busy)
@@ -963,7 +1049,18 @@ amt_login_submit_code_async (AmtLogin            *self,
   self->busy = TRUE;
 
   /* The keys first (the keyring may ask to be unlocked): a code is spent only once they
-   * are at hand. */
+   * are at hand. The first code's were looked up when the login was made. */
+  if (self->step == 0 && self->first_keys_pending)
+    {
+      self->waiting_submit = g_steal_pointer (&task);
+      return;
+    }
+  if (self->step == 0 && self->first_keys != NULL)
+    {
+      send_code (self, task, self->first_keys);
+      return;
+    }
+
   amt_key_source_lookup_async (keys, holder, self->cancellable, long_term_found_cb,
                                g_steal_pointer (&task));
 }
@@ -975,8 +1072,6 @@ long_term_found_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   AmtLogin *self = g_task_get_source_object (task);
-  SubmitData *data = g_task_get_task_data (task);
-  Step *step = &g_array_index (self->steps, Step, self->step);
   g_autoptr(AmtAwsCredentials) long_term = NULL;
   GError *error = NULL;
 
@@ -986,6 +1081,19 @@ long_term_found_cb (GObject      *source,
       fail_step (self, task, error);
       return;
     }
+
+  send_code (self, task, long_term);
+}
+
+/* Sends the submit's code with the call of the current step, signed with @long_term. */
+static void
+send_code (AmtLogin                *self,
+           GTask                   *submit,
+           const AmtAwsCredentials *long_term)
+{
+  g_autoptr(GTask) task = g_object_ref (submit);
+  SubmitData *data = g_task_get_task_data (task);
+  Step *step = &g_array_index (self->steps, Step, self->step);
 
   _amt_sessions_remember_code (self->sessions, self->mfa_serial, data->code);
 
