@@ -114,11 +114,19 @@ class Keyring:
             return []
         _, session = self._call(SERVICE_PATH, SERVICE, 'OpenSession',
                                 GLib.Variant('(sv)', ('plain', GLib.Variant('s', ''))), '(vo)')
-        secrets = self._call(SERVICE_PATH, SERVICE, 'GetSecrets',
-                             GLib.Variant('(aoo)', (unlocked, session)), '(a{o(oayays)})')[0]
+        try:
+            secrets = self._call(SERVICE_PATH, SERVICE, 'GetSecrets',
+                                 GLib.Variant('(aoo)', (unlocked, session)), '(a{o(oayays)})')[0]
+        except GLib.Error:
+            return self.items()  # an item went between the two calls: ask again
         out = []
         for path in unlocked:
-            attributes = self._property(path, 'org.freedesktop.Secret.Item', 'Attributes')
+            if path not in secrets:
+                continue  # deleted since the search
+            try:
+                attributes = self._property(path, 'org.freedesktop.Secret.Item', 'Attributes')
+            except GLib.Error:
+                continue
             out.append((dict(attributes), bytes(secrets[path][2]).decode()))
         return sorted(out, key=lambda item: sorted(item[0].items()))
 
