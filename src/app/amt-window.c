@@ -184,7 +184,13 @@ remove_profile_action (GSimpleAction *action,
   dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
                                    _("Remove %s?"), amt_profile_get_name (profile));
-  if (g_strcmp0 (config->source_profile, long_term) == 0)
+  if (g_strcmp0 (config->source_profile, long_term) == 0 &&
+      amt_sessions_get_key_place (self->sessions, profile) == AMT_KEY_PLACE_KEYRING)
+    gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                              _("Its long-term keys are deleted from the keyring, and its session ([%s]) from the credentials file. "
+                                                "Keep a copy of the keys if you still need them."),
+                                              config->target);
+  else if (g_strcmp0 (config->source_profile, long_term) == 0)
     gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
                                               _("Its long-term keys ([%s]) and its session ([%s]) are deleted from the credentials file. "
                                                 "Keep a copy of the keys if you still need them."),
