@@ -1376,6 +1376,61 @@ amt_cred_store_set_values (AmtCredStore        *self,
   return update_file (self, set_values_edit, &data, error);
 }
 
+typedef struct {
+  const char         *section;
+  const char * const *keys;
+} RemoveKeysData;
+
+static gboolean
+remove_keys_edit (AmtIniDocument  *doc,
+                  gconstpointer    user_data,
+                  GError         **error)
+{
+  const RemoveKeysData *data = user_data;
+  g_auto(GStrv) left = NULL;
+
+  if (!amt_ini_document_has_section (doc, data->section))
+    return TRUE;
+
+  for (guint i = 0; data->keys[i] != NULL; i++)
+    if (amt_ini_document_get_value (doc, data->section, data->keys[i]) != NULL &&
+        !amt_ini_document_remove_key (doc, data->section, data->keys[i], error))
+      return FALSE;
+
+  left = amt_ini_document_get_keys (doc, data->section);
+  if (left == NULL || left[0] == NULL)
+    return amt_ini_document_remove_section (doc, data->section, error);
+
+  return TRUE;
+}
+
+/**
+ * amt_cred_store_remove_keys:
+ * @section: the section; a missing one is no error
+ * @keys: (array zero-terminated=1): the keys to remove
+ *
+ * Removes @keys from @section, and the section when no key is left in it, with the same care
+ * as amt_cred_store_replace_section().
+ *
+ * Returns: %TRUE when the file no longer holds @keys in @section
+ */
+gboolean
+amt_cred_store_remove_keys (AmtCredStore        *self,
+                            const char          *section,
+                            const char * const  *keys,
+                            GError             **error)
+{
+  RemoveKeysData data;
+
+  g_return_val_if_fail (AMT_IS_CRED_STORE (self), FALSE);
+  g_return_val_if_fail (section != NULL, FALSE);
+  g_return_val_if_fail (keys != NULL, FALSE);
+
+  data.section = section;
+  data.keys = keys;
+  return update_file (self, remove_keys_edit, &data, error);
+}
+
 static gboolean
 add_values_edit (AmtIniDocument  *doc,
                  gconstpointer    user_data,

@@ -60,6 +60,12 @@ struct _AmtLogin
   AmtAwsSessionCredentials  *mfa_session;
 
   GCancellable              *cancellable;   /* cancels whatever runs */
+
+  /* The first code's long-term keys, looked up as the login is made: a keyring asks to be
+   * unlocked before the code is asked for, and a dismissed prompt ends the login at once. */
+  AmtAwsCredentials         *first_keys;
+  gboolean                   first_keys_pending;
+  GTask                     *waiting_submit;  /* a submit that came before them */
   char                      *last_error;
   guint                      pending;
   gboolean                   busy;
@@ -110,6 +116,7 @@ amt_login_finalize (GObject *object)
   g_clear_pointer (&self->mfa_session, amt_aws_session_credentials_free);
   g_clear_object (&self->cancellable);
   g_free (self->last_error);
+  g_clear_pointer (&self->first_keys, amt_aws_credentials_free);
 
   G_OBJECT_CLASS (amt_login_parent_class)->finalize (object);
 }
@@ -150,6 +157,80 @@ clamp_duration (guint requested,
                 guint max)
 {
   return CLAMP (requested != 0 ? requested : fallback, AMT_SESSION_DURATION_MIN, max);
+}
+
+static void finish_login      (AmtLogin     *self);
+static void note_step_failure (AmtLogin     *self,
+                               const GError *error);
+static void fail_step         (AmtLogin     *self,
+                               GTask        *submit,
+                               GError       *error);
+static void send_code         (AmtLogin                *self,
+                               GTask                   *submit,
+                               const AmtAwsCredentials *long_term);
+
+/* The profile whose keys sign the call of @step. */
+static AmtProfile *
+step_profile (AmtLogin *self,
+              Step     *step)
+{
+  return step->kind == STEP_SESSION_TOKEN ? self->session_item->profile : step->role->profile;
+}
+
+static void
+first_keys_found_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(AmtLogin) self = user_data;
+  g_autoptr(GTask) waiting = g_steal_pointer (&self->waiting_submit);
+  GError *error = NULL;
+
+  self->first_keys_pending = FALSE;
+  self->first_keys = amt_key_source_lookup_finish (AMT_KEY_SOURCE (source), result, &error);
+  if (self->first_keys != NULL)
+    {
+      if (waiting != NULL)
+        send_code (self, waiting, self->first_keys);
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (waiting != NULL)
+        fail_step (self, waiting, error);
+      else
+        g_error_free (error);
+      return;
+    }
+
+  /* No keys, no code: the login ends here, saying why (a waiting submit hears it too). */
+  if (waiting != NULL)
+    fail_step (self, waiting, error);
+  else
+    {
+      note_step_failure (self, error);
+      g_error_free (error);
+    }
+  finish_login (self);
+}
+
+static void
+look_up_first_keys (AmtLogin *self)
+{
+  g_autoptr(AmtKeySource) keys = NULL;
+  g_autofree char *holder = NULL;
+
+  /* Without keys to find, the first submit says so. */
+  if (self->steps->len == 0 ||
+      (keys = _amt_sessions_dup_key_source (self->sessions,
+                                            step_profile (self, &g_array_index (self->steps, Step, 0)),
+                                            &holder, NULL)) == NULL)
+    return;
+
+  self->first_keys_pending = TRUE;
+  amt_key_source_lookup_async (keys, holder, self->cancellable, first_keys_found_cb,
+                               g_object_ref (self));
 }
 
 /* Plans the steps: see the top of this file. @profiles all share @mfa_serial. */
@@ -239,6 +320,7 @@ _amt_login_new (AmtSessions *sessions,
         }
     }
 
+  look_up_first_keys (self);
   return g_steal_pointer (&self);
 }
 
@@ -905,6 +987,10 @@ check_step_targets (AmtLogin  *self,
   return TRUE;
 }
 
+static void long_term_found_cb (GObject      *source,
+                                GAsyncResult *result,
+                                gpointer      user_data);
+
 /**
  * amt_login_submit_code_async:
  * @code: the six digits for the code asked now (amt_login_get_code_index())
@@ -920,7 +1006,8 @@ amt_login_submit_code_async (AmtLogin            *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(AmtAwsCredentials) long_term = NULL;
+  g_autoptr(AmtKeySource) keys = NULL;
+  g_autofree char *holder = NULL;
   g_autofree char *digits = NULL;
   SubmitData *data;
   GError *error = NULL;
@@ -934,8 +1021,12 @@ amt_login_submit_code_async (AmtLogin            *self,
 
   if (self->finished)
     {
-      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_FINISHED,
-                               _("This login is over: start a new one."));
+      /* Ended by a failure before this code came (its keys could not be read): that. */
+      if (self->last_error != NULL)
+        g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_FINISHED, "%s", self->last_error);
+      else
+        g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_FINISHED,
+                                 _("This login is over: start a new one."));
       return;
     }
   if (self->busy)
@@ -957,11 +1048,11 @@ amt_login_submit_code_async (AmtLogin            *self,
     }
 
   step = &g_array_index (self->steps, Step, self->step);
-  long_term = _amt_sessions_dup_long_term (self->sessions,
-                                           step->kind == STEP_SESSION_TOKEN ? self->session_item->profile
-                                                                            : step->role->profile,
-                                           &error);
-  if (long_term == NULL)
+  keys = _amt_sessions_dup_key_source (self->sessions,
+                                       step->kind == STEP_SESSION_TOKEN ? self->session_item->profile
+                                                                        : step->role->profile,
+                                       &holder, &error);
+  if (keys == NULL)
     {
       fail_step (self, task, error);
       amt_secret_free (g_steal_pointer (&digits));
@@ -994,6 +1085,54 @@ amt_login_submit_code_async (AmtLogin            *self,
   g_task_set_task_data (task, data, (GDestroyNotify) submit_data_free);
 
   self->busy = TRUE;
+
+  /* The keys first (the keyring may ask to be unlocked): a code is spent only once they
+   * are at hand. The first code's were looked up when the login was made. */
+  if (self->step == 0 && self->first_keys_pending)
+    {
+      self->waiting_submit = g_steal_pointer (&task);
+      return;
+    }
+  if (self->step == 0 && self->first_keys != NULL)
+    {
+      send_code (self, task, self->first_keys);
+      return;
+    }
+
+  amt_key_source_lookup_async (keys, holder, self->cancellable, long_term_found_cb,
+                               g_steal_pointer (&task));
+}
+
+static void
+long_term_found_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AmtLogin *self = g_task_get_source_object (task);
+  g_autoptr(AmtAwsCredentials) long_term = NULL;
+  GError *error = NULL;
+
+  long_term = amt_key_source_lookup_finish (AMT_KEY_SOURCE (source), result, &error);
+  if (long_term == NULL)
+    {
+      fail_step (self, task, error);
+      return;
+    }
+
+  send_code (self, task, long_term);
+}
+
+/* Sends the submit's code with the call of the current step, signed with @long_term. */
+static void
+send_code (AmtLogin                *self,
+           GTask                   *submit,
+           const AmtAwsCredentials *long_term)
+{
+  g_autoptr(GTask) task = g_object_ref (submit);
+  SubmitData *data = g_task_get_task_data (task);
+  Step *step = &g_array_index (self->steps, Step, self->step);
+
   _amt_sessions_remember_code (self->sessions, self->mfa_serial, data->code);
 
   if (step->kind == STEP_SESSION_TOKEN)

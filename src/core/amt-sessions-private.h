@@ -6,6 +6,7 @@
 
 #include "amt-aws-client.h"
 #include "amt-cred-store.h"
+#include "amt-key-source.h"
 #include "amt-login.h"
 #include "amt-sessions.h"
 
@@ -14,8 +15,9 @@ G_BEGIN_DECLS
 AmtAwsClient      *_amt_sessions_get_client          (AmtSessions   *self,
                                                       AmtProfile    *profile);
 AmtCredStore      *_amt_sessions_get_cred_store      (AmtSessions   *self);
-AmtAwsCredentials *_amt_sessions_dup_long_term       (AmtSessions   *self,
+AmtKeySource      *_amt_sessions_dup_key_source      (AmtSessions   *self,
                                                       AmtProfile    *profile,
+                                                      char         **holder,
                                                       GError       **error);
 gboolean           _amt_sessions_code_was_sent       (AmtSessions   *self,
                                                       const char    *serial,

@@ -25,6 +25,9 @@
 
 #include "amt-discovery.h"
 #include "amt-failure-state.h"
+#include "amt-file-keys.h"
+#include "amt-key-move.h"
+#include "amt-keyring-keys.h"
 #include "amt-sandbox.h"
 #include "amt-sessions-private.h"
 
@@ -43,6 +46,7 @@ struct _AmtSessions
   GListStore    *candidates;  /* of AmtProfile: long-term keys, no MFA device yet */
   AmtAwsConfig  *aws_config;
   AmtCredStore  *cred_store;
+  AmtKeySource  *keyring;      /* made when a profile's keys are first looked up there */
   char          *load_error;
 
   guint          lead_time;
@@ -187,6 +191,7 @@ amt_sessions_finalize (GObject *object)
 
   g_clear_pointer (&self->aws_config, amt_aws_config_unref);
   g_clear_object (&self->cred_store);
+  g_clear_object (&self->keyring);
   g_free (self->load_error);
   g_hash_table_unref (self->sent_codes);
   g_hash_table_unref (self->login_errors);
@@ -1484,22 +1489,26 @@ _amt_sessions_get_cred_store (AmtSessions *self)
   return self->cred_store;
 }
 
-AmtAwsCredentials *
-_amt_sessions_dup_long_term (AmtSessions  *self,
-                             AmtProfile   *profile,
-                             GError      **error)
+static AmtKeySource *
+get_keyring (AmtSessions *self)
+{
+  if (self->keyring == NULL)
+    self->keyring = AMT_KEY_SOURCE (amt_keyring_keys_new ());
+
+  return self->keyring;
+}
+
+/* Where @profile's long-term keys are kept: the keyring when its key holder says so
+ * (mfa_tray_keys), the AWS files otherwise; @holder is the profile that holds them. */
+AmtKeySource *
+_amt_sessions_dup_key_source (AmtSessions  *self,
+                              AmtProfile   *profile,
+                              char        **holder,
+                              GError      **error)
 {
   const char *source = amt_profile_get_config (profile)->source_profile;
-  const char *key_id = NULL;
-  const char *secret = NULL;
 
-  if (self->aws_config != NULL && source != NULL)
-    {
-      key_id = amt_aws_config_get (self->aws_config, source, AMT_AWS_KEY_ACCESS_KEY_ID);
-      secret = amt_aws_config_get (self->aws_config, source, AMT_AWS_KEY_SECRET_ACCESS_KEY);
-    }
-
-  if (key_id == NULL || secret == NULL)
+  if (self->aws_config == NULL || source == NULL)
     {
       g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NOT_REFRESHABLE,
                    _("The profile %s has no long-term keys (aws_access_key_id and aws_secret_access_key) to log in with."),
@@ -1507,7 +1516,11 @@ _amt_sessions_dup_long_term (AmtSessions  *self,
       return NULL;
     }
 
-  return amt_aws_credentials_new (key_id, secret, NULL);
+  *holder = g_strdup (source);
+  if (amt_aws_config_keys_in_keyring (self->aws_config, source))
+    return g_object_ref (get_keyring (self));
+
+  return AMT_KEY_SOURCE (amt_file_keys_new (self->aws_config));
 }
 
 static void
@@ -1601,6 +1614,10 @@ typedef struct {
   AmtAwsCredentials *long_term;
 } FindDevicesData;
 
+static void caller_identity_done_cb (GObject      *source,
+                                     GAsyncResult *result,
+                                     gpointer      user_data);
+
 static void
 find_devices_data_free (FindDevicesData *data)
 {
@@ -1670,6 +1687,27 @@ caller_identity_done_cb (GObject      *source,
                                          list_mfa_devices_done_cb, g_object_ref (task));
 }
 
+static void
+long_term_found_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FindDevicesData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->long_term = amt_key_source_lookup_finish (AMT_KEY_SOURCE (source), result, &error);
+  if (data->long_term == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  amt_aws_client_get_caller_identity_async (data->client, data->long_term,
+                                            g_task_get_cancellable (task),
+                                            caller_identity_done_cb, g_object_ref (task));
+}
+
 /**
  * amt_sessions_find_mfa_devices_async:
  * @profile: a profile with long-term keys
@@ -1685,6 +1723,8 @@ amt_sessions_find_mfa_devices_async (AmtSessions         *self,
                                      gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(AmtKeySource) keys = NULL;
+  g_autofree char *holder = NULL;
   FindDevicesData *data;
   GError *error = NULL;
 
@@ -1696,16 +1736,16 @@ amt_sessions_find_mfa_devices_async (AmtSessions         *self,
 
   data = g_new0 (FindDevicesData, 1);
   g_task_set_task_data (task, data, (GDestroyNotify) find_devices_data_free);
-  data->long_term = _amt_sessions_dup_long_term (self, profile, &error);
-  if (data->long_term == NULL)
+  keys = _amt_sessions_dup_key_source (self, profile, &holder, &error);
+  if (keys == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
   data->client = g_object_ref (_amt_sessions_get_client (self, profile));
 
-  amt_aws_client_get_caller_identity_async (data->client, data->long_term, cancellable,
-                                            caller_identity_done_cb, g_steal_pointer (&task));
+  amt_key_source_lookup_async (keys, holder, cancellable, long_term_found_cb,
+                               g_steal_pointer (&task));
 }
 
 /**
@@ -1812,32 +1852,15 @@ is_valid_profile_name (const char *name)
   return TRUE;
 }
 
-/**
- * amt_sessions_save_new_profile:
- * @name: the profile name people will use (AWS_PROFILE=@name)
- * @access_key_id: the IAM user's long-term access key id
- * @secret_access_key: its secret
- * @mfa_serial: (nullable): the MFA device, when known
- * @region: (nullable): the profile's region
- *
- * Saves a new profile the aws-mfa way, with standard keys: the long-term keys (and the device,
- * as aws_mfa_device) in [@name-long-term] of the credentials file, sessions to come in
- * [@name]; the region in [profile @name] of the config file.
- */
-gboolean
-amt_sessions_save_new_profile (AmtSessions  *self,
-                               const char   *name,
-                               const char   *access_key_id,
-                               const char   *secret_access_key,
-                               const char   *mfa_serial,
-                               const char   *region,
-                               GError      **error)
+/* What can be said of a new profile before anything is written. */
+static gboolean
+check_new_profile (AmtSessions  *self,
+                   const char   *name,
+                   const char   *access_key_id,
+                   const char   *secret_access_key,
+                   GError      **error)
 {
   g_autofree char *long_term = NULL;
-  const char *pairs[6];
-  guint n_pairs = 0;
-
-  g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
 
   if (!is_valid_profile_name (name))
     {
@@ -1867,6 +1890,40 @@ amt_sessions_save_new_profile (AmtSessions  *self,
       return FALSE;
     }
 
+  return TRUE;
+}
+
+/**
+ * amt_sessions_save_new_profile:
+ * @name: the profile name people will use (AWS_PROFILE=@name)
+ * @access_key_id: the IAM user's long-term access key id
+ * @secret_access_key: its secret
+ * @mfa_serial: (nullable): the MFA device, when known
+ * @region: (nullable): the profile's region
+ *
+ * Saves a new profile the aws-mfa way, with standard keys: the long-term keys (and the device,
+ * as aws_mfa_device) in [@name-long-term] of the credentials file, sessions to come in
+ * [@name]; the region in [profile @name] of the config file.
+ */
+gboolean
+amt_sessions_save_new_profile (AmtSessions  *self,
+                               const char   *name,
+                               const char   *access_key_id,
+                               const char   *secret_access_key,
+                               const char   *mfa_serial,
+                               const char   *region,
+                               GError      **error)
+{
+  g_autofree char *long_term = NULL;
+  const char *pairs[6];
+  guint n_pairs = 0;
+
+  g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
+
+  if (!check_new_profile (self, name, access_key_id, secret_access_key, error))
+    return FALSE;
+  long_term = amt_aws_config_dup_long_term_name (name);
+
   pairs[n_pairs * 2] = AMT_AWS_KEY_ACCESS_KEY_ID;
   pairs[n_pairs * 2 + 1] = access_key_id;
   n_pairs++;
@@ -1889,6 +1946,124 @@ amt_sessions_save_new_profile (AmtSessions  *self,
 
   amt_sessions_load (self, NULL);
   return TRUE;
+}
+
+typedef struct {
+  char *name;
+  char *mfa_serial;
+  char *region;
+} NewProfileData;
+
+static void
+new_profile_data_free (NewProfileData *data)
+{
+  g_free (data->name);
+  g_free (data->mfa_serial);
+  g_free (data->region);
+  g_free (data);
+}
+
+static void
+new_keys_stored_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AmtSessions *self = g_task_get_source_object (task);
+  NewProfileData *data = g_task_get_task_data (task);
+  g_autofree char *long_term = amt_aws_config_dup_long_term_name (data->name);
+  g_autofree char *mark_section = amt_aws_config_dup_config_section (long_term);
+  g_autoptr(AmtCredStore) config = NULL;
+  const char *mark[] = { AMT_KEY_KEYS, AMT_KEYS_IN_KEYRING };
+  const char *device[] = { AMT_AWS_KEY_AWS_MFA_DEVICE, data->mfa_serial };
+  GError *error = NULL;
+  gboolean saved;
+
+  if (!amt_key_source_store_finish (AMT_KEY_SOURCE (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The mark makes [NAME-long-term] a profile (in the config file) even with no device yet. */
+  if (self->aws_config != NULL)
+    config = amt_cred_store_new (amt_aws_config_get_config_path (self->aws_config));
+  else
+    {
+      g_autofree char *path = amt_aws_config_dup_config_path ();
+
+      config = amt_cred_store_new (path);
+    }
+  saved = amt_cred_store_set_values (config, mark_section, mark, 1, &error) &&
+          (data->mfa_serial == NULL ||
+           amt_cred_store_set_values (_amt_sessions_get_cred_store (self), long_term, device, 1, &error)) &&
+          (data->region == NULL ||
+           set_profile_value (self, data->name, AMT_AWS_KEY_REGION, data->region, &error));
+
+  amt_sessions_load (self, NULL);
+  if (saved)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * amt_sessions_save_new_profile_in_keyring_async:
+ *
+ * As amt_sessions_save_new_profile(), with the long-term keys in the keyring instead of the
+ * file: stored there first, then [profile NAME-long-term] is marked (mfa_tray_keys) in the
+ * config file, the device goes to [NAME-long-term] of the credentials file, the region to
+ * [profile NAME]. No key reaches the disk.
+ */
+void
+amt_sessions_save_new_profile_in_keyring_async (AmtSessions         *self,
+                                                const char          *name,
+                                                const char          *access_key_id,
+                                                const char          *secret_access_key,
+                                                const char          *mfa_serial,
+                                                const char          *region,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(AmtAwsCredentials) keys = NULL;
+  g_autofree char *long_term = NULL;
+  NewProfileData *data;
+  GError *error = NULL;
+
+  g_return_if_fail (AMT_IS_SESSIONS (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, amt_sessions_save_new_profile_in_keyring_async);
+
+  if (!check_new_profile (self, name, access_key_id, secret_access_key, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data = g_new0 (NewProfileData, 1);
+  data->name = g_strdup (name);
+  data->mfa_serial = mfa_serial != NULL && *mfa_serial != '\0' ? g_strdup (mfa_serial) : NULL;
+  data->region = region != NULL && *region != '\0' ? g_strdup (region) : NULL;
+  g_task_set_task_data (task, data, (GDestroyNotify) new_profile_data_free);
+
+  long_term = amt_aws_config_dup_long_term_name (name);
+  keys = amt_aws_credentials_new (access_key_id, secret_access_key, NULL);
+  amt_key_source_store_async (get_keyring (self), long_term, keys, cancellable,
+                              new_keys_stored_cb, g_steal_pointer (&task));
+}
+
+gboolean
+amt_sessions_save_new_profile_in_keyring_finish (AmtSessions   *self,
+                                                 GAsyncResult  *result,
+                                                 GError       **error)
+{
+  g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
@@ -1990,6 +2165,19 @@ amt_sessions_forget_profile (AmtSessions  *self,
     {
       if (!amt_cred_store_remove_section (credentials, long_term, error))
         return FALSE;
+
+      /* Keys kept in the keyring: the mark goes (else [NAME-long-term] stays a profile), and
+       * the keyring's item after it, on its own time (the keyring may ask to be unlocked). */
+      if (self->aws_config != NULL && amt_aws_config_keys_in_keyring (self->aws_config, long_term))
+        {
+          g_autoptr(AmtCredStore) config_store = amt_cred_store_new (amt_aws_config_get_config_path (self->aws_config));
+          g_autofree char *section = amt_aws_config_dup_config_section (long_term);
+          const char *mark[] = { AMT_KEY_KEYS, NULL };
+
+          if (!amt_cred_store_remove_keys (config_store, section, mark, error))
+            return FALSE;
+          amt_key_source_delete_async (get_keyring (self), long_term, NULL, NULL, NULL);
+        }
     }
   else if (!set_profile_value (self, amt_profile_get_name (profile), AMT_KEY_IGNORE, "true", error))
     return FALSE;
@@ -2009,4 +2197,104 @@ amt_sessions_forget_profile (AmtSessions  *self,
 
   amt_sessions_load (self, NULL);
   return TRUE;
+}
+
+/* Where long-term keys live */
+
+/**
+ * amt_sessions_get_key_place:
+ * @profile: a managed profile
+ *
+ * Returns: where the long-term keys @profile logs in with are kept
+ */
+AmtKeyPlace
+amt_sessions_get_key_place (AmtSessions *self,
+                            AmtProfile  *profile)
+{
+  g_return_val_if_fail (AMT_IS_SESSIONS (self), AMT_KEY_PLACE_FILE);
+  g_return_val_if_fail (AMT_IS_PROFILE (profile), AMT_KEY_PLACE_FILE);
+
+  if (self->aws_config == NULL)
+    return AMT_KEY_PLACE_FILE;
+
+  return amt_key_place_of (self->aws_config, amt_profile_get_config (profile)->source_profile);
+}
+
+static void
+keys_moved_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AmtSessions *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  gboolean moved = amt_key_move_finish (result, &error);
+
+  /* Whatever step it ended at, the files may have changed. */
+  amt_sessions_load (self, NULL);
+  if (moved)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * amt_sessions_move_keys_async:
+ * @profile: a managed profile
+ * @to: where its long-term keys go
+ *
+ * Moves the long-term keys @profile logs in with (its [NAME-long-term], its source_profile's,
+ * or its own) into the keyring or back to the credentials file (amt-key-move.c), then re-reads
+ * the files.
+ */
+void
+amt_sessions_move_keys_async (AmtSessions         *self,
+                              AmtProfile          *profile,
+                              AmtKeyPlace          to,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *name = NULL;
+  AmtProfile *current;
+  const char *holder;
+  GError *error = NULL;
+
+  g_return_if_fail (AMT_IS_SESSIONS (self));
+  g_return_if_fail (AMT_IS_PROFILE (profile));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, amt_sessions_move_keys_async);
+
+  /* The files as they are now: the move edits them. */
+  name = g_strdup (amt_profile_get_name (profile));
+  if (!amt_sessions_load (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  current = amt_sessions_lookup_profile (self, name);
+  holder = current != NULL ? amt_profile_get_config (current)->source_profile : NULL;
+  if (holder == NULL)
+    {
+      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NOT_REFRESHABLE,
+                               _("The profile %s has no long-term keys (aws_access_key_id and aws_secret_access_key) to log in with."),
+                               name);
+      return;
+    }
+
+  amt_key_move_async (self->aws_config, holder, to, get_keyring (self), cancellable,
+                      keys_moved_cb, g_steal_pointer (&task));
+}
+
+gboolean
+amt_sessions_move_keys_finish (AmtSessions   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -8,6 +8,7 @@
 
 #include "amt-aws-config.h"
 #include "amt-clock.h"
+#include "amt-key-move.h"
 #include "amt-login.h"
 #include "amt-profile.h"
 
@@ -92,6 +93,18 @@ gboolean         amt_sessions_save_new_profile    (AmtSessions      *self,
                                                    const char       *mfa_serial,
                                                    const char       *region,
                                                    GError          **error);
+void             amt_sessions_save_new_profile_in_keyring_async  (AmtSessions         *self,
+                                                                  const char          *name,
+                                                                  const char          *access_key_id,
+                                                                  const char          *secret_access_key,
+                                                                  const char          *mfa_serial,
+                                                                  const char          *region,
+                                                                  GCancellable        *cancellable,
+                                                                  GAsyncReadyCallback  callback,
+                                                                  gpointer             user_data);
+gboolean         amt_sessions_save_new_profile_in_keyring_finish (AmtSessions         *self,
+                                                                  GAsyncResult        *result,
+                                                                  GError             **error);
 gboolean         amt_sessions_update_profile      (AmtSessions      *self,
                                                    AmtProfile       *profile,
                                                    const char       *access_key_id,
@@ -102,6 +115,18 @@ gboolean         amt_sessions_update_profile      (AmtSessions      *self,
 gboolean         amt_sessions_forget_profile      (AmtSessions      *self,
                                                    AmtProfile       *profile,
                                                    GError          **error);
+
+AmtKeyPlace      amt_sessions_get_key_place       (AmtSessions      *self,
+                                                   AmtProfile       *profile);
+void             amt_sessions_move_keys_async     (AmtSessions         *self,
+                                                   AmtProfile          *profile,
+                                                   AmtKeyPlace          to,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean         amt_sessions_move_keys_finish    (AmtSessions         *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
 
 char            *amt_format_duration              (gint64            seconds);
 char            *amt_format_profile_names         (GPtrArray        *profiles,
