@@ -676,11 +676,20 @@ typedef gboolean (*EditFunc) (AmtIniDocument  *doc,
                               gconstpointer    user_data,
                               GError         **error);
 
+/* The same edit in one pass over the bytes, when amt_ini_scan() can vouch for them. */
+typedef AmtIniSpliceResult (*SpliceFunc) (const char     *data,
+                                          gsize           length,
+                                          gconstpointer   user_data,
+                                          char          **output,
+                                          gsize          *output_length,
+                                          GError        **error);
+
 /* Step 3 onwards of the discipline at the top, with the lock held. */
 static gboolean
 update_locked (const char     *target,
                const char     *display,
                EditFunc        edit,
+               SpliceFunc      splice,
                gconstpointer   user_data,
                GError        **error)
 {
@@ -715,12 +724,23 @@ update_locked (const char     *target,
             }
         }
 
-      doc = amt_ini_document_new_from_data (original.data, original.length);
-      if (!amt_ini_document_check (doc, display, error) ||
-          !edit (doc, user_data, error))
-        goto out;
+      switch (splice != NULL
+              ? splice (original.data, original.length, user_data, &output, &output_length, error)
+              : AMT_INI_SPLICE_NEEDS_DOCUMENT)
+        {
+        case AMT_INI_SPLICE_DONE:
+          break;
+        case AMT_INI_SPLICE_FAILED:
+          goto out;
+        case AMT_INI_SPLICE_NEEDS_DOCUMENT:
+        default:
+          doc = amt_ini_document_new_from_data (original.data, original.length);
+          if (!amt_ini_document_check (doc, display, error) ||
+              !edit (doc, user_data, error))
+            goto out;
+          output = amt_ini_document_serialize (doc, &output_length);
+        }
 
-      output = amt_ini_document_serialize (doc, &output_length);
       if (original.exists && output_length == original.length &&
           memcmp (output, original.data, output_length) == 0)
         {
@@ -772,6 +792,7 @@ out:
 static gboolean
 update_file (AmtCredStore   *self,
              EditFunc        edit,
+             SpliceFunc      splice,
              gconstpointer   user_data,
              GError        **error)
 {
@@ -816,7 +837,7 @@ update_file (AmtCredStore   *self,
       return FALSE;
     }
 
-  ok = update_locked (target, display, edit, user_data, error);
+  ok = update_locked (target, display, edit, splice, user_data, error);
 
   /* Closing the file releases the lock. */
   close (lock_fd);
@@ -828,6 +849,25 @@ typedef struct {
   const char           *section;
   const AmtCredentials *credentials;
 } ReplaceData;
+
+/* The four keys of a session and their values; *expiration is the text the last one points to. */
+static void
+credentials_pairs (const AmtCredentials  *credentials,
+                   const char            *pairs[8],
+                   char                 **expiration)
+{
+  *expiration = credentials->expiration != NULL
+                ? amt_credentials_format_expiration (credentials->expiration) : NULL;
+
+  pairs[0] = AMT_AWS_KEY_ACCESS_KEY_ID;
+  pairs[1] = credentials->access_key_id;
+  pairs[2] = AMT_AWS_KEY_SECRET_ACCESS_KEY;
+  pairs[3] = credentials->secret_access_key;
+  pairs[4] = AMT_AWS_KEY_SESSION_TOKEN;
+  pairs[5] = credentials->session_token;
+  pairs[6] = AMT_AWS_KEY_EXPIRATION;
+  pairs[7] = *expiration;
+}
 
 static gboolean
 replace_section_edit (AmtIniDocument  *doc,
@@ -843,20 +883,29 @@ replace_section_edit (AmtIniDocument  *doc,
       !amt_ini_document_add_section (doc, data->section, error))
     return FALSE;
 
-  if (credentials->expiration != NULL)
-    expiration = amt_credentials_format_expiration (credentials->expiration);
-
   /* One edit of the four keys: checked once, and all of them or none. */
-  pairs[0] = AMT_AWS_KEY_ACCESS_KEY_ID;
-  pairs[1] = credentials->access_key_id;
-  pairs[2] = AMT_AWS_KEY_SECRET_ACCESS_KEY;
-  pairs[3] = credentials->secret_access_key;
-  pairs[4] = AMT_AWS_KEY_SESSION_TOKEN;
-  pairs[5] = credentials->session_token;
-  pairs[6] = AMT_AWS_KEY_EXPIRATION;
-  pairs[7] = expiration;
+  credentials_pairs (credentials, pairs, &expiration);
 
   return amt_ini_document_set_values (doc, data->section, pairs, 4, error);
+}
+
+static AmtIniSpliceResult
+replace_section_splice (const char     *data,
+                        gsize           length,
+                        gconstpointer   user_data,
+                        char          **output,
+                        gsize          *output_length,
+                        GError        **error)
+{
+  const ReplaceData *replace = user_data;
+  const AmtCredentials *credentials = replace->credentials;
+  g_autofree char *expiration = NULL;
+  const char *pairs[8];
+
+  credentials_pairs (credentials, pairs, &expiration);
+
+  return amt_ini_splice_set_values (data, length, replace->section, pairs, 4,
+                                    output, output_length, error);
 }
 
 /**
@@ -892,7 +941,7 @@ amt_cred_store_replace_section (AmtCredStore          *self,
   g_return_val_if_fail (credentials->access_key_id != NULL, FALSE);
   g_return_val_if_fail (credentials->secret_access_key != NULL, FALSE);
 
-  return update_file (self, replace_section_edit, &data, error);
+  return update_file (self, replace_section_edit, replace_section_splice, &data, error);
 }
 
 static gboolean
@@ -927,7 +976,7 @@ amt_cred_store_remove_section (AmtCredStore  *self,
   g_return_val_if_fail (AMT_IS_CRED_STORE (self), FALSE);
   g_return_val_if_fail (section != NULL, FALSE);
 
-  return update_file (self, remove_section_edit, section, error);
+  return update_file (self, remove_section_edit, NULL, section, error);
 }
 
 typedef struct {
@@ -948,6 +997,20 @@ set_values_edit (AmtIniDocument  *doc,
     return FALSE;
 
   return amt_ini_document_set_values (doc, data->section, data->pairs, data->n_pairs, error);
+}
+
+static AmtIniSpliceResult
+set_values_splice (const char     *data,
+                   gsize           length,
+                   gconstpointer   user_data,
+                   char          **output,
+                   gsize          *output_length,
+                   GError        **error)
+{
+  const SetValuesData *set = user_data;
+
+  return amt_ini_splice_set_values (data, length, set->section, set->pairs, set->n_pairs,
+                                    output, output_length, error);
 }
 
 /**
@@ -979,11 +1042,14 @@ amt_cred_store_set_values (AmtCredStore        *self,
   data.section = section;
   data.pairs = pairs;
   data.n_pairs = n_pairs;
-  return update_file (self, set_values_edit, &data, error);
+  return update_file (self, set_values_edit, set_values_splice, &data, error);
 }
 
+/* A document of @section alone when the file allows it (amt_ini_document_new_for_section()),
+ * of the whole file otherwise. */
 static AmtIniDocument *
 read_document (AmtCredStore  *self,
+               const char    *section,
                const char    *display,
                GError       **error)
 {
@@ -998,7 +1064,9 @@ read_document (AmtCredStore  *self,
       return NULL;
     }
 
-  doc = amt_ini_document_new_from_data (contents.data, contents.length);
+  doc = amt_ini_document_new_for_section (contents.data, contents.length, section);
+  if (doc == NULL)
+    doc = amt_ini_document_new_from_data (contents.data, contents.length);
   file_contents_clear (&contents);
 
   if (!amt_ini_document_check (doc, display, error))
@@ -1033,7 +1101,7 @@ amt_cred_store_read_section (AmtCredStore  *self,
   g_return_val_if_fail (section != NULL, NULL);
 
   display = amt_aws_config_dup_display_path (self->path);
-  doc = read_document (self, display, error);
+  doc = read_document (self, section, display, error);
   if (doc == NULL)
     return NULL;
 
@@ -1082,7 +1150,7 @@ amt_cred_store_read_expiration (AmtCredStore  *self,
   g_return_val_if_fail (section != NULL, FALSE);
 
   display = amt_aws_config_dup_display_path (self->path);
-  doc = read_document (self, display, error);
+  doc = read_document (self, section, display, error);
   if (doc == NULL)
     return FALSE;
 
