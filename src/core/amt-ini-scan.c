@@ -149,10 +149,12 @@ amt_ini_indent_of (const char *text,
   return count;
 }
 
-/* The names of the sections seen so far: open addressing over spans of the file. */
+/* The names of the sections seen so far: open addressing over spans of the file, each with its
+ * hash, so that growing the table and most comparisons need not touch the file's bytes. */
 typedef struct {
   const char *name;   /* NULL: a free slot */
   gsize       len;
+  guint64     hash;
 } NameSlot;
 
 typedef struct {
@@ -170,21 +172,8 @@ hash_name (const char *name,
   for (gsize i = 0; i < len; i++)
     hash = (hash ^ (guchar) name[i]) * G_GUINT64_CONSTANT (0x100000001b3);
 
-  return hash;
-}
-
-static void
-name_set_insert_slot (NameSlot   *slots,
-                      gsize       mask,
-                      const char *name,
-                      gsize       len)
-{
-  gsize i = hash_name (name, len) & mask;
-
-  while (slots[i].name != NULL)
-    i = (i + 1) & mask;
-  slots[i].name = name;
-  slots[i].len = len;
+  /* FNV's low bits vary little with the last characters ("profile-1", "profile-2"). */
+  return hash ^ (hash >> 29);
 }
 
 /* Returns FALSE when @name is there already. */
@@ -193,14 +182,17 @@ name_set_add (NameSet    *set,
               const char *name,
               gsize       len)
 {
-  gsize i = hash_name (name, len) & set->mask;
+  guint64 hash = hash_name (name, len);
+  gsize i = hash & set->mask;
 
   for (; set->slots[i].name != NULL; i = (i + 1) & set->mask)
-    if (set->slots[i].len == len && memcmp (set->slots[i].name, name, len) == 0)
+    if (set->slots[i].hash == hash && set->slots[i].len == len &&
+        memcmp (set->slots[i].name, name, len) == 0)
       return FALSE;
 
   set->slots[i].name = name;
   set->slots[i].len = len;
+  set->slots[i].hash = hash;
   set->used++;
 
   /* At most half full, so that probes stay short. */
@@ -211,10 +203,57 @@ name_set_add (NameSet    *set,
 
       for (gsize k = 0; k <= set->mask; k++)
         if (set->slots[k].name != NULL)
-          name_set_insert_slot (slots, mask, set->slots[k].name, set->slots[k].len);
+          {
+            gsize j = set->slots[k].hash & mask;
+
+            while (slots[j].name != NULL)
+              j = (j + 1) & mask;
+            slots[j] = set->slots[k];
+          }
       g_free (set->slots);
       set->slots = slots;
       set->mask = mask;
+    }
+
+  return TRUE;
+}
+
+/* g_utf8_validate_len() of the whole file, eight ASCII bytes at a time: a run of bytes above
+ * 0x7f between ASCII bytes must be whole characters by itself. */
+static gboolean
+is_utf8_without_nul (const char *data,
+                     gsize       length)
+{
+  gsize i = 0;
+
+  if (length == 0)
+    return TRUE;
+  if (memchr (data, '\0', length) != NULL)
+    return FALSE;
+
+  while (i < length)
+    {
+      gsize run;
+
+      while (i + 8 <= length)
+        {
+          guint64 word;
+
+          memcpy (&word, data + i, 8);
+          if (word & G_GUINT64_CONSTANT (0x8080808080808080))
+            break;
+          i += 8;
+        }
+      while (i < length && (guchar) data[i] < 0x80)
+        i++;
+      if (i == length)
+        break;
+
+      for (run = i; run < length && (guchar) data[run] >= 0x80; run++)
+        ;
+      if (!g_utf8_validate_len (data + i, run - i, NULL))
+        return FALSE;
+      i = run;
     }
 
   return TRUE;
@@ -281,6 +320,12 @@ key_is_new (ScanState  *state,
   return TRUE;
 }
 
+static inline gboolean
+is_ascii_non_space (char c)
+{
+  return (guchar) c < 0x80 && !amt_ini_is_py_space ((guchar) c);
+}
+
 /* One line (without its ending) at data[line_start]; FALSE when the scan cannot vouch. */
 static gboolean
 scan_line (ScanState  *state,
@@ -295,7 +340,9 @@ scan_line (ScanState  *state,
   gsize start = 0, end = len;
   guint indent;
 
-  amt_ini_strip_span (text, &start, &end);
+  /* Most lines neither start nor end with a space: no need to decode them. */
+  if (len == 0 || !is_ascii_non_space (text[0]) || !is_ascii_non_space (text[len - 1]))
+    amt_ini_strip_span (text, &start, &end);
 
   if (start < end && (text[start] == '#' || text[start] == ';'))
     return TRUE;                                /* a comment */
@@ -410,8 +457,7 @@ amt_ini_scan (const char *data,
 
   if (length >= BOM_LEN && memcmp (data, BOM, BOM_LEN) == 0)
     return FALSE;
-  /* Also refuses a NUL byte. */
-  if (!g_utf8_validate_len (data, length, NULL))
+  if (!is_utf8_without_nul (data, length))
     return FALSE;
 
   state = g_new0 (ScanState, 1);
