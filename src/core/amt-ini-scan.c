@@ -17,6 +17,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "amt-ini"
+#define _GNU_SOURCE   /* memrchr */
 
 #include "config.h"
 
@@ -98,6 +99,12 @@ amt_ini_char_before (const char *text,
   return 1;
 }
 
+static inline gboolean
+is_ascii_space (guchar c)
+{
+  return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20);
+}
+
 void
 amt_ini_strip_span (const char *text,
                     gsize      *start,
@@ -107,7 +114,18 @@ amt_ini_strip_span (const char *text,
 
   while (*start < *end)
     {
-      gsize n = amt_ini_char_at (text, *end, *start, &c);
+      gsize n;
+
+      /* ASCII, nearly always, needs no decoding. */
+      if ((guchar) text[*start] < 0x80)
+        {
+          if (!is_ascii_space (text[*start]))
+            break;
+          (*start)++;
+          continue;
+        }
+
+      n = amt_ini_char_at (text, *end, *start, &c);
 
       if (!amt_ini_is_py_space (c))
         break;
@@ -115,8 +133,17 @@ amt_ini_strip_span (const char *text,
     }
   while (*end > *start)
     {
-      gsize n = amt_ini_char_before (text, *start, *end, &c);
+      gsize n;
 
+      if ((guchar) text[*end - 1] < 0x80)
+        {
+          if (!is_ascii_space (text[*end - 1]))
+            break;
+          (*end)--;
+          continue;
+        }
+
+      n = amt_ini_char_before (text, *start, *end, &c);
       if (!amt_ini_is_py_space (c))
         break;
       *end -= n;
@@ -323,7 +350,7 @@ key_is_new (ScanState  *state,
 static inline gboolean
 is_ascii_non_space (char c)
 {
-  return (guchar) c < 0x80 && !amt_ini_is_py_space ((guchar) c);
+  return (guchar) c < 0x80 && !is_ascii_space (c);
 }
 
 /* One line (without its ending) at data[line_start]; FALSE when the scan cannot vouch. */
@@ -358,14 +385,9 @@ scan_line (ScanState  *state,
 
   if (text[start] == '[')
     {
-      gsize close = 0;
-
-      for (gsize j = end; j > start + 2; j--)
-        if (text[j - 1] == ']')
-          {
-            close = j - 1;
-            break;
-          }
+      /* The last ']' after "[x" (memrchr). */
+      const char *last = end > start + 2 ? memrchr (text + start + 2, ']', end - start - 2) : NULL;
+      gsize close = last != NULL ? (gsize) (last - text) : 0;
 
       if (close != 0)
         {
@@ -405,11 +427,14 @@ scan_line (ScanState  *state,
     return FALSE;                               /* a line before the first header */
 
   {
-    gsize d, name_start = start, name_end, value_start, value_end = end;
+    const char *equals = memchr (text + start, '=', end - start);
+    gsize d = equals != NULL ? (gsize) (equals - text) : end;
+    const char *colon = memchr (text + start, ':', d - start);
+    gsize name_start = start, name_end, value_start, value_end = end;
 
-    for (d = start; d < end; d++)
-      if (text[d] == '=' || text[d] == ':')
-        break;
+    /* The first '=' or ':' */
+    if (colon != NULL)
+      d = colon - text;
     if (d == end)
       return FALSE;                             /* no key, no header, no comment */
 
