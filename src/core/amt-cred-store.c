@@ -8,7 +8,8 @@
  *  2. take an advisory lock (flock) on a sibling lock file, ".credentials.amt-lock", so that our
  *     writers (two windows, the applet and a `login` subcommand) take turns;
  *  3. read the file under the lock and apply the edit to what was just read, so an edit another
- *     tool made a moment ago is kept;
+ *     tool made a moment ago is kept (in one pass over the bytes when amt_ini_scan() vouches
+ *     for them, amt_ini_splice_set_values(); as a whole document otherwise);
  *  4. write the result to ".credentials.amt-XXXXXX" in the same folder (O_CREAT|O_EXCL, 0600, or
  *     the original's mode when that is stricter), fsync it;
  *  5. read the file again: the AWS CLI does not lock (`aws configure set` truncates the file and
