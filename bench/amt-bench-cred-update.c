@@ -4,7 +4,8 @@
  *
  * Times RUNS calls of amt_cred_store_replace_section() on FILE, each writing fresh session
  * credentials into SECTION, and prints the seconds of each call, one line per run. Every run
- * writes values of the same lengths, so the file keeps its size from run to run. The values
+ * writes values of the same lengths, so the file keeps its size from run to run. The last line,
+ * "vmhwm-kib N", is the peak resident set of the process. The values
  * are made up here (no real or stand-in key is involved).
  *
  * Under callgrind, `--toggle-collect=amt_cred_store_replace_section` counts the instructions
@@ -19,6 +20,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "amt-cred-store.h"
 
@@ -51,6 +53,21 @@ make_credentials (guint run)
   g_autofree char *token = make_value (rand, "IQoJb3JpZ2luX2VjE", 480, 64);
 
   return amt_credentials_new (key_id, secret, token, expiration);
+}
+
+/* The process's own peak RSS, VmHWM. The ru_maxrss that wait4() reports for it also counts the
+ * memory of the (Python) process it was forked from, which exec() carries over. */
+static void
+print_peak_rss (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return;
+  line = strstr (status, "\nVmHWM:");
+  if (line != NULL)
+    printf ("vmhwm-kib %" G_GUINT64_FORMAT "\n", g_ascii_strtoull (line + 7, NULL, 10));
 }
 
 int
@@ -86,5 +103,6 @@ main (int   argc,
       printf ("%.9f\n", (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
     }
 
+  print_peak_rss ();
   return 0;
 }

@@ -18,7 +18,9 @@
 
 #include <glib/gi18n.h>
 
+#include "amt-keyring-keys.h"
 #include "amt-profile-dialog.h"
+#include "amt-sandbox.h"
 
 struct _AmtProfileDialog
 {
@@ -37,6 +39,10 @@ struct _AmtProfileDialog
   GtkWidget    *key_entry;
   GtkWidget    *secret_label;
   GtkWidget    *secret_entry;
+  GtkWidget    *keyring_label;
+  GtkWidget    *keyring_box;
+  GtkWidget    *keyring_switch;
+  GtkWidget    *keyring_note;
   GtkWidget    *device_combo;
   GtkWidget    *device_entry;
   GtkWidget    *find_button;
@@ -264,23 +270,67 @@ amt_profile_dialog_find_mfa_device (AmtProfileDialog *self)
   find_devices (self);
 }
 
-/* The new profile is written: its device next (found, when it was left empty), then the code. */
+/* Saved: the name and keys are fixed from now on, and the secret is gone from the form. */
 static void
-new_profile_saved (AmtProfileDialog *self)
+new_profile_saved (AmtProfileDialog *self,
+                   const char       *name)
 {
-  g_autofree char *device = stripped (self->device_entry);
-
-  self->saved_name = stripped (self->name_entry);
+  self->saved_name = g_strdup (name);
   gtk_widget_set_sensitive (self->name_entry, FALSE);
   gtk_widget_set_sensitive (self->key_entry, FALSE);
   gtk_widget_set_sensitive (self->secret_entry, FALSE);
+  gtk_widget_set_sensitive (self->keyring_switch, FALSE);
   gtk_entry_set_text (GTK_ENTRY (self->secret_entry), "");
+}
 
+/* On to the device (asked of AWS when none was given), then the login. */
+static void
+continue_after_save (AmtProfileDialog *self,
+                     const char       *device)
+{
   self->login_after = TRUE;
   if (*device == '\0')
-    find_devices (self);
-  else
-    finish (self);
+    {
+      find_devices (self);
+      return;
+    }
+
+  finish (self);
+}
+
+static void
+new_profile_saved_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(AmtProfileDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *device = NULL;
+
+  if (!amt_sessions_save_new_profile_in_keyring_finish (AMT_SESSIONS (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error->message);
+      return;
+    }
+
+  set_busy (self, NULL);
+  name = stripped (self->name_entry);
+  device = stripped (self->device_entry);
+  new_profile_saved (self, name);
+  continue_after_save (self, device);
+}
+
+/* The new profile is written (amt_sessions_apply_edit_async()): on to the device, the code. */
+static void
+new_profile_written (AmtProfileDialog *self)
+{
+  g_autofree char *name = stripped (self->name_entry);
+  g_autofree char *device = stripped (self->device_entry);
+
+  new_profile_saved (self, name);
+  continue_after_save (self, device);
 }
 
 static void
@@ -294,6 +344,18 @@ save_new (AmtProfileDialog *self)
   g_autoptr(GError) error = NULL;
   AmtProfileEdit *edit;
 
+  if (self->saved_name == NULL && gtk_switch_get_active (GTK_SWITCH (self->keyring_switch)))
+    {
+      /* The keyring may ask to be unlocked first: the rest follows in new_profile_saved_cb. */
+      set_busy (self, _("Storing the keys in the keyring…"));
+      if (self->cancellable == NULL)
+        self->cancellable = g_cancellable_new ();
+      amt_sessions_save_new_profile_in_keyring_async (self->sessions, name, key, secret, device, region,
+                                                      self->cancellable, new_profile_saved_cb,
+                                                      g_object_ref (self));
+      return;
+    }
+
   if (self->saved_name == NULL)
     {
       edit = amt_profile_edit_save_new (amt_sessions_get_aws_config (self->sessions),
@@ -304,7 +366,7 @@ save_new (AmtProfileDialog *self)
           show_error (self, error->message);
           return;
         }
-      save (self, edit, new_profile_saved);
+      save (self, edit, new_profile_written);
       return;
     }
 
@@ -398,6 +460,10 @@ amt_profile_dialog_class_init (AmtProfileDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, key_entry);
   gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, secret_label);
   gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, secret_entry);
+  gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, keyring_label);
+  gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, keyring_box);
+  gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, keyring_switch);
+  gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, keyring_note);
   gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, device_combo);
   gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, device_entry);
   gtk_widget_class_bind_template_child (widget_class, AmtProfileDialog, find_button);
@@ -438,9 +504,24 @@ amt_profile_dialog_new (GtkWindow   *parent,
 
   if (profile == NULL)
     {
+      /* New keys go to the keyring when there is one; otherwise the form says so. */
+      if (amt_keyring_keys_is_available ())
+        gtk_label_set_text (GTK_LABEL (self->keyring_note),
+                            _("In the desktop’s keyring, not in the credentials file."));
+      else
+        {
+          gtk_switch_set_active (GTK_SWITCH (self->keyring_switch), FALSE);
+          gtk_widget_set_sensitive (self->keyring_switch, FALSE);
+          gtk_label_set_text (GTK_LABEL (self->keyring_note),
+                              amt_sandbox_is_flatpak () ? _("Inside Flatpak, the keyring cannot be used yet: the keys go to the credentials file.")
+                                                        : _("No keyring answers on this desktop: the keys go to the credentials file."));
+        }
       gtk_widget_grab_focus (self->name_entry);
       return self;
     }
+
+  gtk_widget_set_visible (self->keyring_label, FALSE);
+  gtk_widget_set_visible (self->keyring_box, FALSE);
 
   self->profile = g_object_ref (profile);
   config = amt_profile_get_config (profile);
@@ -457,7 +538,8 @@ amt_profile_dialog_new (GtkWindow   *parent,
   /* New keys only where this program keeps them: an aws-mfa long-term section. */
   keys_are_ours = config->source_profile != NULL &&
                   g_str_has_suffix (config->source_profile, "-long-term") &&
-                  config->kind == AMT_PROFILE_KIND_SESSION;
+                  config->kind == AMT_PROFILE_KIND_SESSION &&
+                  amt_sessions_get_key_place (sessions, profile) == AMT_KEY_PLACE_FILE;
   gtk_widget_set_visible (self->key_label, keys_are_ours);
   gtk_widget_set_visible (self->key_entry, keys_are_ours);
   gtk_widget_set_visible (self->secret_label, keys_are_ours);

@@ -284,15 +284,19 @@ amt_profile_row_new (AmtSessions *sessions,
   {
     g_autoptr(GMenuItem) edit = g_menu_item_new (_("_Edit…"), NULL);
     g_autoptr(GMenuItem) remove = g_menu_item_new (_("_Remove…"), NULL);
+    g_autoptr(GMenuItem) move_keys = g_menu_item_new (_("Move _Keys…"), NULL);
     g_autoptr(GMenu) edit_section = g_menu_new ();
 
     g_menu_item_set_action_and_target (edit, "win.edit-profile", "s", name);
     g_menu_item_set_action_and_target (remove, "win.remove-profile", "s", name);
+    /* Into the keyring or back to the file, whichever they are not in (amt-key-actions.c). */
+    g_menu_item_set_action_and_target (move_keys, "win.move-keys", "s", name);
     self->session_section = g_menu_new ();
     self->session_section_kind = amt_profile_get_kind (profile);
     amt_session_actions_append_menu_items (self->session_section, profile);
     g_menu_append_section (menu, NULL, G_MENU_MODEL (self->session_section));
     g_menu_append_item (edit_section, edit);
+    g_menu_append_item (edit_section, move_keys);
     g_menu_append_item (edit_section, remove);
     g_menu_append_section (menu, NULL, G_MENU_MODEL (edit_section));
   }

@@ -201,9 +201,12 @@ amt_tray_indicator_rebuild_menu (gpointer user_data)
   if (self->menu_model != NULL)
     append_menu_model (self, GTK_MENU_SHELL (menu), self->menu_model);
 
-  /* The indicator takes ownership of the floating menu and drops the previous one. The
-   * secondary target must be an item of the menu already set, or AppIndicator logs a
-   * critical: so the menu goes first. */
+  /* The indicator takes ownership of the floating menu and drops the previous one. It walks
+   * up from the secondary target to its menu whenever the target's parent or the menu changes,
+   * through each submenu's attach widget: an item of a menu being torn down (a submenu already
+   * detached) or of one not yet set gives it a NULL widget (a gtk_widget_get_parent critical).
+   * So the old target goes first, then the new menu, then the new target. */
+  app_indicator_set_secondary_activate_target (self->indicator, NULL);
   app_indicator_set_menu (self->indicator, GTK_MENU (menu));
   app_indicator_set_secondary_activate_target (self->indicator, self->secondary_item);
   self->secondary_item = NULL;

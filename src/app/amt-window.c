@@ -15,6 +15,7 @@
 
 #include "amt-candidate-list.h"
 #include "amt-error-color.h"
+#include "amt-key-actions.h"
 #include "amt-profile-dialog.h"
 #include "amt-profile-row.h"
 #include "amt-window.h"
@@ -170,6 +171,7 @@ remove_response_cb (GtkDialog  *dialog,
     amt_sessions_apply_edit_async (data->self->sessions,
                                    amt_profile_edit_forget (amt_sessions_get_aws_config (data->self->sessions),
                                                             amt_sessions_get_cred_store (data->self->sessions),
+                                                            amt_sessions_get_keyring (data->self->sessions),
                                                             data->profile),
                                    NULL, profile_removed_cb, g_object_ref (data->self));
 
@@ -198,7 +200,13 @@ remove_profile_action (GSimpleAction *action,
   dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
                                    _("Remove %s?"), amt_profile_get_name (profile));
-  if (g_strcmp0 (config->source_profile, long_term) == 0)
+  if (g_strcmp0 (config->source_profile, long_term) == 0 &&
+      amt_sessions_get_key_place (self->sessions, profile) == AMT_KEY_PLACE_KEYRING)
+    gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                              _("Its long-term keys are deleted from the keyring, and its session ([%s]) from the credentials file. "
+                                                "Keep a copy of the keys if you still need them."),
+                                              config->target);
+  else if (g_strcmp0 (config->source_profile, long_term) == 0)
     gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
                                               _("Its long-term keys ([%s]) and its session ([%s]) are deleted from the credentials file. "
                                                 "Keep a copy of the keys if you still need them."),
@@ -233,10 +241,21 @@ close_action (GSimpleAction *action,
   gtk_window_close (GTK_WINDOW (user_data));
 }
 
+static void
+move_keys_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  AmtWindow *self = AMT_WINDOW (user_data);
+
+  amt_key_actions_ask_move (GTK_WINDOW (self), self->sessions, g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry win_actions[] = {
   { "close", close_action },
   { "edit-profile", edit_profile_action, "s" },
   { "remove-profile", remove_profile_action, "s" },
+  { "move-keys", move_keys_action, "s" },
 };
 
 static void

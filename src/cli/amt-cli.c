@@ -6,6 +6,7 @@
  *   aws-mfa-tray console --profile NAME [--print-url]
  *   aws-mfa-tray env --profile NAME [--format sh|fish|json]
  *   aws-mfa-tray exec --profile NAME [--] COMMAND [ARG...]
+ *   aws-mfa-tray keys move-to-keyring|move-to-file --profile NAME   (amt-cli-keys.c)
  *
  * Exit status 0 on success; 1 with one line on standard error when something failed; 2 for a
  * command line that cannot be understood. Codes come, in this order, from standard input
@@ -26,6 +27,7 @@
 #include <json-glib/json-glib.h>
 
 #include "amt-cli.h"
+#include "amt-cli-keys.h"
 #include "amt-console.h"
 #include "amt-cred-store.h"
 #include "amt-device-finder.h"
@@ -39,7 +41,7 @@
 
 extern char **environ;
 
-static const char * const commands[] = { "status", "login", "credential-process", "console", "env", "exec", "help" };
+static const char * const commands[] = { "status", "login", "credential-process", "console", "env", "exec", "keys", "help" };
 
 gboolean
 amt_cli_is_command (const char *argument)
@@ -70,6 +72,8 @@ amt_cli_print_usage (void)
                    "                                               Print NAME’s session as environment variables\n"
                    "  aws-mfa-tray exec --profile NAME -- COMMAND [ARG...]\n"
                    "                                               Run COMMAND with NAME’s session in its environment\n"
+                   "  aws-mfa-tray keys move-to-keyring|move-to-file --profile NAME\n"
+                   "                                               Keep NAME’s long-term keys in the keyring, or in the file\n"
                    "  aws-mfa-tray --version                       Show the version\n"
                    "\n"
                    "Codes come from standard input (--code-stdin, one per line), the profile’s\n"
@@ -177,6 +181,8 @@ profile_to_json (AmtSessions *sessions,
   /* What the written profile resolves to, which clients read from [profile TARGET]. */
   ADD_STRING ("region", config->target_region);
   ADD_STRING ("error", amt_profile_get_error (profile));
+  /* Where the long-term keys it logs in with live: "keyring" or "file". */
+  ADD_STRING ("keys", amt_key_place_to_string (amt_sessions_get_key_place (sessions, profile)));
 #undef ADD_STRING
 
   json_builder_end_object (builder);
@@ -298,6 +304,8 @@ run_status (int    argc,
       if (g_strcmp0 (target, amt_profile_get_name (profile)) != 0)
         /* Translators: where a profile's session is written, "→ admin-mfa" */
         g_print (_("→ %s"), target);
+      if (amt_sessions_get_key_place (sessions, profile) == AMT_KEY_PLACE_KEYRING)
+        g_print ("  %s", _("(keys in the keyring)"));
       g_print ("\n");
       if (amt_profile_get_error (profile) != NULL)
         g_print ("  %s\n", amt_profile_get_error (profile));
@@ -1185,6 +1193,8 @@ amt_cli_run (int    argc,
     return run_env (argc - 1, argv + 1);
   if (g_str_equal (command, "exec"))
     return run_exec (argc - 1, argv + 1);
+  if (g_str_equal (command, "keys"))
+    return amt_cli_keys_run (argc - 1, argv + 1);
 
   amt_cli_print_usage ();
   return EXIT_SUCCESS;

@@ -21,11 +21,10 @@
 
 #include <string.h>
 
-#include <curl/curl.h>
 
 #include "amt-aws-client.h"
 #include "amt-aws-response.h"
-#include "amt-curl-http.h"
+#include "amt-https.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS  10000
 #define DEFAULT_TIMEOUT_MS          30000
@@ -333,16 +332,12 @@ server_clock_offset (AmtHttpResponse *response,
                      gint64          *offset)
 {
   const char *date = amt_http_response_get_header (response, "date");
-  time_t server_time;
+  gint64 server_time;
 
-  if (date == NULL)
+  if (date == NULL || !amt_https_parse_http_date (date, &server_time))
     return FALSE;
 
-  server_time = curl_getdate (date, NULL);
-  if (server_time == (time_t) -1)
-    return FALSE;
-
-  *offset = (gint64) server_time - g_get_real_time () / G_USEC_PER_SEC;
+  *offset = server_time - g_get_real_time () / G_USEC_PER_SEC;
   return TRUE;
 }
 
@@ -356,6 +351,14 @@ perform (CallData      *data,
   gboolean carries_code = data->used_code != NULL;
   gboolean resigned = FALSE;
   guint attempt = 0;
+
+  /* Before anything is signed or a code is spent. */
+  if (data->transport == NULL)
+    {
+      data->transport = amt_https_dup_transport (error);
+      if (data->transport == NULL)
+        return NULL;
+    }
 
   for (;;)
     {
@@ -676,7 +679,8 @@ call_data_new (AmtAwsClient             *self,
   data->action = action;
   data->credentials = amt_aws_credentials_copy (credentials);
   data->params = g_ptr_array_new_with_free_func (params_free);
-  data->transport = g_object_ref (self->transport);
+  /* NULL: the HTTPS stack's, loaded by the worker (amt-https.c). */
+  data->transport = self->transport != NULL ? g_object_ref (self->transport) : NULL;
   data->ca_bundle = amt_aws_endpoint_resolve_ca_bundle (self->ca_bundle,
                                                         (const char * const *) self->environ);
   data->connect_timeout_ms = self->connect_timeout_ms;
@@ -1071,8 +1075,6 @@ amt_aws_client_constructed (GObject *object)
 
   G_OBJECT_CLASS (amt_aws_client_parent_class)->constructed (object);
 
-  if (self->transport == NULL)
-    self->transport = amt_curl_http_new ();
   if (self->environ == NULL)
     self->environ = g_get_environ ();
 }

@@ -752,8 +752,9 @@ amt_aws_config_dup_config_section (const char *profile)
 /**
  * amt_aws_config_is_long_term_key:
  *
- * Returns: whether @profile holds long-term keys: an access key and a secret, and no session
- *   token (an "ASIA…" key with a token is a session, which cannot call GetSessionToken)
+ * Returns: whether @profile holds long-term keys: an access key and a secret (or keys kept in
+ *   the keyring for it), and no session token (an "ASIA…" key with a token is a session,
+ *   which cannot call GetSessionToken)
  */
 gboolean
 amt_aws_config_is_long_term_key (AmtAwsConfig *self,
@@ -762,10 +763,26 @@ amt_aws_config_is_long_term_key (AmtAwsConfig *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (profile != NULL, FALSE);
 
-  return amt_aws_config_get (self, profile, AMT_AWS_KEY_ACCESS_KEY_ID) != NULL &&
-         amt_aws_config_get (self, profile, AMT_AWS_KEY_SECRET_ACCESS_KEY) != NULL &&
+  return ((amt_aws_config_get (self, profile, AMT_AWS_KEY_ACCESS_KEY_ID) != NULL &&
+           amt_aws_config_get (self, profile, AMT_AWS_KEY_SECRET_ACCESS_KEY) != NULL) ||
+          amt_aws_config_keys_in_keyring (self, profile)) &&
          amt_aws_config_get (self, profile, AMT_AWS_KEY_SESSION_TOKEN) == NULL &&
          amt_aws_config_get (self, profile, "aws_security_token") == NULL;
+}
+
+/**
+ * amt_aws_config_keys_in_keyring:
+ *
+ * Returns: whether @profile's long-term keys are kept in the keyring (its mfa_tray_keys)
+ */
+gboolean
+amt_aws_config_keys_in_keyring (AmtAwsConfig *self,
+                                const char   *profile)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (profile != NULL, FALSE);
+
+  return g_strcmp0 (amt_aws_config_get (self, profile, AMT_KEY_KEYS), AMT_KEYS_IN_KEYRING) == 0;
 }
 
 /* aws-mfa */

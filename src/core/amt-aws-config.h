@@ -33,6 +33,12 @@ G_BEGIN_DECLS
 /* aws-mfa keeps the long-term keys of NAME in [NAME-long-term] and writes the session to [NAME]. */
 #define AMT_AWS_LONG_TERM_SUFFIX            "-long-term"
 
+/* This program's own key (AWS tools ignore it; the others are in amt-target-rule.h): in the
+ * config file's section of a profile whose long-term keys were moved to the keyring, with the
+ * value "keyring". */
+#define AMT_KEY_KEYS                        "mfa_tray_keys"
+#define AMT_KEYS_IN_KEYRING                 "keyring"
+
 /* Where AWS tools would get credentials for a profile, in botocore's order of precedence
  * (leaving out the environment and the instance metadata, which are not about files). */
 typedef enum {
@@ -81,6 +87,8 @@ gboolean                amt_aws_config_resolves_elsewhere    (AmtAwsConfig  *sel
                                                               const char   **key);
 
 gboolean                amt_aws_config_is_long_term_key      (AmtAwsConfig  *self,
+                                                              const char    *profile);
+gboolean                amt_aws_config_keys_in_keyring       (AmtAwsConfig  *self,
                                                               const char    *profile);
 char                   *amt_aws_config_dup_config_section    (const char    *profile);
 char                   *amt_aws_config_dup_long_term_name    (const char    *profile);

@@ -28,7 +28,7 @@
 
 #include "amt-aws-endpoint.h"
 #include "amt-console.h"
-#include "amt-curl-http.h"
+#include "amt-https.h"
 #include "amt-sigv4.h"
 
 #define CONNECT_TIMEOUT_MS  10000
@@ -269,7 +269,11 @@ sign_in_thread (GTask        *task,
   http.timeout_ms = TIMEOUT_MS;
   http.max_response_size = MAX_RESPONSE_SIZE;
 
-  response = amt_http_transport_send (data->transport, &http, cancellable, &error);
+  /* The HTTPS stack is loaded here, in the worker, on first use (amt-https.c). */
+  if (data->transport == NULL)
+    data->transport = amt_https_dup_transport (&error);
+  if (data->transport != NULL)
+    response = amt_http_transport_send (data->transport, &http, cancellable, &error);
   if (response == NULL)
     {
       g_task_return_error (task, error);
@@ -392,7 +396,7 @@ amt_console_sign_in_url_async (AmtHttpTransport     *transport,
       return;
     }
 
-  data->transport = transport != NULL ? g_object_ref (transport) : amt_curl_http_new ();
+  data->transport = transport != NULL ? g_object_ref (transport) : NULL;
   data->ca_bundle = amt_aws_endpoint_resolve_ca_bundle (profile_ca_bundle, envp);
   data->token_url = build_token_url (data->federation_url, session);
 

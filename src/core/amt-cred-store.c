@@ -8,7 +8,9 @@
  *  2. take an advisory lock (flock) on a sibling lock file, ".credentials.amt-lock", so that our
  *     writers (two windows, the applet and a `login` subcommand) take turns;
  *  3. read the file under the lock (keeping that inode open) and apply the edit to what was just
- *     read, so an edit another tool made a moment ago is kept. Programs that rewrite the file in
+ *     read, so an edit another tool made a moment ago is kept (in one pass over the bytes when
+ *     amt_ini_scan() vouches for them, amt_ini_splice_set_values(); as a whole document
+ *     otherwise). Programs that rewrite the file in
  *     place (a shell redirect, an editor, configparser, `aws configure set`) leave it empty or
  *     half written for a moment: a file shorter than, or missing keys of, what it held when last
  *     seen whole (amt_cred_store_remember_contents(), or our own last write) is waited for, up to
@@ -862,8 +864,15 @@ document_keys (AmtIniDocument *doc)
 static void
 remember_locked (AmtCredStore   *self,
                  AmtIniDocument *doc,
+                 const char     *data,
                  gsize           length)
 {
+  g_autoptr(AmtIniDocument) parsed = NULL;
+
+  /* An edit spliced into the bytes has no document: the keys are read from what was written. */
+  if (doc == NULL)
+    doc = parsed = amt_ini_document_new_from_data (data, length);
+
   g_mutex_lock (&self->expected_lock);
   g_clear_pointer (&self->expected_keys, g_hash_table_unref);
   self->expected_keys = document_keys (doc);
@@ -978,6 +987,14 @@ set_busy_error (GError     **error,
                  "It was left as that program wrote it; log in again in a moment."), display);
 }
 
+/* The same edit in one pass over the bytes, when amt_ini_scan() can vouch for them. */
+typedef AmtIniSpliceResult (*SpliceFunc) (const char     *data,
+                                          gsize           length,
+                                          gconstpointer   user_data,
+                                          char          **output,
+                                          gsize          *output_length,
+                                          GError        **error);
+
 /* Step 3 onwards of the discipline at the top, with the lock held. */
 static gboolean
 update_locked (AmtCredStore   *self,
@@ -985,6 +1002,7 @@ update_locked (AmtCredStore   *self,
                const char     *display,
                int             lock_fd,
                EditFunc        edit,
+               SpliceFunc      splice,
                gconstpointer   user_data,
                GError        **error)
 {
@@ -1044,18 +1062,29 @@ update_locked (AmtCredStore   *self,
             }
         }
 
-      doc = amt_ini_document_new_from_data (original.data, original.length);
-      if (!amt_ini_document_check (doc, display, error) ||
-          !edit (doc, user_data, error))
-        goto out;
+      switch (splice != NULL
+              ? splice (original.data, original.length, user_data, &output, &output_length, error)
+              : AMT_INI_SPLICE_NEEDS_DOCUMENT)
+        {
+        case AMT_INI_SPLICE_DONE:
+          break;
+        case AMT_INI_SPLICE_FAILED:
+          goto out;
+        case AMT_INI_SPLICE_NEEDS_DOCUMENT:
+        default:
+          doc = amt_ini_document_new_from_data (original.data, original.length);
+          if (!amt_ini_document_check (doc, display, error) ||
+              !edit (doc, user_data, error))
+            goto out;
+          output = amt_ini_document_serialize (doc, &output_length);
+        }
 
-      output = amt_ini_document_serialize (doc, &output_length);
       if (original.exists && !from_old_inode &&
           bytes_equal (output, output_length, original.data, original.length))
         {
           /* Nothing to change. */
           amt_ini_wipe_and_free (output, output_length);
-          remember_locked (self, doc, original.length);
+          remember_locked (self, doc, original.data, original.length);
           ok = TRUE;
           goto out;
         }
@@ -1118,7 +1147,7 @@ update_locked (AmtCredStore   *self,
               goto out;
             }
           /* The inode read is the one written: no other program's bytes can hide in it. */
-          remember_locked (self, doc, output_length);
+          remember_locked (self, doc, output, output_length);
           amt_ini_wipe_and_free (output, output_length);
           ok = TRUE;
           goto out;
@@ -1147,7 +1176,7 @@ update_locked (AmtCredStore   *self,
         }
 
       /* Only now: the wait above measures the old inode against the file as it was read. */
-      remember_locked (self, doc, output_length);
+      remember_locked (self, doc, written, written_length);
       ok = TRUE;
       goto out;
     }
@@ -1166,6 +1195,7 @@ out:
 static gboolean
 update_file (AmtCredStore   *self,
              EditFunc        edit,
+             SpliceFunc      splice,
              gconstpointer   user_data,
              GError        **error)
 {
@@ -1210,7 +1240,7 @@ update_file (AmtCredStore   *self,
       return FALSE;
     }
 
-  ok = update_locked (self, target, display, lock_fd, edit, user_data, error);
+  ok = update_locked (self, target, display, lock_fd, edit, splice, user_data, error);
 
   /* Closing the file releases the lock. */
   close (lock_fd);
@@ -1222,6 +1252,25 @@ typedef struct {
   const char           *section;
   const AmtCredentials *credentials;
 } ReplaceData;
+
+/* The four keys of a session and their values; *expiration is the text the last one points to. */
+static void
+credentials_pairs (const AmtCredentials  *credentials,
+                   const char            *pairs[8],
+                   char                 **expiration)
+{
+  *expiration = credentials->expiration != NULL
+                ? amt_credentials_format_expiration (credentials->expiration) : NULL;
+
+  pairs[0] = AMT_AWS_KEY_ACCESS_KEY_ID;
+  pairs[1] = credentials->access_key_id;
+  pairs[2] = AMT_AWS_KEY_SECRET_ACCESS_KEY;
+  pairs[3] = credentials->secret_access_key;
+  pairs[4] = AMT_AWS_KEY_SESSION_TOKEN;
+  pairs[5] = credentials->session_token;
+  pairs[6] = AMT_AWS_KEY_EXPIRATION;
+  pairs[7] = *expiration;
+}
 
 static gboolean
 replace_section_edit (AmtIniDocument  *doc,
@@ -1237,20 +1286,29 @@ replace_section_edit (AmtIniDocument  *doc,
       !amt_ini_document_add_section (doc, data->section, error))
     return FALSE;
 
-  if (credentials->expiration != NULL)
-    expiration = amt_credentials_format_expiration (credentials->expiration);
-
   /* One edit of the four keys: checked once, and all of them or none. */
-  pairs[0] = AMT_AWS_KEY_ACCESS_KEY_ID;
-  pairs[1] = credentials->access_key_id;
-  pairs[2] = AMT_AWS_KEY_SECRET_ACCESS_KEY;
-  pairs[3] = credentials->secret_access_key;
-  pairs[4] = AMT_AWS_KEY_SESSION_TOKEN;
-  pairs[5] = credentials->session_token;
-  pairs[6] = AMT_AWS_KEY_EXPIRATION;
-  pairs[7] = expiration;
+  credentials_pairs (credentials, pairs, &expiration);
 
   return amt_ini_document_set_values (doc, data->section, pairs, 4, error);
+}
+
+static AmtIniSpliceResult
+replace_section_splice (const char     *data,
+                        gsize           length,
+                        gconstpointer   user_data,
+                        char          **output,
+                        gsize          *output_length,
+                        GError        **error)
+{
+  const ReplaceData *replace = user_data;
+  const AmtCredentials *credentials = replace->credentials;
+  g_autofree char *expiration = NULL;
+  const char *pairs[8];
+
+  credentials_pairs (credentials, pairs, &expiration);
+
+  return amt_ini_splice_set_values (data, length, replace->section, pairs, 4,
+                                    output, output_length, error);
 }
 
 /**
@@ -1286,7 +1344,7 @@ amt_cred_store_replace_section (AmtCredStore          *self,
   g_return_val_if_fail (credentials->access_key_id != NULL, FALSE);
   g_return_val_if_fail (credentials->secret_access_key != NULL, FALSE);
 
-  return update_file (self, replace_section_edit, &data, error);
+  return update_file (self, replace_section_edit, replace_section_splice, &data, error);
 }
 
 static gboolean
@@ -1321,7 +1379,7 @@ amt_cred_store_remove_section (AmtCredStore  *self,
   g_return_val_if_fail (AMT_IS_CRED_STORE (self), FALSE);
   g_return_val_if_fail (section != NULL, FALSE);
 
-  return update_file (self, remove_section_edit, section, error);
+  return update_file (self, remove_section_edit, NULL, section, error);
 }
 
 typedef struct {
@@ -1342,6 +1400,20 @@ set_values_edit (AmtIniDocument  *doc,
     return FALSE;
 
   return amt_ini_document_set_values (doc, data->section, data->pairs, data->n_pairs, error);
+}
+
+static AmtIniSpliceResult
+set_values_splice (const char     *data,
+                   gsize           length,
+                   gconstpointer   user_data,
+                   char          **output,
+                   gsize          *output_length,
+                   GError        **error)
+{
+  const SetValuesData *set = user_data;
+
+  return amt_ini_splice_set_values (data, length, set->section, set->pairs, set->n_pairs,
+                                    output, output_length, error);
 }
 
 /**
@@ -1373,7 +1445,62 @@ amt_cred_store_set_values (AmtCredStore        *self,
   data.section = section;
   data.pairs = pairs;
   data.n_pairs = n_pairs;
-  return update_file (self, set_values_edit, &data, error);
+  return update_file (self, set_values_edit, set_values_splice, &data, error);
+}
+
+typedef struct {
+  const char         *section;
+  const char * const *keys;
+} RemoveKeysData;
+
+static gboolean
+remove_keys_edit (AmtIniDocument  *doc,
+                  gconstpointer    user_data,
+                  GError         **error)
+{
+  const RemoveKeysData *data = user_data;
+  g_auto(GStrv) left = NULL;
+
+  if (!amt_ini_document_has_section (doc, data->section))
+    return TRUE;
+
+  for (guint i = 0; data->keys[i] != NULL; i++)
+    if (amt_ini_document_get_value (doc, data->section, data->keys[i]) != NULL &&
+        !amt_ini_document_remove_key (doc, data->section, data->keys[i], error))
+      return FALSE;
+
+  left = amt_ini_document_get_keys (doc, data->section);
+  if (left == NULL || left[0] == NULL)
+    return amt_ini_document_remove_section (doc, data->section, error);
+
+  return TRUE;
+}
+
+/**
+ * amt_cred_store_remove_keys:
+ * @section: the section; a missing one is no error
+ * @keys: (array zero-terminated=1): the keys to remove
+ *
+ * Removes @keys from @section, and the section when no key is left in it, with the same care
+ * as amt_cred_store_replace_section().
+ *
+ * Returns: %TRUE when the file no longer holds @keys in @section
+ */
+gboolean
+amt_cred_store_remove_keys (AmtCredStore        *self,
+                            const char          *section,
+                            const char * const  *keys,
+                            GError             **error)
+{
+  RemoveKeysData data;
+
+  g_return_val_if_fail (AMT_IS_CRED_STORE (self), FALSE);
+  g_return_val_if_fail (section != NULL, FALSE);
+  g_return_val_if_fail (keys != NULL, FALSE);
+
+  data.section = section;
+  data.keys = keys;
+  return update_file (self, remove_keys_edit, NULL, &data, error);
 }
 
 static gboolean
@@ -1432,7 +1559,7 @@ amt_cred_store_add_values (AmtCredStore        *self,
   data.section = section;
   data.pairs = pairs;
   data.n_pairs = n_pairs;
-  return update_file (self, add_values_edit, &data, error);
+  return update_file (self, add_values_edit, NULL, &data, error);
 }
 
 typedef struct {
@@ -1495,11 +1622,14 @@ amt_cred_store_move_session (AmtCredStore          *self,
   g_return_val_if_fail (g_strcmp0 (from, section) != 0, FALSE);
   g_return_val_if_fail (credentials != NULL, FALSE);
 
-  return update_file (self, move_session_edit, &data, error);
+  return update_file (self, move_session_edit, NULL, &data, error);
 }
 
+/* A document of @section alone when the file allows it (amt_ini_document_new_for_section()),
+ * of the whole file otherwise. */
 static AmtIniDocument *
 read_document (AmtCredStore  *self,
+               const char    *section,
                const char    *display,
                GError       **error)
 {
@@ -1514,7 +1644,9 @@ read_document (AmtCredStore  *self,
       return NULL;
     }
 
-  doc = amt_ini_document_new_from_data (contents.data, contents.length);
+  doc = amt_ini_document_new_for_section (contents.data, contents.length, section);
+  if (doc == NULL)
+    doc = amt_ini_document_new_from_data (contents.data, contents.length);
   file_contents_clear (&contents);
 
   if (!amt_ini_document_check (doc, display, error))
@@ -1549,7 +1681,7 @@ amt_cred_store_read_section (AmtCredStore  *self,
   g_return_val_if_fail (section != NULL, NULL);
 
   display = amt_aws_config_dup_display_path (self->path);
-  doc = read_document (self, display, error);
+  doc = read_document (self, section, display, error);
   if (doc == NULL)
     return NULL;
 
@@ -1598,7 +1730,7 @@ amt_cred_store_read_expiration (AmtCredStore  *self,
   g_return_val_if_fail (section != NULL, FALSE);
 
   display = amt_aws_config_dup_display_path (self->path);
-  doc = read_document (self, display, error);
+  doc = read_document (self, section, display, error);
   if (doc == NULL)
     return FALSE;
 
@@ -1630,7 +1762,7 @@ amt_cred_store_remember_contents (AmtCredStore *self)
     {
       doc = amt_ini_document_new_from_data (contents.data, contents.length);
       if (amt_ini_document_check (doc, "", NULL))
-        remember_locked (self, doc, contents.length);
+        remember_locked (self, doc, contents.data, contents.length);
     }
   file_contents_clear (&contents);
 }

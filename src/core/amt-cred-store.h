@@ -56,6 +56,10 @@ gboolean        amt_cred_store_set_values         (AmtCredStore         *self,
                                                    const char * const   *pairs,
                                                    guint                 n_pairs,
                                                    GError              **error);
+gboolean        amt_cred_store_remove_keys        (AmtCredStore         *self,
+                                                   const char           *section,
+                                                   const char * const   *keys,
+                                                   GError              **error);
 gboolean        amt_cred_store_add_values         (AmtCredStore         *self,
                                                    const char           *section,
                                                    const char * const   *pairs,

@@ -92,10 +92,32 @@ caller_identity_done_cb (GObject      *source,
                                          list_mfa_devices_done_cb, g_object_ref (task));
 }
 
+static void
+long_term_found_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FindDevicesData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->long_term = amt_key_source_lookup_finish (AMT_KEY_SOURCE (source), result, &error);
+  if (data->long_term == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  amt_aws_client_get_caller_identity_async (data->client, data->long_term,
+                                            g_task_get_cancellable (task),
+                                            caller_identity_done_cb, g_object_ref (task));
+}
+
 /**
  * amt_find_mfa_devices_async:
  * @clients: the clients to ask AWS with
- * @files: (nullable): the AWS files, which hold @profile's long-term keys
+ * @files: (nullable): the AWS files, which say where @profile's long-term keys are
+ * @keyring: (nullable): the keyring, for keys kept there
  * @profile: a profile with long-term keys
  *
  * Asks AWS which MFA devices the IAM user of @profile's keys has: GetCallerIdentity, then
@@ -104,12 +126,15 @@ caller_identity_done_cb (GObject      *source,
 void
 amt_find_mfa_devices_async (AmtClientPool       *clients,
                             AmtAwsConfig        *files,
+                            AmtKeySource        *keyring,
                             AmtProfile          *profile,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(AmtKeySource) keys = NULL;
+  g_autofree char *holder = NULL;
   FindDevicesData *data;
   GError *error = NULL;
 
@@ -121,16 +146,17 @@ amt_find_mfa_devices_async (AmtClientPool       *clients,
 
   data = g_new0 (FindDevicesData, 1);
   g_task_set_task_data (task, data, (GDestroyNotify) find_devices_data_free);
-  data->long_term = amt_login_dup_long_term_keys (files, profile, &error);
-  if (data->long_term == NULL)
+  keys = amt_login_dup_key_source (files, keyring, profile, &holder, &error);
+  if (keys == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
   data->client = g_object_ref (amt_client_pool_get_client (clients, profile));
 
-  amt_aws_client_get_caller_identity_async (data->client, data->long_term, cancellable,
-                                            caller_identity_done_cb, g_steal_pointer (&task));
+  /* The keyring may ask to be unlocked first. */
+  amt_key_source_lookup_async (keys, holder, cancellable, long_term_found_cb,
+                               g_steal_pointer (&task));
 }
 
 /**

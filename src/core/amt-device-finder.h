@@ -8,6 +8,7 @@
 
 #include "amt-aws-config.h"
 #include "amt-client-pool.h"
+#include "amt-key-source.h"
 #include "amt-profile.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,7 @@ GQuark amt_device_finder_error_quark (void);
 
 void   amt_find_mfa_devices_async    (AmtClientPool        *clients,
                                       AmtAwsConfig         *files,
+                                      AmtKeySource         *keyring,
                                       AmtProfile           *profile,
                                       GCancellable         *cancellable,
                                       GAsyncReadyCallback   callback,

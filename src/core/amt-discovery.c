@@ -141,6 +141,18 @@ amt_discover_long_term_source (AmtAwsConfig *config,
   return NULL;
 }
 
+/* AWS tools resolve @profile through its keys: in the files, or (moved to the keyring) none
+ * in the files and nothing else either. */
+static gboolean
+keys_are_what_resolves (AmtAwsConfig *config,
+                        const char   *profile)
+{
+  AmtAwsCredentialSource source = amt_aws_config_get_credential_source (config, profile);
+
+  return source == AMT_AWS_CREDENTIAL_SOURCE_STATIC_KEYS ||
+         (source == AMT_AWS_CREDENTIAL_SOURCE_NONE && amt_aws_config_keys_in_keyring (config, profile));
+}
+
 static gboolean
 is_long_term_name (const char *name)
 {
@@ -408,7 +420,7 @@ amt_discover_profiles (AmtAwsConfig *config)
       else if (serial != NULL && source != NULL)
         discover_session (config, name, source, target, &out);
       else if (serial != NULL && amt_aws_config_is_long_term_key (config, name) &&
-               amt_aws_config_get_credential_source (config, name) == AMT_AWS_CREDENTIAL_SOURCE_STATIC_KEYS)
+               keys_are_what_resolves (config, name))
         discover_session (config, name, name, target, &out);
       else
         managed = FALSE;
@@ -487,7 +499,7 @@ amt_discover_candidates (AmtAwsConfig *config,
       else
         candidate = amt_aws_config_get (config, name, AMT_AWS_KEY_ROLE_ARN) == NULL &&
                     amt_aws_config_is_long_term_key (config, name) &&
-                    amt_aws_config_get_credential_source (config, name) == AMT_AWS_CREDENTIAL_SOURCE_STATIC_KEYS;
+                    keys_are_what_resolves (config, name);
       if (!candidate)
         continue;
 

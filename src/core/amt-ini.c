@@ -42,15 +42,17 @@
 #include <glib/gi18n.h>
 
 #include "amt-ini.h"
+#include "amt-ini-scan.h"
 
 #define BOM "\xef\xbb\xbf"
 #define BOM_LEN 3
 
+/* The same order as AmtIniEol, whose counts amt_ini_scan() gives. */
 typedef enum {
-  EOL_NONE,
-  EOL_LF,
-  EOL_CRLF,
-  EOL_CR,
+  EOL_NONE = AMT_INI_EOL_NONE,
+  EOL_LF = AMT_INI_EOL_LF,
+  EOL_CRLF = AMT_INI_EOL_CRLF,
+  EOL_CR = AMT_INI_EOL_CR,
 } Eol;
 
 static const char * const eol_text[] = { "", "\n", "\r\n", "\r" };
@@ -103,6 +105,11 @@ struct _AmtIniDocument
   guint       problem_line; /* 1-based; 0 when the file reads fine */
   AmtIniError problem_code;
   char       *problem;   /* the problem, a sentence without the file name */
+
+  /* A document of one section cut from a file (amt_ini_splice_set_values()): new lines take
+   * the line ending most common in the whole file, not in the cut. */
+  gboolean    has_file_eol;
+  Eol         file_eol;
 };
 
 G_DEFINE_QUARK (amt-ini-error-quark, amt_ini_error)
@@ -178,123 +185,6 @@ block_free (Block *block)
   g_free (block->name);
   g_ptr_array_unref (block->keys);
   g_free (block);
-}
-
-/* Characters, the way Python sees them */
-
-/* str.isspace(), which is also what the \s of configparser's regular expressions matches. */
-static gboolean
-is_py_space (gunichar c)
-{
-  return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) ||
-         c == 0x85 || c == 0xa0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200a) ||
-         c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
-}
-
-/* The line boundaries of str.splitlines() other than CR and LF. */
-static gboolean
-is_py_line_break (gunichar c)
-{
-  return c == 0x0a || c == 0x0b || c == 0x0c || c == 0x0d ||
-         c == 0x1c || c == 0x1d || c == 0x1e ||
-         c == 0x85 || c == 0x2028 || c == 0x2029;
-}
-
-#define INVALID_CHAR ((gunichar) -1)
-
-/* Decodes the character at text[i]; an invalid sequence counts as one byte that is no space. */
-static gsize
-char_at (const char *text,
-         gsize       len,
-         gsize       i,
-         gunichar   *c)
-{
-  gunichar decoded = g_utf8_get_char_validated (text + i, len - i);
-
-  if (decoded == (gunichar) -1 || decoded == (gunichar) -2)
-    {
-      *c = INVALID_CHAR;
-      return 1;
-    }
-  if (decoded == 0)
-    {
-      *c = 0;
-      return 1;
-    }
-
-  *c = decoded;
-  return g_utf8_skip[(guchar) text[i]];
-}
-
-/* Decodes the character that ends at text[end - 1], not reaching before @start. */
-static gsize
-char_before (const char *text,
-             gsize       start,
-             gsize       end,
-             gunichar   *c)
-{
-  gsize k = end - 1;
-
-  while (k > start && ((guchar) text[k] & 0xc0) == 0x80 && end - k < 4)
-    k--;
-
-  if (char_at (text, end, k, c) == end - k)
-    return end - k;
-
-  *c = INVALID_CHAR;
-  return 1;
-}
-
-static void
-strip_span (const char *text,
-            gsize      *start,
-            gsize      *end)
-{
-  gunichar c;
-
-  while (*start < *end)
-    {
-      gsize n = char_at (text, *end, *start, &c);
-
-      if (!is_py_space (c))
-        break;
-      *start += n;
-    }
-  while (*end > *start)
-    {
-      gsize n = char_before (text, *start, *end, &c);
-
-      if (!is_py_space (c))
-        break;
-      *end -= n;
-    }
-}
-
-/* Counts the leading whitespace in characters, as configparser's indent level does. */
-static guint
-indent_of (const char *text,
-           gsize       len,
-           gsize      *bytes)
-{
-  guint count = 0;
-  gsize i = 0;
-  gunichar c;
-
-  while (i < len)
-    {
-      gsize n = char_at (text, len, i, &c);
-
-      if (!is_py_space (c))
-        break;
-      i += n;
-      count++;
-    }
-
-  if (bytes != NULL)
-    *bytes = i;
-
-  return count;
 }
 
 static char *
@@ -383,9 +273,9 @@ rstrip_value (GString *value)
 
   while (end > start)
     {
-      gsize n = char_before (value->str, start, end, &c);
+      gsize n = amt_ini_char_before (value->str, start, end, &c);
 
-      if (!is_py_space (c))
+      if (!amt_ini_is_py_space (c))
         break;
       end -= n;
     }
@@ -423,17 +313,17 @@ parse_nested (const char *value,
 
       while (line_end < len)
         {
-          gsize n = char_at (value, len, line_end, &c);
+          gsize n = amt_ini_char_at (value, len, line_end, &c);
 
-          if (is_py_line_break (c))
+          if (amt_ini_is_py_line_break (c))
             break;
           line_end += n;
         }
-      next = line_end < len ? line_end + char_at (value, len, line_end, &c) : len + 1;
+      next = line_end < len ? line_end + amt_ini_char_at (value, len, line_end, &c) : len + 1;
 
       start = line_start;
       end = line_end;
-      strip_span (value, &start, &end);
+      amt_ini_strip_span (value, &start, &end);
       if (start < end)
         {
           gsize name_start = start, name_end, value_start, value_end = end;
@@ -444,8 +334,8 @@ parse_nested (const char *value,
 
           name_end = equals - value;
           value_start = name_end + 1;
-          strip_span (value, &name_start, &name_end);
-          strip_span (value, &value_start, &value_end);
+          amt_ini_strip_span (value, &name_start, &name_end);
+          amt_ini_strip_span (value, &value_start, &value_end);
           if (func != NULL)
             func (value + name_start, name_end - name_start,
                   value + value_start, value_end - value_start, user_data);
@@ -504,7 +394,7 @@ classify_lines (AmtIniDocument *doc)
                        : g_strdup (_("this line is not valid UTF-8 text; fix or remove it.")));
         }
 
-      strip_span (line->text, &start, &end);
+      amt_ini_strip_span (line->text, &start, &end);
 
       if (start < end && (line->text[start] == '#' || line->text[start] == ';'))
         {
@@ -522,7 +412,7 @@ classify_lines (AmtIniDocument *doc)
           continue;
         }
 
-      indent = indent_of (line->text, line->len, NULL);
+      indent = amt_ini_indent_of (line->text, line->len, NULL);
 
       if (key != NULL && indent > indent_level)
         {
@@ -613,8 +503,8 @@ classify_lines (AmtIniDocument *doc)
 
         name_end = d;
         value_start = d + 1;
-        strip_span (line->text, &name_start, &name_end);
-        strip_span (line->text, &value_start, &value_end);
+        amt_ini_strip_span (line->text, &name_start, &name_end);
+        amt_ini_strip_span (line->text, &value_start, &value_end);
         if (value_start == value_end)
           value_start = value_end = end;
 
@@ -1047,19 +937,28 @@ amt_ini_document_get_nested (AmtIniDocument *doc,
 /* Edits */
 
 static Eol
-dominant_eol (AmtIniDocument *doc)
+dominant_of_counts (const guint counts[4])
 {
-  guint counts[4] = { 0, };
-
-  for (guint i = 0; i < doc->lines->len; i++)
-    counts[((Line *) g_ptr_array_index (doc->lines, i))->eol]++;
-
   if (counts[EOL_CRLF] > counts[EOL_LF] && counts[EOL_CRLF] >= counts[EOL_CR])
     return EOL_CRLF;
   if (counts[EOL_CR] > counts[EOL_LF] && counts[EOL_CR] > counts[EOL_CRLF])
     return EOL_CR;
 
   return EOL_LF;
+}
+
+static Eol
+dominant_eol (AmtIniDocument *doc)
+{
+  guint counts[4] = { 0, };
+
+  if (doc->has_file_eol)
+    return doc->file_eol;
+
+  for (guint i = 0; i < doc->lines->len; i++)
+    counts[((Line *) g_ptr_array_index (doc->lines, i))->eol]++;
+
+  return dominant_of_counts (counts);
 }
 
 static Line *
@@ -1095,7 +994,7 @@ text_is_clean (const char *text)
     return FALSE;
 
   /* Surrounding whitespace would be stripped on reading. */
-  strip_span (text, &start, &end);
+  amt_ini_strip_span (text, &start, &end);
   return start == 0 && end == len;
 }
 
@@ -1153,7 +1052,7 @@ check_value (const char  *value,
   gsize start = 0, end = len;
 
   if (len > 0)
-    strip_span (value, &start, &end);
+    amt_ini_strip_span (value, &start, &end);
 
   if (!g_utf8_validate (value, -1, NULL) || strpbrk (value, "\r\n") != NULL ||
       start != 0 || end != len)
@@ -1296,7 +1195,7 @@ indent_string (AmtIniDocument *doc,
   Line *line = line_at (doc, i);
   gsize bytes;
 
-  indent_of (line->text, line->len, &bytes);
+  amt_ini_indent_of (line->text, line->len, &bytes);
   return g_strndup (line->text, bytes);
 }
 
@@ -1719,4 +1618,116 @@ amt_ini_document_remove_section (AmtIniDocument  *doc,
   safe = before == fingerprint (doc, section, NULL) && safe;
 
   return finish_edit (doc, &snapshot, safe, error);
+}
+
+/* Splices */
+
+/* The section of @scan, and the header line after it, as a document of its own. After a
+ * header, configparser's reading starts afresh (no key is current, the indent level is the
+ * header's), so these lines read the same alone as in the file; the next header is there so
+ * that an edit that would make it anything else than a header shows in the fingerprint, and
+ * so that a key added to an empty section takes its indent. */
+static AmtIniDocument *
+cut_section (const char       *data,
+             const AmtIniScan *scan)
+{
+  AmtIniDocument *part = amt_ini_document_new_from_data (data + scan->section_start,
+                                                         scan->next_end - scan->section_start);
+
+  part->has_file_eol = TRUE;
+  part->file_eol = dominant_of_counts (scan->eol_counts);
+
+  return part;
+}
+
+/**
+ * amt_ini_splice_set_values:
+ * @data: the bytes of a file
+ * @length: their length
+ * @section: the exact name of a section
+ * @pairs: (array): as amt_ini_document_set_values() takes them
+ * @n_pairs: the number of pairs
+ * @output: (out) (transfer full): on %AMT_INI_SPLICE_DONE, the bytes of the edited file (free
+ *   them with amt_ini_wipe_and_free())
+ * @output_length: (out): their length
+ * @error: return location for an #AMT_INI_ERROR, on %AMT_INI_SPLICE_FAILED
+ *
+ * amt_ini_document_set_values() in one pass over the bytes: amt_ini_scan() proves that
+ * botocore reads the file and finds the section, the section alone is edited as a document
+ * (and the edit proven safe there), and its new bytes are spliced between the untouched bytes
+ * before and after it. Gives the same bytes as the document would.
+ *
+ * Returns: %AMT_INI_SPLICE_NEEDS_DOCUMENT when the scan cannot vouch for the file or the
+ *   section is not there (then edit a document of the whole file instead)
+ */
+AmtIniSpliceResult
+amt_ini_splice_set_values (const char          *data,
+                           gsize                length,
+                           const char          *section,
+                           const char * const  *pairs,
+                           guint                n_pairs,
+                           char               **output,
+                           gsize               *output_length,
+                           GError             **error)
+{
+  g_autoptr(AmtIniDocument) part = NULL;
+  AmtIniScan scan;
+  char *middle;
+  gsize middle_length;
+  gsize tail_length;
+  char *out;
+
+  g_return_val_if_fail (data != NULL || length == 0, AMT_INI_SPLICE_FAILED);
+  g_return_val_if_fail (section != NULL, AMT_INI_SPLICE_FAILED);
+  g_return_val_if_fail (output != NULL && output_length != NULL, AMT_INI_SPLICE_FAILED);
+
+  if (!amt_ini_scan (data, length, section, &scan) || !scan.found)
+    return AMT_INI_SPLICE_NEEDS_DOCUMENT;
+
+  part = cut_section (data, &scan);
+  if (!amt_ini_document_set_values (part, section, pairs, n_pairs, error))
+    return AMT_INI_SPLICE_FAILED;
+
+  middle = amt_ini_document_serialize (part, &middle_length);
+  tail_length = length - scan.next_end;
+  *output_length = scan.section_start + middle_length + tail_length;
+  out = g_malloc (*output_length + 1);
+  memcpy (out, data, scan.section_start);
+  memcpy (out + scan.section_start, middle, middle_length);
+  memcpy (out + scan.section_start + middle_length, data + scan.next_end, tail_length);
+  out[*output_length] = '\0';
+  amt_ini_wipe_and_free (middle, middle_length);
+
+  *output = out;
+  return AMT_INI_SPLICE_DONE;
+}
+
+/**
+ * amt_ini_document_new_for_section:
+ * @data: the bytes of a file
+ * @length: their length
+ * @section: the exact name of a section
+ *
+ * For reading the keys of one section of a large file: a document of that section alone
+ * (line numbers count from its header), or an empty one when the file has no such section.
+ *
+ * Returns: (transfer full) (nullable): the document, or %NULL when amt_ini_scan() cannot
+ *   vouch for the file or the file has a [DEFAULT] block (read the whole file then)
+ */
+AmtIniDocument *
+amt_ini_document_new_for_section (const char *data,
+                                  gsize       length,
+                                  const char *section)
+{
+  AmtIniScan scan;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (section != NULL, NULL);
+
+  if (!amt_ini_scan (data, length, section, &scan) || scan.has_default)
+    return NULL;
+  if (!scan.found)
+    return amt_ini_document_new ();
+
+  return cut_section (data, &scan);
 }

@@ -80,6 +80,24 @@ gboolean         amt_ini_document_remove_section  (AmtIniDocument  *doc,
 gboolean         amt_ini_check_section_name       (const char      *section,
                                                    GError         **error);
 
+typedef enum {
+  AMT_INI_SPLICE_DONE,
+  AMT_INI_SPLICE_FAILED,
+  AMT_INI_SPLICE_NEEDS_DOCUMENT,
+} AmtIniSpliceResult;
+
+AmtIniSpliceResult amt_ini_splice_set_values      (const char         *data,
+                                                   gsize               length,
+                                                   const char         *section,
+                                                   const char * const *pairs,
+                                                   guint               n_pairs,
+                                                   char              **output,
+                                                   gsize              *output_length,
+                                                   GError            **error);
+AmtIniDocument  *amt_ini_document_new_for_section (const char      *data,
+                                                   gsize            length,
+                                                   const char      *section);
+
 void             amt_ini_wipe_and_free            (char            *data,
                                                    gsize            length);
 

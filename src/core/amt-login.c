@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 
 #include "amt-discovery.h"
+#include "amt-file-keys.h"
 #include "amt-format.h"
 #include "amt-mfa-code.h"
 #include "amt-sandbox.h"
@@ -53,6 +54,7 @@ struct _AmtLogin
   AmtClientPool             *clients;
   AmtCredStore              *store;
   AmtAwsConfig              *files;       /* nullable */
+  AmtKeySource              *keyring;     /* nullable */
   char                      *mfa_serial;
   char                      *mfa_process;
   GPtrArray                 *items;       /* AmtLoginItem */
@@ -64,6 +66,12 @@ struct _AmtLogin
   AmtAwsSessionCredentials  *mfa_session;
 
   GCancellable              *cancellable;   /* cancels whatever runs */
+
+  /* The first code's long-term keys, looked up as the login is made: a keyring asks to be
+   * unlocked before the code is asked for, and a dismissed prompt ends the login at once. */
+  AmtAwsCredentials         *first_keys;
+  gboolean                   first_keys_pending;
+  GTask                     *waiting_submit;  /* a submit that came before them */
   char                      *last_error;
   guint                      pending;
   gboolean                   busy;
@@ -101,6 +109,7 @@ amt_login_dispose (GObject *object)
   g_clear_object (&self->clients);
   g_clear_object (&self->store);
   g_clear_pointer (&self->files, amt_aws_config_unref);
+  g_clear_object (&self->keyring);
 
   G_OBJECT_CLASS (amt_login_parent_class)->dispose (object);
 }
@@ -117,6 +126,7 @@ amt_login_finalize (GObject *object)
   g_clear_pointer (&self->mfa_session, amt_aws_session_credentials_free);
   g_clear_object (&self->cancellable);
   g_free (self->last_error);
+  g_clear_pointer (&self->first_keys, amt_aws_credentials_free);
 
   G_OBJECT_CLASS (amt_login_parent_class)->finalize (object);
 }
@@ -198,6 +208,80 @@ clamp_duration (guint requested,
   return CLAMP (requested != 0 ? requested : fallback, AMT_SESSION_DURATION_MIN, max);
 }
 
+static void finish_login      (AmtLogin     *self);
+static void note_step_failure (AmtLogin     *self,
+                               const GError *error);
+static void fail_step         (AmtLogin     *self,
+                               GTask        *submit,
+                               GError       *error);
+static void send_code         (AmtLogin                *self,
+                               GTask                   *submit,
+                               const AmtAwsCredentials *long_term);
+
+/* The profile whose keys sign the call of @step. */
+static AmtProfile *
+step_profile (AmtLogin *self,
+              Step     *step)
+{
+  return step->kind == STEP_SESSION_TOKEN ? self->session_item->profile : step->role->profile;
+}
+
+static void
+first_keys_found_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(AmtLogin) self = user_data;
+  g_autoptr(GTask) waiting = g_steal_pointer (&self->waiting_submit);
+  GError *error = NULL;
+
+  self->first_keys_pending = FALSE;
+  self->first_keys = amt_key_source_lookup_finish (AMT_KEY_SOURCE (source), result, &error);
+  if (self->first_keys != NULL)
+    {
+      if (waiting != NULL)
+        send_code (self, waiting, self->first_keys);
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (waiting != NULL)
+        fail_step (self, waiting, error);
+      else
+        g_error_free (error);
+      return;
+    }
+
+  /* No keys, no code: the login ends here, saying why (a waiting submit hears it too). */
+  if (waiting != NULL)
+    fail_step (self, waiting, error);
+  else
+    {
+      note_step_failure (self, error);
+      g_error_free (error);
+    }
+  finish_login (self);
+}
+
+static void
+look_up_first_keys (AmtLogin *self)
+{
+  g_autoptr(AmtKeySource) keys = NULL;
+  g_autofree char *holder = NULL;
+
+  /* Without keys to find, the first submit says so. */
+  if (self->steps->len == 0 ||
+      (keys = amt_login_dup_key_source (self->files, self->keyring,
+                                            step_profile (self, &g_array_index (self->steps, Step, 0)),
+                                            &holder, NULL)) == NULL)
+    return;
+
+  self->first_keys_pending = TRUE;
+  amt_key_source_lookup_async (keys, holder, self->cancellable, first_keys_found_cb,
+                               g_object_ref (self));
+}
+
 /**
  * amt_login_new:
  * @services: what the login works with (it takes references)
@@ -222,6 +306,7 @@ amt_login_new (const AmtLoginServices *services,
   self->clients = g_object_ref (services->clients);
   self->store = g_object_ref (services->store);
   self->files = services->files != NULL ? amt_aws_config_ref (services->files) : NULL;
+  self->keyring = services->keyring != NULL ? g_object_ref (services->keyring) : NULL;
   self->mfa_serial = g_strdup (mfa_serial);
 
   for (guint i = 0; i < profiles->len; i++)
@@ -297,6 +382,7 @@ amt_login_new (const AmtLoginServices *services,
         }
     }
 
+  look_up_first_keys (self);
   return g_steal_pointer (&self);
 }
 
@@ -928,28 +1014,25 @@ direct_role_done_cb (GObject      *source,
 }
 
 /**
- * amt_login_dup_long_term_keys:
+ * amt_login_dup_key_source:
  * @files: (nullable): the AWS files
+ * @keyring: (nullable): the keyring, for keys the files mark as kept there
+ * @holder: (out): the profile that holds the keys (@profile's source)
  *
- * Returns: (transfer full): the keys @profile signs its calls with (its source profile's),
- *   or %NULL and an error that names the profile without them
+ * Returns: (transfer full): where the keys @profile signs its calls with are kept: the keyring
+ *   when their holder says so (mfa_tray_keys), the AWS files otherwise; %NULL and an error
+ *   that names the profile without keys
  */
-AmtAwsCredentials *
-amt_login_dup_long_term_keys (AmtAwsConfig  *files,
-                              AmtProfile    *profile,
-                              GError       **error)
+AmtKeySource *
+amt_login_dup_key_source (AmtAwsConfig  *files,
+                          AmtKeySource  *keyring,
+                          AmtProfile    *profile,
+                          char         **holder,
+                          GError       **error)
 {
   const char *source = amt_profile_get_config (profile)->source_profile;
-  const char *key_id = NULL;
-  const char *secret = NULL;
 
-  if (files != NULL && source != NULL)
-    {
-      key_id = amt_aws_config_get (files, source, AMT_AWS_KEY_ACCESS_KEY_ID);
-      secret = amt_aws_config_get (files, source, AMT_AWS_KEY_SECRET_ACCESS_KEY);
-    }
-
-  if (key_id == NULL || secret == NULL)
+  if (files == NULL || source == NULL)
     {
       g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NOT_REFRESHABLE,
                    _("The profile %s has no long-term keys (aws_access_key_id and aws_secret_access_key) to log in with."),
@@ -957,7 +1040,11 @@ amt_login_dup_long_term_keys (AmtAwsConfig  *files,
       return NULL;
     }
 
-  return amt_aws_credentials_new (key_id, secret, NULL);
+  *holder = g_strdup (source);
+  if (keyring != NULL && amt_aws_config_keys_in_keyring (files, source))
+    return g_object_ref (keyring);
+
+  return AMT_KEY_SOURCE (amt_file_keys_new (files));
 }
 
 /* Everything known now about the writes this code leads to: a code is not spent on a write
@@ -983,6 +1070,10 @@ check_step_targets (AmtLogin  *self,
   return TRUE;
 }
 
+static void long_term_found_cb (GObject      *source,
+                                GAsyncResult *result,
+                                gpointer      user_data);
+
 /**
  * amt_login_submit_code_async:
  * @code: the six digits for the code asked now (amt_login_get_code_index())
@@ -998,7 +1089,8 @@ amt_login_submit_code_async (AmtLogin            *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(AmtAwsCredentials) long_term = NULL;
+  g_autoptr(AmtKeySource) keys = NULL;
+  g_autofree char *holder = NULL;
   g_autofree char *digits = NULL;
   SubmitData *data;
   GError *error = NULL;
@@ -1012,8 +1104,12 @@ amt_login_submit_code_async (AmtLogin            *self,
 
   if (self->finished)
     {
-      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_FINISHED,
-                               _("This login is over: start a new one."));
+      /* Ended by a failure before this code came (its keys could not be read): that. */
+      if (self->last_error != NULL)
+        g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_FINISHED, "%s", self->last_error);
+      else
+        g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_FINISHED,
+                                 _("This login is over: start a new one."));
       return;
     }
   if (self->busy)
@@ -1035,11 +1131,11 @@ amt_login_submit_code_async (AmtLogin            *self,
     }
 
   step = &g_array_index (self->steps, Step, self->step);
-  long_term = amt_login_dup_long_term_keys (self->files,
-                                            step->kind == STEP_SESSION_TOKEN ? self->session_item->profile
-                                                                             : step->role->profile,
-                                            &error);
-  if (long_term == NULL)
+  keys = amt_login_dup_key_source (self->files, self->keyring,
+                                       step->kind == STEP_SESSION_TOKEN ? self->session_item->profile
+                                                                        : step->role->profile,
+                                       &holder, &error);
+  if (keys == NULL)
     {
       fail_step (self, task, error);
       amt_secret_free (g_steal_pointer (&digits));
@@ -1071,8 +1167,56 @@ amt_login_submit_code_async (AmtLogin            *self,
     }
   g_task_set_task_data (task, data, (GDestroyNotify) submit_data_free);
 
-  /* The client records the code in the ledger as it sends it. */
   self->busy = TRUE;
+
+  /* The keys first (the keyring may ask to be unlocked): a code is spent only once they
+   * are at hand. The first code's were looked up when the login was made. */
+  if (self->step == 0 && self->first_keys_pending)
+    {
+      self->waiting_submit = g_steal_pointer (&task);
+      return;
+    }
+  if (self->step == 0 && self->first_keys != NULL)
+    {
+      send_code (self, task, self->first_keys);
+      return;
+    }
+
+  amt_key_source_lookup_async (keys, holder, self->cancellable, long_term_found_cb,
+                               g_steal_pointer (&task));
+}
+
+static void
+long_term_found_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AmtLogin *self = g_task_get_source_object (task);
+  g_autoptr(AmtAwsCredentials) long_term = NULL;
+  GError *error = NULL;
+
+  long_term = amt_key_source_lookup_finish (AMT_KEY_SOURCE (source), result, &error);
+  if (long_term == NULL)
+    {
+      fail_step (self, task, error);
+      return;
+    }
+
+  send_code (self, task, long_term);
+}
+
+/* Sends the submit's code with the call of the current step, signed with @long_term. */
+static void
+send_code (AmtLogin                *self,
+           GTask                   *submit,
+           const AmtAwsCredentials *long_term)
+{
+  g_autoptr(GTask) task = g_object_ref (submit);
+  SubmitData *data = g_task_get_task_data (task);
+  Step *step = &g_array_index (self->steps, Step, self->step);
+
+  /* The client records the code in the ledger as it sends it. */
 
   if (step->kind == STEP_SESSION_TOKEN)
     {

@@ -9,6 +9,7 @@
 #include "amt-aws-config.h"
 #include "amt-client-pool.h"
 #include "amt-cred-store.h"
+#include "amt-key-source.h"
 #include "amt-profile.h"
 
 G_BEGIN_DECLS
@@ -39,6 +40,7 @@ typedef struct {
   AmtClientPool *clients;            /* the AWS clients, their transport, the codes sent */
   AmtCredStore  *store;              /* the credentials file */
   AmtAwsConfig  *files;              /* (nullable) the long-term keys; the config file's regions */
+  AmtKeySource  *keyring;            /* (nullable) the keys the files mark as in the keyring */
   guint          session_duration;   /* seconds, when a session profile asks none */
   guint          role_duration;      /* seconds, when a role profile asks none */
 } AmtLoginServices;
@@ -64,8 +66,10 @@ gboolean      amt_login_is_busy                (AmtLogin             *self);
 gboolean      amt_login_get_result             (AmtLogin             *self,
                                                 GError              **error);
 
-AmtAwsCredentials *amt_login_dup_long_term_keys (AmtAwsConfig       *files,
+AmtKeySource *amt_login_dup_key_source         (AmtAwsConfig         *files,
+                                                AmtKeySource         *keyring,
                                                 AmtProfile           *profile,
+                                                char                **holder,
                                                 GError              **error);
 
 gboolean      amt_login_check_code             (const char           *code,

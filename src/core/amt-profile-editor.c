@@ -28,11 +28,14 @@ typedef struct {
   char         *section;
   char        **pairs;     /* key, value (NULL: remove the key), …; values wiped on free */
   guint         n_pairs;   /* 0: remove the whole section */
+  gboolean      remove_keys;  /* pairs holds keys only (n_pairs of them): remove those */
 } Write;
 
 struct _AmtProfileEdit
 {
-  GPtrArray *writes;   /* Write */
+  GPtrArray    *writes;          /* Write */
+  AmtKeySource *keyring;         /* when set, its item for keyring_holder goes once written */
+  char         *keyring_holder;
 };
 
 static void
@@ -40,11 +43,13 @@ write_free (Write *write)
 {
   g_clear_object (&write->store);
   g_free (write->section);
-  for (guint i = 0; i < write->n_pairs; i++)
+  for (guint i = 0; i < (write->remove_keys ? 0 : write->n_pairs); i++)
     {
       g_free (write->pairs[i * 2]);
       amt_secret_free (write->pairs[i * 2 + 1]);
     }
+  for (guint i = 0; i < (write->remove_keys ? write->n_pairs : 0); i++)
+    g_free (write->pairs[i]);
   g_free (write->pairs);
   g_free (write);
 }
@@ -65,6 +70,8 @@ amt_profile_edit_free (AmtProfileEdit *self)
     return;
 
   g_ptr_array_unref (self->writes);
+  g_clear_object (&self->keyring);
+  g_free (self->keyring_holder);
   g_free (self);
 }
 
@@ -87,6 +94,35 @@ add_write (AmtProfileEdit     *self,
   g_ptr_array_add (self->writes, write);
 }
 
+/* Removes @keys (NULL-terminated) from @section. */
+static void
+add_removal (AmtProfileEdit     *self,
+             AmtCredStore       *store,
+             const char         *section,
+             const char * const *keys)
+{
+  Write *write = g_new0 (Write, 1);
+
+  write->store = g_object_ref (store);
+  write->section = g_strdup (section);
+  write->remove_keys = TRUE;
+  write->n_pairs = g_strv_length ((GStrv) keys);
+  write->pairs = g_strdupv ((GStrv) keys);
+  g_ptr_array_add (self->writes, write);
+}
+
+static AmtCredStore *
+config_store (AmtAwsConfig *files)
+{
+  g_autofree char *path = NULL;
+
+  if (files != NULL)
+    return amt_cred_store_new (amt_aws_config_get_config_path (files));
+
+  path = amt_aws_config_dup_config_path ();
+  return amt_cred_store_new (path);
+}
+
 /* The store for the file that holds @profile's key, the config file when neither does. */
 static AmtCredStore *
 store_for_key (AmtAwsConfig  *files,
@@ -104,14 +140,7 @@ store_for_key (AmtAwsConfig  *files,
     }
 
   *section = amt_aws_config_dup_config_section (profile);
-  if (files != NULL)
-    return amt_cred_store_new (amt_aws_config_get_config_path (files));
-  else
-    {
-      g_autofree char *path = amt_aws_config_dup_config_path ();
-
-      return amt_cred_store_new (path);
-    }
+  return config_store (files);
 }
 
 /* Sets (or, for a NULL @value, removes) one key of @profile, in the file that holds it. */
@@ -183,6 +212,50 @@ is_valid_profile_name (const char *name)
 }
 
 /**
+ * amt_profile_edit_check_new:
+ *
+ * Returns: whether a new profile @name with these keys can be saved; what is wrong otherwise
+ */
+gboolean
+amt_profile_edit_check_new (AmtAwsConfig  *files,
+                            const char    *name,
+                            const char    *access_key_id,
+                            const char    *secret_access_key,
+                            GError       **error)
+{
+  g_autofree char *long_term = NULL;
+
+  if (!is_valid_profile_name (name))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("A profile name is letters, digits and - _ . @ +, with no spaces."));
+      return FALSE;
+    }
+  long_term = amt_aws_config_dup_long_term_name (name);
+  if (files != NULL &&
+      (amt_aws_config_has_profile (files, name) || amt_aws_config_has_profile (files, long_term)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("There is a profile called %s already: choose another name."), name);
+      return FALSE;
+    }
+  if (access_key_id == NULL || !g_str_has_prefix (access_key_id, "AKIA") || strlen (access_key_id) < 16)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("A long-term access key ID starts with AKIA: copy it from the IAM console or from your old credentials file."));
+      return FALSE;
+    }
+  if (secret_access_key == NULL || strlen (secret_access_key) < 16 || strchr (secret_access_key, ' ') != NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("The secret access key is the 40 characters shown once when the key was made."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
  * amt_profile_edit_save_new:
  * @name: the profile name people will use (AWS_PROFILE=@name)
  * @access_key_id: the IAM user's long-term access key id
@@ -209,32 +282,9 @@ amt_profile_edit_save_new (AmtAwsConfig  *files,
 
   g_return_val_if_fail (AMT_IS_CRED_STORE (credentials), NULL);
 
-  if (!is_valid_profile_name (name))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("A profile name is letters, digits and - _ . @ +, with no spaces."));
-      return NULL;
-    }
+  if (!amt_profile_edit_check_new (files, name, access_key_id, secret_access_key, error))
+    return NULL;
   long_term = amt_aws_config_dup_long_term_name (name);
-  if (files != NULL &&
-      (amt_aws_config_has_profile (files, name) || amt_aws_config_has_profile (files, long_term)))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                   _("There is a profile called %s already: choose another name."), name);
-      return NULL;
-    }
-  if (access_key_id == NULL || !g_str_has_prefix (access_key_id, "AKIA") || strlen (access_key_id) < 16)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("A long-term access key ID starts with AKIA: copy it from the IAM console or from your old credentials file."));
-      return NULL;
-    }
-  if (secret_access_key == NULL || strlen (secret_access_key) < 16 || strchr (secret_access_key, ' ') != NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("The secret access key is the 40 characters shown once when the key was made."));
-      return NULL;
-    }
 
   pairs[n_pairs * 2] = AMT_AWS_KEY_ACCESS_KEY_ID;
   pairs[n_pairs * 2 + 1] = access_key_id;
@@ -255,6 +305,42 @@ amt_profile_edit_save_new (AmtAwsConfig  *files,
     add_profile_value (self, files, credentials, name, AMT_AWS_KEY_REGION, region);
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * amt_profile_edit_mark_keys_in_keyring:
+ * @mfa_serial: (nullable): the device, when known
+ * @region: (nullable): the profile's region
+ *
+ * What a new profile whose keys were stored in the keyring needs in the files: the mark
+ * (mfa_tray_keys) in [profile NAME-long-term] of the config file, which makes it a profile even
+ * with no device yet, the device in [NAME-long-term] of the credentials file, the region in
+ * [profile NAME]. No key reaches the disk.
+ */
+AmtProfileEdit *
+amt_profile_edit_mark_keys_in_keyring (AmtAwsConfig *files,
+                                       AmtCredStore *credentials,
+                                       const char   *name,
+                                       const char   *mfa_serial,
+                                       const char   *region)
+{
+  g_autofree char *long_term = amt_aws_config_dup_long_term_name (name);
+  g_autofree char *mark_section = amt_aws_config_dup_config_section (long_term);
+  g_autoptr(AmtCredStore) config = config_store (files);
+  const char *mark[] = { AMT_KEY_KEYS, AMT_KEYS_IN_KEYRING };
+  AmtProfileEdit *self = edit_new ();
+
+  add_write (self, config, mark_section, mark, 1);
+  if (mfa_serial != NULL && *mfa_serial != '\0')
+    {
+      const char *device[] = { AMT_AWS_KEY_AWS_MFA_DEVICE, mfa_serial };
+
+      add_write (self, credentials, long_term, device, 1);
+    }
+  if (region != NULL && *region != '\0')
+    add_profile_value (self, files, credentials, name, AMT_AWS_KEY_REGION, region);
+
+  return self;
 }
 
 /**
@@ -324,13 +410,17 @@ amt_profile_edit_update (AmtAwsConfig  *files,
 /**
  * amt_profile_edit_forget:
  *
+ * @keyring: (nullable): where keys marked as kept in the keyring are
+ *
  * Stops managing @profile. A profile kept the aws-mfa way loses its long-term section in the
- * credentials file; any other gets mfa_tray_ignore in its own section. The session keys we
- * wrote are removed (the rest of their section stays).
+ * credentials file (and, when its keys are in the keyring, the mark in the config file, then
+ * the keyring's item, once the files are written); any other gets mfa_tray_ignore in its own
+ * section. The session keys we wrote are removed (the rest of their section stays).
  */
 AmtProfileEdit *
 amt_profile_edit_forget (AmtAwsConfig *files,
                          AmtCredStore *credentials,
+                         AmtKeySource *keyring,
                          AmtProfile   *profile)
 {
   g_autoptr(GDateTime) session = NULL;
@@ -346,7 +436,22 @@ amt_profile_edit_forget (AmtAwsConfig *files,
   self = edit_new ();
 
   if (g_strcmp0 (config->source_profile, long_term) == 0)
-    add_write (self, credentials, long_term, NULL, 0);
+    {
+      add_write (self, credentials, long_term, NULL, 0);
+
+      /* Keys kept in the keyring: the mark goes (else [NAME-long-term] stays a profile), and
+       * the keyring's item after it, on its own time (the keyring may ask to be unlocked). */
+      if (files != NULL && keyring != NULL && amt_aws_config_keys_in_keyring (files, long_term))
+        {
+          g_autoptr(AmtCredStore) config_file = config_store (files);
+          g_autofree char *section = amt_aws_config_dup_config_section (long_term);
+          const char *mark[] = { AMT_KEY_KEYS, NULL };
+
+          add_removal (self, config_file, section, mark);
+          self->keyring = g_object_ref (keyring);
+          self->keyring_holder = g_strdup (long_term);
+        }
+    }
   else
     add_profile_value (self, files, credentials, amt_profile_get_name (profile), AMT_KEY_IGNORE, "true");
 
@@ -365,23 +470,19 @@ amt_profile_edit_forget (AmtAwsConfig *files,
   return self;
 }
 
-/**
- * amt_profile_edit_apply:
- *
- * Makes the writes, in order, here and now (each is synced: not for the main thread of a GUI).
- */
-gboolean
-amt_profile_edit_apply (AmtProfileEdit  *self,
-                        GError         **error)
+static gboolean
+apply_writes (AmtProfileEdit  *self,
+              GError         **error)
 {
-  g_return_val_if_fail (self != NULL, FALSE);
-
   for (guint i = 0; i < self->writes->len; i++)
     {
       Write *write = g_ptr_array_index (self->writes, i);
       gboolean written;
 
-      if (write->n_pairs == 0)
+      if (write->remove_keys)
+        written = amt_cred_store_remove_keys (write->store, write->section,
+                                              (const char * const *) write->pairs, error);
+      else if (write->n_pairs == 0)
         written = amt_cred_store_remove_section (write->store, write->section, error);
       else
         written = amt_cred_store_set_values (write->store, write->section,
@@ -394,6 +495,32 @@ amt_profile_edit_apply (AmtProfileEdit  *self,
   return TRUE;
 }
 
+/* Once the files are written: the keyring's item of a profile forgotten. */
+static void
+delete_from_keyring (AmtProfileEdit *self)
+{
+  if (self->keyring != NULL)
+    amt_key_source_delete_async (self->keyring, self->keyring_holder, NULL, NULL, NULL);
+}
+
+/**
+ * amt_profile_edit_apply:
+ *
+ * Makes the writes, in order, here and now (each is synced: not for the main thread of a GUI).
+ */
+gboolean
+amt_profile_edit_apply (AmtProfileEdit  *self,
+                        GError         **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!apply_writes (self, error))
+    return FALSE;
+
+  delete_from_keyring (self);
+  return TRUE;
+}
+
 static void
 apply_thread (GTask        *task,
               gpointer      source_object,
@@ -402,7 +529,7 @@ apply_thread (GTask        *task,
 {
   GError *error = NULL;
 
-  if (amt_profile_edit_apply (task_data, &error))
+  if (apply_writes (task_data, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -438,8 +565,16 @@ gboolean
 amt_profile_edit_apply_finish (GAsyncResult  *result,
                                GError       **error)
 {
+  GTask *task;
+
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == amt_profile_edit_apply_async, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  task = G_TASK (result);
+  if (!g_task_propagate_boolean (task, error))
+    return FALSE;
+
+  /* Here, on the caller's thread: the keyring's calls belong to its main context. */
+  delete_from_keyring (g_task_get_task_data (task));
+  return TRUE;
 }

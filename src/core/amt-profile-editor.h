@@ -8,6 +8,7 @@
 
 #include "amt-aws-config.h"
 #include "amt-cred-store.h"
+#include "amt-key-source.h"
 #include "amt-profile.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,11 @@ G_BEGIN_DECLS
  * the files as read, then applied: at once (the command line), or on a worker thread. */
 typedef struct _AmtProfileEdit AmtProfileEdit;
 
+gboolean        amt_profile_edit_check_new       (AmtAwsConfig         *files,
+                                                  const char           *name,
+                                                  const char           *access_key_id,
+                                                  const char           *secret_access_key,
+                                                  GError              **error);
 AmtProfileEdit *amt_profile_edit_save_new        (AmtAwsConfig         *files,
                                                   AmtCredStore         *credentials,
                                                   const char           *name,
@@ -28,6 +34,11 @@ AmtProfileEdit *amt_profile_edit_save_mfa_device (AmtAwsConfig         *files,
                                                   AmtCredStore         *credentials,
                                                   AmtProfile           *profile,
                                                   const char           *serial);
+AmtProfileEdit *amt_profile_edit_mark_keys_in_keyring (AmtAwsConfig    *files,
+                                                  AmtCredStore         *credentials,
+                                                  const char           *name,
+                                                  const char           *mfa_serial,
+                                                  const char           *region);
 AmtProfileEdit *amt_profile_edit_update          (AmtAwsConfig         *files,
                                                   AmtCredStore         *credentials,
                                                   AmtProfile           *profile,
@@ -38,6 +49,7 @@ AmtProfileEdit *amt_profile_edit_update          (AmtAwsConfig         *files,
                                                   GError              **error);
 AmtProfileEdit *amt_profile_edit_forget          (AmtAwsConfig         *files,
                                                   AmtCredStore         *credentials,
+                                                  AmtKeySource         *keyring,
                                                   AmtProfile           *profile);
 
 gboolean        amt_profile_edit_apply           (AmtProfileEdit       *self,

@@ -9,6 +9,7 @@
 #include "amt-aws-config.h"
 #include "amt-clock.h"
 #include "amt-format.h"
+#include "amt-key-move.h"
 #include "amt-login.h"
 #include "amt-profile.h"
 #include "amt-profile-editor.h"
@@ -94,6 +95,18 @@ gboolean         amt_sessions_save_new_profile    (AmtSessions      *self,
                                                    const char       *mfa_serial,
                                                    const char       *region,
                                                    GError          **error);
+void             amt_sessions_save_new_profile_in_keyring_async  (AmtSessions         *self,
+                                                                  const char          *name,
+                                                                  const char          *access_key_id,
+                                                                  const char          *secret_access_key,
+                                                                  const char          *mfa_serial,
+                                                                  const char          *region,
+                                                                  GCancellable        *cancellable,
+                                                                  GAsyncReadyCallback  callback,
+                                                                  gpointer             user_data);
+gboolean         amt_sessions_save_new_profile_in_keyring_finish (AmtSessions         *self,
+                                                                  GAsyncResult        *result,
+                                                                  GError             **error);
 gboolean         amt_sessions_update_profile      (AmtSessions      *self,
                                                    AmtProfile       *profile,
                                                    const char       *access_key_id,
@@ -105,6 +118,7 @@ gboolean         amt_sessions_forget_profile      (AmtSessions      *self,
                                                    AmtProfile       *profile,
                                                    GError          **error);
 AmtCredStore    *amt_sessions_get_cred_store      (AmtSessions      *self);
+AmtKeySource    *amt_sessions_get_keyring         (AmtSessions      *self);
 void             amt_sessions_apply_edit_async    (AmtSessions      *self,
                                                    AmtProfileEdit   *edit,
                                                    GCancellable     *cancellable,
@@ -113,5 +127,17 @@ void             amt_sessions_apply_edit_async    (AmtSessions      *self,
 gboolean         amt_sessions_apply_edit_finish   (AmtSessions      *self,
                                                    GAsyncResult     *result,
                                                    GError          **error);
+
+AmtKeyPlace      amt_sessions_get_key_place       (AmtSessions      *self,
+                                                   AmtProfile       *profile);
+void             amt_sessions_move_keys_async     (AmtSessions         *self,
+                                                   AmtProfile          *profile,
+                                                   AmtKeyPlace          to,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean         amt_sessions_move_keys_finish    (AmtSessions         *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
 
 G_END_DECLS

@@ -1,6 +1,7 @@
 /* amt-sigv4.c
  *
- * AWS Signature Version 4 over GnuTLS's SHA-256 and HMAC: the canonical request, the string to
+ * AWS Signature Version 4 over GnuTLS's SHA-256 and HMAC (through amt-https.c, which loads
+ * GnuTLS with the rest of the HTTPS stack): the canonical request, the string to
  * sign, the derived signing key and the Authorization header, as
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
  * describes them and botocore computes them (tests/unit/test-sigv4.c, tests/sts/).
@@ -14,12 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gnutls/gnutls.h>
-#include <gnutls/crypto.h>
-
+#include "amt-https.h"
 #include "amt-sigv4.h"
 
-#define SHA256_LEN 32
+#define SHA256_LEN AMT_HTTPS_SHA256_LEN
 
 /* Headers that proxies may change or add: botocore leaves them out of the signature too. */
 static const char * const unsigned_headers[] = {
@@ -495,12 +494,9 @@ char *
 amt_sigv4_sha256_hex (const void *data,
                       gsize       len)
 {
-  static const guint8 empty = 0;
   guint8 digest[SHA256_LEN];
-  int ret;
 
-  ret = gnutls_hash_fast (GNUTLS_DIG_SHA256, data != NULL ? data : &empty, len, digest);
-  g_assert (ret == 0);
+  amt_https_sha256 (data, len, digest);
 
   return hex_encode (digest, sizeof digest);
 }
@@ -512,9 +508,7 @@ hmac_sha256 (const void *key,
              gsize       data_len,
              guint8      out[SHA256_LEN])
 {
-  int ret = gnutls_hmac_fast (GNUTLS_MAC_SHA256, key, key_len, data, data_len, out);
-
-  g_assert (ret == 0);
+  amt_https_hmac_sha256 (key, key_len, data, data_len, out);
 }
 
 /**

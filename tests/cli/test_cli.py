@@ -238,6 +238,21 @@ def main():
             assert aws.requests() == [], aws.requests()
             assert home.read_credentials() == before
 
+        def https_module_missing():
+            # The HTTPS stack is a module loaded on the first call (src/core/amt-https.c): when
+            # it cannot be loaded, one sentence, and the code is not spent.
+            home = Home(aws, *alice_files(aws))
+            before = home.read_credentials()
+            fresh_codes()
+            aws.clear_requests()
+            status, out, err = home.login("dev", aws.totp(ALICE_MFA),
+                                          env=home.env(AMT_MODULE_DIR=home.path))
+            one_error_line(status, err, "Could not load", "reinstall")
+            assert aws.requests() == [], aws.requests()
+            assert home.read_credentials() == before
+            status, out, err = home.login("dev", aws.totp(ALICE_MFA))
+            assert status == 0, (status, out, err)
+
         def bad_input():
             home = Home(aws, *alice_files(aws, "\n[profile lost]\nrole_arn = %s\n"
                                               "source_profile = nowhere\nmfa_serial = %s\n"
@@ -343,6 +358,7 @@ def main():
         checks.run("a reused code is refused", reused_code_refused)
         checks.run("a wrong code writes nothing", wrong_code_writes_nothing)
         checks.run("a malformed code is refused before the network", malformed_code_refused_before_network)
+        checks.run("no HTTPS module: one sentence, the code kept", https_module_missing)
         checks.run("bad input: one line, nothing written", bad_input)
         checks.run("no code source", no_code_source)
         checks.run("mfa_process gives the code", mfa_process)

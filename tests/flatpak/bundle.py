@@ -86,6 +86,10 @@ class Bundle:
         self.env['FLATPAK_USER_DIR'] = os.path.join(self.work, 'user-installation')
         self.env['FLATPAK_SYSTEM_DIR'] = os.path.join(self.work, 'system-installation')
         self.env.pop('FLATPAK_CONFIG_DIR', None)
+        # `flatpak run` passes the environment on: the bundle loads its own HTTPS module, from
+        # /app/lib/aws-mfa-tray, not the build tree's.
+        self.env.pop('AMT_MODULE_DIR', None)
+        os.environ.pop('AMT_MODULE_DIR', None)
         # Also for what this process spawns without self.env (the GUI harness's Applet).
         for name in ('FLATPAK_USER_DIR', 'FLATPAK_SYSTEM_DIR'):
             os.environ[name] = self.env[name]

@@ -446,6 +446,17 @@ def test_limits(checks, b):
     checks.check('Failed to execute' not in r.stderr, 'and not GLib\'s "Failed to execute '
                  'child process"', r.stderr)
 
+    # The keyring (issue 17): not used inside the sandbox yet; said, and the files unchanged.
+    credentials_path = os.path.join(b.home, '.aws', 'credentials')
+    before = (open(config, 'rb').read(), open(credentials_path, 'rb').read())
+    r = b.run(['--command=' + b.command, b.app_id, 'keys', 'move-to-keyring', '--profile', 'demo'],
+              timeout=60, input_text='')
+    checks.check(r.returncode != 0 and 'Inside Flatpak, MFA Tray for AWS cannot use the keyring yet, '
+                 'so the long-term keys of demo-long-term stay in the credentials file.' in r.stderr,
+                 'keys move-to-keyring says the sandbox keeps the keys in the file', r.stderr)
+    checks.check((open(config, 'rb').read(), open(credentials_path, 'rb').read()) == before,
+                 'and changes neither file')
+
     # AWS_CONFIG_FILE outside ~/.aws: there on the host, hidden from the sandbox.
     elsewhere = os.path.join(b.home, 'elsewhere')
     os.makedirs(elsewhere, exist_ok=True)

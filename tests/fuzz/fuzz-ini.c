@@ -3,7 +3,9 @@
  * For any bytes: serializing the parsed document gives back the same bytes; every query works;
  * and, when the file is one AWS tools can read, an edit chosen from the input either is refused
  * and leaves the document unchanged, or is made and gives a document that reads back with the
- * edited value and that AWS tools can still read.
+ * edited value and that AWS tools can still read. The one-pass scan (amt-ini-scan.c) vouches only
+ * for files the document accepts, and its splice and its section reading give the same bytes
+ * and values as the document.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "amt-ini.h"
+#include "amt-ini-scan.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -185,6 +188,72 @@ edit_and_check (AmtIniDocument *doc,
   amt_ini_wipe_and_free (out, length);
 }
 
+static void
+splice_and_compare (AmtIniDocument *doc,
+                    const uint8_t  *data,
+                    size_t          size)
+{
+  g_auto(GStrv) sections = amt_ini_document_get_sections (doc);
+  guint n_sections = g_strv_length (sections);
+  guint32 hash = hash_input (data, size);
+  const char *section = n_sections > 0 ? sections[(hash >> 8) % n_sections] : "amt fuzz";
+  g_auto(GStrv) keys = amt_ini_document_get_keys (doc, section);
+  const char *key = keys != NULL && keys[0] != NULL && (hash & 0x10)
+                    ? keys[(hash >> 16) % g_strv_length (keys)] : "aws_session_token";
+  const char *pairs[] = {
+    "aws_access_key_id", "ASIAFUZZ", "aws_secret_access_key", "fuzz/secret",
+    key, (hash & 0x40) ? NULL : "Fwo//fuzz==", "expiration", (hash & 0x20) ? "" : "2026-11-23T18:04:05Z",
+  };
+  g_autoptr(AmtIniDocument) edited = amt_ini_document_new_from_data ((const char *) data, size);
+  g_autoptr(AmtIniDocument) part = NULL;
+  g_autoptr(GError) doc_error = NULL;
+  g_autoptr(GError) splice_error = NULL;
+  gboolean valid = amt_ini_document_check (doc, "fuzz", NULL);
+  AmtIniScan scan;
+  AmtIniSpliceResult result;
+  char *output = NULL;
+  gsize output_length = 0;
+  gboolean done;
+
+  if (amt_ini_scan ((const char *) data, size, section, &scan) && !valid)
+    g_error ("the scan vouched for a file the document refuses");
+
+  part = amt_ini_document_new_for_section ((const char *) data, size, section);
+  if (part != NULL && keys != NULL)
+    for (guint k = 0; keys[k] != NULL; k++)
+      if (g_strcmp0 (amt_ini_document_get_value (part, section, keys[k]),
+                     amt_ini_document_get_value (doc, section, keys[k])) != 0)
+        g_error ("a section read alone gives another value");
+
+  result = amt_ini_splice_set_values ((const char *) data, size, section, pairs,
+                                      G_N_ELEMENTS (pairs) / 2, &output, &output_length,
+                                      &splice_error);
+  if (result == AMT_INI_SPLICE_NEEDS_DOCUMENT)
+    return;
+
+  done = amt_ini_document_set_values (edited, section, pairs, G_N_ELEMENTS (pairs) / 2,
+                                      &doc_error);
+  if (!done)
+    {
+      if (result != AMT_INI_SPLICE_FAILED || splice_error == NULL ||
+          splice_error->code != doc_error->code)
+        g_error ("the splice did not refuse an edit the document refused");
+      return;
+    }
+  if (result != AMT_INI_SPLICE_DONE)
+    g_error ("the splice refused an edit the document made: %s", splice_error->message);
+
+  {
+    gsize expected_length;
+    char *expected = amt_ini_document_serialize (edited, &expected_length);
+
+    if (expected_length != output_length || memcmp (expected, output, output_length) != 0)
+      g_error ("the splice gave other bytes than the document");
+    amt_ini_wipe_and_free (expected, expected_length);
+  }
+  amt_ini_wipe_and_free (output, output_length);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -193,6 +262,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   assert_serializes_to (doc, (const char *) data, size);
   query_everything (doc);
+  splice_and_compare (doc, data, size);
 
   if (amt_ini_document_check (doc, "fuzz", NULL))
     edit_and_check (doc, data, size);

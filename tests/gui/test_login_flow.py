@@ -6,7 +6,8 @@ with real key events shows the error and writes nothing; a valid TOTP code write
 credentials and turns the menu and the icon valid; a session 9 minutes from its end makes the
 notification daemon receive the warning with its action, and invoking the action opens the
 dialog; the command line's `login` (no --code-stdin) is answered through the dialog; a middle
-click logs in the profile that expires first.
+click logs in the profile that expires first. libcurl and GnuTLS are mapped only after the
+first login (/proc/PID/maps).
 
 Prints one line per check and "N passed, M failed".
 """
@@ -61,6 +62,12 @@ def read(path):
         return f.read()
 
 
+def mapped_files(pid):
+    """The files mapped into process pid (/proc/PID/maps)."""
+    with open('/proc/%d/maps' % pid) as f:
+        return sorted({line.split(None, 5)[5].strip() for line in f if len(line.split(None, 5)) == 6})
+
+
 def wait_for_dialog(timeout=10.0):
     windows = wait_for(lambda: windows_named(DIALOG_TITLE), timeout)
     return windows[-1] if windows else None
@@ -99,6 +106,11 @@ def main():
 
         with Applet(args=['--background'], env=env, notifications=True, checks=checks) as applet:
             checks.check(True, 'the applet registers its tray item')
+            # The HTTPS stack is loaded on the first call to AWS (src/core/amt-https.c).
+            maps = mapped_files(applet.proc.pid)
+            checks.check(maps and not any('libcurl' in m or 'libgnutls' in m for m in maps),
+                         'before a login, neither libcurl nor GnuTLS is mapped',
+                         repr([m for m in maps if 'curl' in m or 'gnutls' in m]))
 
             # The warning 9 minutes before ops expires, with its button.
             note = checks.run('a notification warns 9 minutes before ops expires',
@@ -159,6 +171,10 @@ def main():
                 text = read(credentials).decode()
                 checks.check('[dev]' in text and '[admin-mfa]' in text,
                              'the credentials of dev and admin are written')
+                maps = mapped_files(applet.proc.pid)
+                checks.check(any('libcurl' in m for m in maps) and
+                             any('libaws-mfa-tray-https' in m for m in maps),
+                             'after the login, the HTTPS module and libcurl are mapped')
                 checks.check(wait_for(lambda: (menu_line(applet, 'dev — ') or '').endswith('left'), 5),
                              'the menu shows dev valid with its time left',
                              repr(menu_line(applet, 'dev — ')))

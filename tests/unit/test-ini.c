@@ -678,6 +678,191 @@ test_ini_invalid_input (void)
   }
 }
 
+/* One pass (amt_ini_splice_set_values(), amt_ini_document_new_for_section()) against the whole
+ * document: the same bytes, the same refusals, the same values. */
+
+static const char * const session_pairs[] = {
+  "aws_access_key_id", "ASIAEXAMPLE", "aws_secret_access_key", "c2VjcmV0",
+  "aws_session_token", "IQoJb3JpZ2lu", "expiration", "2026-12-02T18:00:00Z",
+};
+static const char * const mixed_pairs[] = { "k", NULL, "region", "", "Tabbed", "x y" };
+
+/* Returns whether the splice vouched for @data (for every section the same). Every @step-th
+ * section is edited, and the last one. */
+static gboolean
+assert_splice_matches_sections (const char *data,
+                                gsize       length,
+                                guint       step)
+{
+  g_autoptr(AmtIniDocument) doc = amt_ini_document_new_from_data (data, length);
+  g_auto(GStrv) sections = amt_ini_document_get_sections (doc);
+  gboolean valid = amt_ini_document_check (doc, "t", NULL);
+  gboolean vouched = FALSE;
+
+  for (guint i = 0; sections[i] != NULL; i++)
+    for (guint e = 0; e < 2 && (i % step == 0 || sections[i + 1] == NULL); e++)
+      {
+        const char * const *pairs = e == 0 ? session_pairs : mixed_pairs;
+        guint n_pairs = e == 0 ? G_N_ELEMENTS (session_pairs) / 2 : G_N_ELEMENTS (mixed_pairs) / 2;
+        g_autoptr(AmtIniDocument) edited = amt_ini_document_new_from_data (data, length);
+        g_autoptr(GError) doc_error = NULL;
+        g_autoptr(GError) splice_error = NULL;
+        g_autofree char *expected = NULL;
+        gsize expected_length;
+        char *output = NULL;
+        gsize output_length = 0;
+        gboolean doc_ok = amt_ini_document_set_values (edited, sections[i], pairs, n_pairs,
+                                                       &doc_error);
+        AmtIniSpliceResult result = amt_ini_splice_set_values (data, length, sections[i],
+                                                               pairs, n_pairs, &output,
+                                                               &output_length, &splice_error);
+
+        if (result == AMT_INI_SPLICE_NEEDS_DOCUMENT)
+          {
+            g_assert_no_error (splice_error);
+            g_assert_false (vouched);
+            continue;
+          }
+
+        /* The scan never vouches for a file that the document refuses. */
+        g_assert_true (valid);
+        vouched = TRUE;
+        if (!doc_ok)
+          {
+            g_assert_cmpint (result, ==, AMT_INI_SPLICE_FAILED);
+            g_assert_error (splice_error, doc_error->domain, doc_error->code);
+            continue;
+          }
+        g_assert_no_error (splice_error);
+        g_assert_cmpint (result, ==, AMT_INI_SPLICE_DONE);
+        expected = amt_ini_document_serialize (edited, &expected_length);
+        g_assert_cmpmem (output, output_length, expected, expected_length);
+        amt_ini_wipe_and_free (output, output_length);
+      }
+
+  for (guint i = 0; sections[i] != NULL; i++)
+    {
+      g_autoptr(AmtIniDocument) part = NULL;
+      g_auto(GStrv) keys = NULL;
+
+      if (i % step != 0 && sections[i + 1] != NULL)
+        continue;
+      part = amt_ini_document_new_for_section (data, length, sections[i]);
+      if (part == NULL)
+        continue;
+      keys = amt_ini_document_get_keys (doc, sections[i]);
+      g_assert_true (valid);
+      for (guint k = 0; keys[k] != NULL; k++)
+        g_assert_cmpstr (amt_ini_document_get_value (part, sections[i], keys[k]), ==,
+                         amt_ini_document_get_value (doc, sections[i], keys[k]));
+    }
+
+  return vouched;
+}
+
+static gboolean
+assert_splice_matches_document (const char *data,
+                                gsize       length)
+{
+  return assert_splice_matches_sections (data, length, 1);
+}
+
+static void
+test_ini_splice_corpus (void)
+{
+  /* Files the scan must vouch for (those it leaves to the document are slower, not wrong). */
+  static const char * const ordinary[] = {
+    "blank-continuation.ini", "comments.ini", "config-profiles.ini", "crlf.ini",
+    "empty-values.ini", "long-lines.ini", "long-term.ini", "mixed-eol.ini", "nested-s3.ini",
+    "no-final-newline.ini", "odd-names.ini", "plain-credentials.ini", "tabs.ini",
+    "unicode-space.ini",
+  };
+  const char *tests_dir = g_getenv ("AMT_TESTS_DIR");
+  g_autofree char *corpus = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  guint count = 0;
+
+  if (tests_dir == NULL)
+    {
+      g_test_skip ("AMT_TESTS_DIR is not set (run through meson test)");
+      return;
+    }
+
+  corpus = g_build_filename (tests_dir, "files", "corpus", NULL);
+  dir = g_dir_open (corpus, 0, NULL);
+  g_assert_nonnull (dir);
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (corpus, name, NULL);
+      g_autofree char *data = NULL;
+      gsize length;
+      gboolean vouched;
+
+      g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+      vouched = assert_splice_matches_document (data, length);
+      if (g_strv_contains (ordinary, name))
+        {
+          g_test_message ("%s", name);
+          g_assert_true (vouched);
+          count++;
+        }
+    }
+
+  g_assert_cmpuint (count, ==, G_N_ELEMENTS (ordinary));
+}
+
+static void
+test_ini_splice_shapes (void)
+{
+  static const char * const vouched[] = {
+    "[a]\n[b]\nk = 1\n",                              /* an empty section, then another */
+    "[a]\n  k = 1\n  [b]\nj = 2\n",                   /* keys indented, a header too */
+    "[x]\nx = 1\n[a]\n   k = 1\n   [b]\nj = 2\n",
+    "[a]\r\nk = 1\r\n[b]\r\nj = 2",                   /* CRLF, no final line ending */
+    "[a]\rk = 1\r[b]\rj = 2\r",                       /* CR */
+    "[a]\nk = 1\n  more\n\n# c\n[b]\r\n\r\nj = 2\r\n",
+    "# für Zugangsdaten\n[a]\nk = 1\n[b]\nregion = eu-central-1\n",
+    "[a]\n",
+    "[a]",
+  };
+  static const char * const left_to_document[] = {
+    "\xef\xbb\xbf[a]\nk = 1\n",                       /* a byte-order mark */
+    "[a]\nk = 1\n[a]\nj = 2\n",                       /* a repeated section */
+    "[a]\nk = 1\nK = 2\n",                            /* a repeated key */
+    "k = 1\n[a]\n",                                   /* a key before the first header */
+    "[a]\njunk\n",
+    "[a]\ns3 =\n  nothing\n",                         /* a sub-section line without '=' */
+    "[DEFAULT]\nk = 1\n[a]\n[DEFAULT]\nj = 2\n",      /* two [DEFAULT] blocks */
+    "[a]\nKÉY = 1\n",                                 /* a key lowercased by Unicode */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (vouched); i++)
+    {
+      g_test_message ("%s", vouched[i]);
+      g_assert_true (assert_splice_matches_document (vouched[i], strlen (vouched[i])));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (left_to_document); i++)
+    {
+      g_test_message ("%s", left_to_document[i]);
+      g_assert_false (assert_splice_matches_document (left_to_document[i],
+                                                      strlen (left_to_document[i])));
+    }
+}
+
+/* The splice copies only the section's bytes: a file of 5000 profiles is edited the same. */
+static void
+test_ini_splice_many_profiles (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (text, "[p%u]\naws_access_key_id = AKIA%u\naws_secret_access_key = s%u\n\n",
+                            i, i, i);
+  g_assert_true (assert_splice_matches_sections (text->str, text->len, 1000));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -698,6 +883,9 @@ main (int   argc,
   g_test_add_func ("/ini/edit/remove", test_ini_remove);
   g_test_add_func ("/ini/edit/unsafe", test_ini_unsafe_edits);
   g_test_add_func ("/ini/edit/invalid-input", test_ini_invalid_input);
+  g_test_add_func ("/ini/splice/corpus", test_ini_splice_corpus);
+  g_test_add_func ("/ini/splice/shapes", test_ini_splice_shapes);
+  g_test_add_func ("/ini/splice/5000-profiles", test_ini_splice_many_profiles);
 
   return g_test_run ();
 }

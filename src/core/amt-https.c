@@ -1,0 +1,219 @@
+/* amt-https.c
+ *
+ * libcurl, GnuTLS and the two dozen libraries they bring map about 5 MiB and take about 20 ms
+ * to link, and the applet may run for days before it calls AWS. So they are not linked to the
+ * program: the module "aws-mfa-tray-https" (amt-https-module.c: the libcurl transport, and
+ * GnuTLS's SHA-256 and HMAC for the signatures) is loaded on the first call to AWS, from the
+ * worker thread that makes it, and stays for the life of the process.
+ *
+ * It is looked for in $AMT_MODULE_DIR when set (the build tree: tests, benchmarks, ./run), and
+ * otherwise where it is installed, LIBDIR/aws-mfa-tray.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "amt-https"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gmodule.h>
+
+#include "amt-aws-error.h"
+#include "amt-https.h"
+#include "amt-sigv4.h"
+
+typedef AmtHttpTransport *(*TransportNewFunc) (void);
+typedef int               (*Sha256Func)       (const void *data,
+                                               gsize       len,
+                                               guint8     *digest);
+typedef int               (*HmacSha256Func)   (const void *key,
+                                               gsize       key_len,
+                                               const void *data,
+                                               gsize       data_len,
+                                               guint8     *digest);
+typedef gint64            (*HttpDateFunc)     (const char *date);
+
+static struct {
+  TransportNewFunc  transport_new;
+  Sha256Func        sha256;
+  HmacSha256Func    hmac_sha256;
+  HttpDateFunc      http_date;
+  AmtHttpTransport *transport;   /* stateless, so one serves every thread */
+  char             *failure;     /* why it could not be loaded, for the log */
+  char             *path;
+} https;
+
+/* What the module takes from the program (it links against the program's own copy, so that
+ * there is one AmtHttpTransport type): named here, in a table the linker must keep, so that
+ * every program that can load the module has them (and exports them: amt-core's
+ * --export-dynamic). */
+extern gpointer const amt_https_used_by_module[];
+gpointer const amt_https_used_by_module[] = {
+  (gpointer) amt_http_transport_get_type,
+  (gpointer) amt_http_response_new,
+  (gpointer) amt_http_bytes_new_secret,
+  (gpointer) amt_sigv4_request_get_n_headers,
+  (gpointer) amt_sigv4_request_get_header_at,
+  (gpointer) amt_sigv4_request_get_method,
+  (gpointer) amt_sigv4_request_get_body,
+  (gpointer) amt_aws_error_quark,
+};
+
+static gboolean
+resolve (GModule    *module,
+         const char *name,
+         gpointer   *symbol)
+{
+  if (g_module_symbol (module, name, symbol) && *symbol != NULL)
+    return TRUE;
+
+  https.failure = g_strdup_printf ("%s has no %s", https.path, name);
+  return FALSE;
+}
+
+static void
+load_once (void)
+{
+  const char *dir = g_getenv ("AMT_MODULE_DIR");
+  GModule *module;
+
+  https.path = g_module_build_path (dir != NULL && dir[0] != '\0' ? dir : AMT_MODULE_DIR,
+                                    "aws-mfa-tray-https");
+  /* Its symbols stay local, so that the libraries it brings cannot clash with the program's. */
+  module = g_module_open (https.path, G_MODULE_BIND_LOCAL);
+  if (module == NULL)
+    {
+      https.failure = g_strdup (g_module_error ());
+      return;
+    }
+  /* The transport's GType lives in it: it must never be unloaded. */
+  g_module_make_resident (module);
+
+  if (!resolve (module, "amt_https_module_transport_new", (gpointer *) &https.transport_new) ||
+      !resolve (module, "amt_https_module_sha256", (gpointer *) &https.sha256) ||
+      !resolve (module, "amt_https_module_hmac_sha256", (gpointer *) &https.hmac_sha256) ||
+      !resolve (module, "amt_https_module_http_date", (gpointer *) &https.http_date))
+    {
+      https.transport_new = NULL;
+      return;
+    }
+
+  https.transport = https.transport_new ();
+}
+
+/**
+ * amt_https_load:
+ * @error: return location for a #GError
+ *
+ * Loads the HTTPS stack, once per process; thread-safe. Blocks for the time it takes (about
+ * 20 ms): call it from a worker thread.
+ *
+ * Returns: %TRUE when it is loaded
+ */
+gboolean
+amt_https_load (GError **error)
+{
+  static gsize loaded = 0;
+
+  if (g_once_init_enter (&loaded))
+    {
+      load_once ();
+      g_once_init_leave (&loaded, 1);
+    }
+
+  if (https.transport != NULL)
+    return TRUE;
+
+  g_debug ("Could not load %s: %s", https.path, https.failure);
+  g_set_error (error, AMT_AWS_ERROR, AMT_AWS_ERROR_NETWORK,
+               /* Translators: %s is a file, "/usr/lib/aws-mfa-tray/libaws-mfa-tray-https.so" */
+               _("Could not load the part of MFA Tray for AWS that connects to AWS (%s); "
+                 "reinstall the application."),
+               https.path);
+  return FALSE;
+}
+
+/**
+ * amt_https_dup_transport:
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the libcurl transport, or %NULL when the HTTPS stack
+ *   could not be loaded
+ */
+AmtHttpTransport *
+amt_https_dup_transport (GError **error)
+{
+  if (!amt_https_load (error))
+    return NULL;
+
+  return g_object_ref (https.transport);
+}
+
+/* The signatures are made right before a request is sent, so the stack is loaded by then; a
+ * caller that signs without sending (the unit tests) loads it here. */
+static void
+ensure_loaded (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!amt_https_load (&error))
+    g_error ("%s", error->message);
+}
+
+/**
+ * amt_https_sha256:
+ *
+ * GnuTLS's SHA-256 of @data.
+ */
+void
+amt_https_sha256 (const void *data,
+                  gsize       len,
+                  guint8      digest[AMT_HTTPS_SHA256_LEN])
+{
+  int ret;
+
+  ensure_loaded ();
+  ret = https.sha256 (data, len, digest);
+  g_assert (ret == 0);
+}
+
+/**
+ * amt_https_hmac_sha256:
+ *
+ * GnuTLS's HMAC-SHA256 of @data under @key; GnuTLS wipes its state of the key.
+ */
+void
+amt_https_hmac_sha256 (const void *key,
+                       gsize       key_len,
+                       const void *data,
+                       gsize       data_len,
+                       guint8      digest[AMT_HTTPS_SHA256_LEN])
+{
+  int ret;
+
+  ensure_loaded ();
+  ret = https.hmac_sha256 (key, key_len, data, data_len, digest);
+  g_assert (ret == 0);
+}
+
+/**
+ * amt_https_parse_http_date:
+ * @date: an HTTP Date header, "Wed, 02 Dec 2026 16:23:01 GMT"
+ * @unix_time: (out): the time it names, in seconds since 1970
+ *
+ * Returns: %TRUE when @date is a time libcurl reads
+ */
+gboolean
+amt_https_parse_http_date (const char *date,
+                           gint64     *unix_time)
+{
+  gint64 parsed;
+
+  ensure_loaded ();
+  parsed = https.http_date (date);
+  if (parsed == -1)
+    return FALSE;
+
+  *unix_time = parsed;
+  return TRUE;
+}

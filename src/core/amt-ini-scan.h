@@ -1,0 +1,53 @@
+/* amt-ini-scan.h: one pass over the bytes of an INI file, without a copy of any line
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Characters and spans the way Python reads them (amt-ini.c's header comment says why). */
+gboolean  amt_ini_is_py_space       (gunichar     c);
+gboolean  amt_ini_is_py_line_break  (gunichar     c);
+gsize     amt_ini_char_at           (const char  *text,
+                                     gsize        len,
+                                     gsize        i,
+                                     gunichar    *c);
+gsize     amt_ini_char_before       (const char  *text,
+                                     gsize        start,
+                                     gsize        end,
+                                     gunichar    *c);
+void      amt_ini_strip_span        (const char  *text,
+                                     gsize       *start,
+                                     gsize       *end);
+guint     amt_ini_indent_of         (const char  *text,
+                                     gsize        len,
+                                     gsize       *bytes);
+
+#define AMT_INI_INVALID_CHAR ((gunichar) -1)
+
+/* Line endings; the same order as amt-ini.c's. */
+typedef enum {
+  AMT_INI_EOL_NONE,
+  AMT_INI_EOL_LF,
+  AMT_INI_EOL_CRLF,
+  AMT_INI_EOL_CR,
+} AmtIniEol;
+
+typedef struct {
+  gboolean  found;          /* the section is there */
+  gsize     section_start;  /* its header line */
+  gsize     section_end;    /* the line after its last: the next header, or the end */
+  gsize     next_end;       /* past the next header line and its ending, or the end */
+  gboolean  has_default;    /* a [DEFAULT] block, whose keys every section inherits */
+  guint     eol_counts[4];  /* lines per AmtIniEol */
+} AmtIniScan;
+
+gboolean  amt_ini_scan              (const char  *data,
+                                     gsize        length,
+                                     const char  *section,
+                                     AmtIniScan  *scan);
+
+G_END_DECLS
