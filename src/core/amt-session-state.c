@@ -13,7 +13,6 @@
 #include <glib/gi18n.h>
 
 #include "amt-cred-store.h"
-#include "amt-profile.h"
 #include "amt-session-state.h"
 
 AmtSessionState
@@ -137,32 +136,24 @@ amt_session_state_seconds_left (GDateTime *expiration,
 
 /**
  * amt_session_state_next_deadline:
- * @profiles: (element-type AmtProfile): the managed profiles, with their expirations
+ * @expirations: (element-type GDateTime): when the managed profiles' sessions end
  *
  * Returns: the next moment (µs) a state or a time shown changes: a lead time reached, a
  *   session ended, or, while one lives, the next whole minute; %G_MAXINT64 for never
  */
 gint64
-amt_session_state_next_deadline (GListModel *profiles,
-                                 gint64      now,
-                                 guint       lead_time)
+amt_session_state_next_deadline (GPtrArray *expirations,
+                                 gint64     now,
+                                 guint      lead_time)
 {
-  guint n_items = g_list_model_get_n_items (profiles);
   gint64 next = G_MAXINT64;
   gboolean live = FALSE;
 
-  for (guint i = 0; i < n_items; i++)
+  for (guint i = 0; i < expirations->len; i++)
     {
-      g_autoptr(AmtProfile) profile = g_list_model_get_item (profiles, i);
-      GDateTime *expiration = amt_profile_get_expiration (profile);
-      gint64 end;
-      gint64 warn;
+      gint64 end = g_date_time_to_unix (g_ptr_array_index (expirations, i)) * G_USEC_PER_SEC;
+      gint64 warn = end - (gint64) lead_time * G_USEC_PER_SEC;
 
-      if (expiration == NULL)
-        continue;
-
-      end = g_date_time_to_unix (expiration) * G_USEC_PER_SEC;
-      warn = end - (gint64) lead_time * G_USEC_PER_SEC;
       if (now < warn)
         next = MIN (next, warn);
       if (now < end)

@@ -34,7 +34,7 @@ AmtSessionState  amt_session_state_compute         (gboolean      failed,
                                                     guint         lead_time);
 gint64           amt_session_state_seconds_left    (GDateTime    *expiration,
                                                     gint64        now);
-gint64           amt_session_state_next_deadline   (GListModel   *profiles,
+gint64           amt_session_state_next_deadline   (GPtrArray    *expirations,
                                                     gint64        now,
                                                     guint         lead_time);
 

@@ -1091,9 +1091,19 @@ deadline_cb (gpointer user_data)
 static void
 amt_sessions_schedule_deadline (AmtSessions *self)
 {
-  gint64 next = amt_session_state_next_deadline (G_LIST_MODEL (self->profiles),
-                                                 amt_clock_get_now (self->clock),
-                                                 self->lead_time);
+  GListModel *model = G_LIST_MODEL (self->profiles);
+  g_autoptr(GPtrArray) expirations = g_ptr_array_new_with_free_func ((GDestroyNotify) g_date_time_unref);
+  gint64 next;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(AmtProfile) profile = g_list_model_get_item (model, i);
+
+      if (amt_profile_get_expiration (profile) != NULL)
+        g_ptr_array_add (expirations, g_date_time_ref (amt_profile_get_expiration (profile)));
+    }
+  next = amt_session_state_next_deadline (expirations, amt_clock_get_now (self->clock),
+                                          self->lead_time);
 
   amt_clock_unschedule (self->clock, self->deadline_id);
   self->deadline_id = 0;
