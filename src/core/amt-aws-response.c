@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "amt-aws-response.h"
+#include "amt-json-wipe.h"
 #include "amt-sigv4.h"
 
 /* A well-formed answer is a few kilobytes; this only stops a hostile one from recursing. */
@@ -52,6 +53,25 @@ amt_aws_node_free (AmtAwsNode *self)
   g_string_free (self->text, TRUE);
   g_clear_pointer (&self->children, g_ptr_array_unref);
   g_free (self);
+}
+
+/* g_string_append() would realloc(), which frees the old block unwiped: a text that grows
+ * moves to a block of its own size, and the old one is wiped. */
+static void
+node_append_text (AmtAwsNode *self,
+                  const char *text,
+                  gsize       len)
+{
+  if (self->text->len + len >= self->text->allocated_len)
+    {
+      GString *bigger = g_string_sized_new (self->text->len + len + 1);
+
+      g_string_append_len (bigger, self->text->str, (gssize) self->text->len);
+      amt_secret_wipe (self->text->str, self->text->len);
+      g_string_free (self->text, TRUE);
+      self->text = bigger;
+    }
+  g_string_append_len (self->text, text, (gssize) len);
 }
 
 static void
@@ -217,7 +237,11 @@ xml_text (GMarkupParseContext  *context,
   AmtAwsNode *node = g_ptr_array_index (parse->stack, parse->stack->len - 1);
 
   if (parse->stack->len > 1)
-    g_string_append_len (node->text, text, text_len);
+    node_append_text (node, text, text_len);
+
+  /* GMarkup hands over its own buffer (the unescaped text) and frees or reuses it unwiped:
+   * the copy above is the only one kept. */
+  amt_secret_wipe ((char *) text, text_len);
 }
 
 static const GMarkupParser xml_parser = {
@@ -317,7 +341,9 @@ json_add_value (AmtAwsNode *node,
 
         if (type == G_TYPE_STRING)
           {
-            g_string_append (node->text, json_node_get_string (value));
+            const char *text = json_node_get_string (value);
+
+            node_append_text (node, text, strlen (text));
           }
         else if (type == G_TYPE_BOOLEAN)
           {
@@ -365,12 +391,15 @@ parse_json (const char  *body,
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
+      amt_json_wipe_strings (root);
       g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
                            "not a JSON object");
       return NULL;
     }
 
   json_add_value (document, root, 0);
+  /* Ours now hold the texts; json-glib's copies go with the parser, wiped first. */
+  amt_json_wipe_strings (root);
 
   return g_steal_pointer (&document);
 }

@@ -29,6 +29,7 @@
 #include "amt-aws-endpoint.h"
 #include "amt-console.h"
 #include "amt-curl-http.h"
+#include "amt-json-wipe.h"
 #include "amt-sigv4.h"
 
 #define CONNECT_TIMEOUT_MS  10000
@@ -237,9 +238,16 @@ parse_signin_token (AmtHttpResponse  *response,
   if (token == NULL || *token == '\0')
     goto invalid;
 
-  return g_strdup (token);
+  {
+    char *copy = g_strdup (token);
+
+    /* The token signs anyone in: json-glib's copy goes with the parser, wiped first. */
+    amt_json_wipe_strings (root);
+    return copy;
+  }
 
 invalid:
+  amt_json_wipe_strings (json_parser_get_root (parser));
   g_set_error_literal (error, AMT_CONSOLE_ERROR, AMT_CONSOLE_ERROR_INVALID_RESPONSE,
                        _("The console sign-in answered with something other than a sign-in token: try again later."));
   return NULL;
