@@ -29,6 +29,7 @@
 #include "amt-console.h"
 #include "amt-cred-store.h"
 #include "amt-discovery.h"
+#include "amt-json-wipe.h"
 #include "amt-service.h"
 #include "amt-session-env.h"
 #include "amt-sessions.h"
@@ -905,7 +906,8 @@ print_credential_process (const AmtCredentials *credentials)
   fputs (text, stdout);
   fputc ('\n', stdout);
   amt_secret_free (text);
-  /* The builder's copies of the secret go with it; json-glib does not wipe them. */
+  /* The builder's copies of the secret go with it: wiped first (json-glib does not). */
+  amt_json_wipe_strings (root);
 }
 
 static int

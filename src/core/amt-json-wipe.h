@@ -1,4 +1,4 @@
-/* amt-json-wipe.h: zero the strings of a parsed JSON tree before it is freed
+/* amt-json-wipe.h: JSON whose string values are secrets: parsed without json-glib copying them
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,6 +8,11 @@
 
 G_BEGIN_DECLS
 
-void amt_json_wipe_strings (JsonNode *node);
+void  amt_json_wipe_strings   (JsonNode    *node);
+char *amt_json_take_strings   (const char  *json,
+                               gsize        len,
+                               GPtrArray  **strings);
+const char *amt_json_taken_string (GPtrArray *strings,
+                                   JsonNode  *value);
 
 G_END_DECLS

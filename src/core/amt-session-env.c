@@ -16,6 +16,7 @@
 #include <string.h>
 #include <json-glib/json-glib.h>
 
+#include "amt-json-wipe.h"
 #include "amt-session-env.h"
 #include "amt-sigv4.h"
 
@@ -190,7 +191,8 @@ amt_session_env_format (const char * const  *variables,
       g_string_append (out, json);
       g_string_append_c (out, '\n');
       amt_secret_free (json);
-      /* json-glib keeps no wiped copy of its own nodes; they go with the builder. */
+      /* The nodes' copies of the values go with the builder: wiped first. */
+      amt_json_wipe_strings (root);
     }
   else
     {
