@@ -7,13 +7,16 @@
  *    (amt-failure-state.c), at start and when that file changes while the applet runs;
  *  - a problem known before a code is sent (amt-target-check.c: a session that would go to
  *    [DEFAULT]) shows in the profile's row, its Log In button is off, asking to log it in says
- *    the problem instead of opening the code dialog, and its device's dialog leaves it out.
+ *    the problem instead of opening the code dialog, and its device's dialog leaves it out;
+ *    a credentials file that becomes a FIFO while the code dialog is open is said there, and
+ *    its Log In waits until the file is a regular one again.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
@@ -32,6 +35,7 @@
 #define ADMIN_FAILURE "admin was not refreshed: the network is unreachable; check the connection and log in again."
 
 static char *credentials_path;
+static char *credentials_text;
 static GDateTime *dev_end;
 static GDateTime *admin_end;
 
@@ -51,7 +55,6 @@ write_files (void)
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *dev_until = NULL;
   g_autofree char *admin_until = NULL;
-  g_autofree char *credentials = NULL;
   g_autoptr(GError) error = NULL;
 
   /* Whole seconds, as the file keeps them. */
@@ -84,7 +87,7 @@ write_files (void)
   g_assert_no_error (error);
 
   credentials_path = g_build_filename (aws_dir, "credentials", NULL);
-  credentials = g_strdup_printf ("[dev-long-term]\n"
+  credentials_text = g_strdup_printf ("[dev-long-term]\n"
                                  "aws_access_key_id = AKIAALICEEXAMPLE0001\n"
                                  "aws_secret_access_key = alice/long/term/secret/0000000000000000\n"
                                  "aws_mfa_device = " ALICE_MFA "\n"
@@ -101,7 +104,7 @@ write_files (void)
                                  "aws_session_token = admin-token\n"
                                  "expiration = %s\n",
                                  dev_until, admin_until);
-  g_file_set_contents (credentials_path, credentials, -1, &error);
+  g_file_set_contents (credentials_path, credentials_text, -1, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_chmod (credentials_path, 0600), ==, 0);
 }
@@ -231,6 +234,18 @@ row_says (gpointer data)
   return strstr (text, wait->wanted) != NULL;
 }
 
+static gboolean
+login_button_off (gpointer dialog)
+{
+  return !gtk_widget_get_sensitive (amt_test_find_widget (dialog, "login_button"));
+}
+
+static gboolean
+login_button_on (gpointer dialog)
+{
+  return !login_button_off (dialog);
+}
+
 static char *
 until_text (GDateTime *end)
 {
@@ -316,6 +331,28 @@ activate_cb (GApplication *app,
     g_assert_nonnull (strstr (profiles, "partner "));
     g_assert_null (strstr (profiles, "ops"));
   }
+
+  /* The credentials file becomes a FIFO while the dialog is open: it says so before a code is
+   * typed, and Log In waits; a regular file again, and Log In is back. */
+  g_assert_true (gtk_widget_get_sensitive (amt_test_find_widget (dialog, "login_button")));
+  {
+    g_autofree char *fifo = g_strconcat (credentials_path, ".fifo", NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    g_assert_cmpint (g_rename (fifo, credentials_path), ==, 0);
+    amt_test_spin_until (login_button_off, dialog, "the dialog to refuse the FIFO");
+    g_test_message ("the dialog says: %s", amt_test_label_text (dialog, "error_label"));
+    g_assert_nonnull (strstr (amt_test_label_text (dialog, "error_label"), "it is not a regular file"));
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (amt_test_find_widget (dialog, "status_stack"))), ==, "error");
+    amt_test_screenshot (dialog, "login-outcome-dialog-fifo.png");
+
+    g_assert_cmpint (g_unlink (credentials_path), ==, 0);
+    g_file_set_contents (credentials_path, credentials_text, -1, &error);
+    g_assert_no_error (error);
+    amt_test_spin_until (login_button_on, dialog, "the dialog to take a code again");
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (amt_test_find_widget (dialog, "status_stack"))), !=, "error");
+  }
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
   amt_test_drain_main_context ();
 
@@ -357,6 +394,7 @@ test_login_outcome (void)
   g_assert_cmpint (status, ==, 0);
 
   g_clear_pointer (&credentials_path, g_free);
+  g_clear_pointer (&credentials_text, g_free);
   g_clear_pointer (&dev_end, g_date_time_unref);
   g_clear_pointer (&admin_end, g_date_time_unref);
 }
