@@ -3,8 +3,9 @@
  * A JSON answer can hold a secret (a session's key, a sign-in token); json-glib's scanner
  * copies every string value several times and frees the copies unwiped. So the string values
  * are taken out first, decoded into memory we own and wipe (amt_json_take_strings()), and
- * json-glib parses only the rest, where each value is its index: "0", "1"… A tree we build
- * ourselves (JsonBuilder, for output) is wiped in place before it goes (amt_json_wipe_strings()).
+ * json-glib parses only the rest, where each value is its index: "0", "1"… Output that holds
+ * a secret is written with amt_json_append_string() into a buffer the caller wipes, since
+ * json-glib's generator leaves escaped copies behind.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,70 +17,6 @@
 
 #include "amt-json-wipe.h"
 #include "amt-sigv4.h"
-
-/* Deep enough for any answer of AWS; a hostile one is cut off by the parser's own limit. */
-#define MAX_DEPTH 64
-
-static void
-wipe_node (JsonNode *node,
-           guint     depth)
-{
-  if (node == NULL || depth > MAX_DEPTH)
-    return;
-
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObjectIter iter;
-        const char *name;
-        JsonNode *member;
-
-        json_object_iter_init (&iter, json_node_get_object (node));
-        while (json_object_iter_next (&iter, &name, &member))
-          wipe_node (member, depth + 1);
-      }
-      break;
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint n = json_array_get_length (array);
-
-        for (guint i = 0; i < n; i++)
-          wipe_node (json_array_get_element (array, i), depth + 1);
-      }
-      break;
-
-    case JSON_NODE_VALUE:
-      if (json_node_get_value_type (node) == G_TYPE_STRING)
-        {
-          /* The node's own copy: json_node_get_string() does not duplicate it. */
-          char *text = (char *) json_node_get_string (node);
-
-          if (text != NULL)
-            amt_secret_wipe (text, strlen (text));
-        }
-      break;
-
-    case JSON_NODE_NULL:
-    default:
-      break;
-    }
-}
-
-/**
- * amt_json_wipe_strings:
- * @node: (nullable): the root of a parsed tree
- *
- * Zeroes every string value below @node, in place (member names are AWS's field names, not
- * secrets, and are the keys of the objects' hash tables: they stay).
- */
-void
-amt_json_wipe_strings (JsonNode *node)
-{
-  wipe_node (node, 0);
-}
 
 static int
 hex_value (char c)
@@ -263,4 +200,39 @@ amt_json_taken_string (GPtrArray *strings,
       index >= strings->len)
     return NULL;
   return g_ptr_array_index (strings, index);
+}
+
+/**
+ * amt_json_append_string:
+ * @out: a buffer sized for the text (a GString that grows leaves its old block unwiped)
+ * @value: (nullable): UTF-8 text; %NULL is written as null
+ *
+ * Appends @value as a JSON string literal, escaped in place: no copy of it is made.
+ */
+void
+amt_json_append_string (GString    *out,
+                        const char *value)
+{
+  if (value == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char) c);
+        }
+      else if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+  g_string_append_c (out, '"');
 }

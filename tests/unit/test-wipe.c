@@ -18,6 +18,7 @@
 
 #include "amt-aws-client.h"
 #include "amt-cred-store.h"
+#include "amt-session-env.h"
 
 #define SESSION_SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETMARK"
 #define SESSION_TOKEN  "FwoGZXIvYXdzEXAMPLETOKENMARKER+/0123456789abcdefghijklmnop"
@@ -193,6 +194,33 @@ test_login (gconstpointer data)
     }
 }
 
+/* `session --format json` (and credential-process, with the same writer): the text is wiped
+ * by its caller, and no copy is left on the way. */
+static void
+test_session_env_json (void)
+{
+  static const char * const variables[] = {
+    "AWS_ACCESS_KEY_ID=ASIASESSIONEXAMPLE01",
+    "AWS_SECRET_ACCESS_KEY=" SESSION_SECRET,
+    "AWS_SESSION_TOKEN=" SESSION_TOKEN,
+    NULL,
+  };
+  const char *markers[] = { SESSION_SECRET, SESSION_TOKEN };
+
+  for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
+    {
+      int before = get_found ();
+      char *text;
+
+      set_marker (markers[i]);
+      text = amt_session_env_format (variables, AMT_SESSION_ENV_FORMAT_JSON);
+      g_assert_nonnull (strstr (text, "\"AWS_SECRET_ACCESS_KEY\": \"" SESSION_SECRET "\""));
+      amt_secret_free (text);
+      set_marker (NULL);
+      g_assert_cmpint (get_found (), ==, before);
+    }
+}
+
 static void
 skip_under_asan (void)
 {
@@ -236,5 +264,6 @@ main (int   argc,
   g_test_add_func ("/wipe/shim-finds-unwiped", test_shim_finds_unwiped);
   g_test_add_data_func ("/wipe/login-xml", xml, test_login);
   g_test_add_data_func ("/wipe/login-json", json, test_login);
+  g_test_add_func ("/wipe/session-env-json", test_session_env_json);
   return g_test_run ();
 }
