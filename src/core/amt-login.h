@@ -48,6 +48,8 @@ gboolean      amt_login_is_busy                (AmtLogin             *self);
 gboolean      amt_login_get_result             (AmtLogin             *self,
                                                 GError              **error);
 
+gboolean      amt_login_check_targets          (AmtLogin             *self,
+                                                GError              **error);
 gboolean      amt_login_check_code             (const char           *code,
                                                 char                **normalized,
                                                 GError              **error);

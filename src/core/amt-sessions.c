@@ -579,8 +579,9 @@ replace_profiles (AmtSessions *self,
     g_list_store_splice (self->profiles, 0, n_items, next->pdata, next->len);
 }
 
-/* Failures that another process (or this one, before a restart) recorded; one this process
- * knows is newer or the same. */
+/* Failures that another process (a CLI login, or this one before a restart) recorded. The
+ * file holds every failure this process records too, so what it says for a profile is the
+ * newest; one only this process knows (a name the file cannot hold) stays. */
 static void
 merge_recorded_failures (AmtSessions *self)
 {
@@ -590,12 +591,11 @@ merge_recorded_failures (AmtSessions *self)
 
   g_hash_table_iter_init (&iter, recorded);
   while (g_hash_table_iter_next (&iter, &name, &failure))
-    if (!g_hash_table_contains (self->login_errors, name))
-      {
-        /* Both are ours once stolen. */
-        g_hash_table_iter_steal (&iter);
-        g_hash_table_insert (self->login_errors, name, failure);
-      }
+    {
+      /* Both are ours once stolen. */
+      g_hash_table_iter_steal (&iter);
+      g_hash_table_replace (self->login_errors, name, failure);
+    }
 }
 
 /**
@@ -728,7 +728,8 @@ amt_sessions_setup_monitors (AmtSessions *self)
 {
   g_autofree char *config_path = NULL;
   g_autofree char *credentials_path = NULL;
-  const char *paths[2];
+  g_autofree char *failures_path = amt_failure_state_dup_path ();
+  const char *paths[3];
   g_autoptr(GPtrArray) wanted = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) wanted_is_file = g_array_new (FALSE, FALSE, sizeof (gboolean));
   gboolean same;
@@ -745,6 +746,9 @@ amt_sessions_setup_monitors (AmtSessions *self)
     }
   paths[0] = config_path;
   paths[1] = credentials_path;
+  /* A login of another process (the command line) that failed may have left the AWS files
+   * as they were: its failure reaches the window through this file. */
+  paths[2] = failures_path;
 
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     {
