@@ -40,6 +40,7 @@ struct _AmtMfaDialog
   gboolean      busy;
   gboolean      outcome_shown; /* the login ended short of every profile: its result, Close */
   gboolean      responded;
+  gboolean      blocked;       /* the code asked now would be refused before it is sent */
 
   GtkHeaderBar *header_bar;
   GtkWidget    *cancel_button;
@@ -225,6 +226,28 @@ set_entry_description (AmtMfaDialog *self,
   atk_object_set_description (accessible, description);
 }
 
+static void show_error (AmtMfaDialog *self, const char *message);
+
+/* A problem found before the code is sent (the credentials file became a FIFO, say, while the
+ * dialog was open) is said now, and Log In waits until it is gone: no code typed in vain. */
+static void
+update_blocked (AmtMfaDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean was_blocked = self->blocked;
+
+  self->blocked = !amt_login_check_targets (self->login, &error);
+  gtk_widget_set_sensitive (self->login_button, !self->busy && !self->blocked);
+
+  if (self->blocked)
+    {
+      if (g_strcmp0 (gtk_label_get_text (self->error_label), error->message) != 0 || !was_blocked)
+        show_error (self, error->message);
+    }
+  else if (was_blocked && !self->busy)
+    gtk_stack_set_visible_child_name (self->status_stack, "hint");
+}
+
 static void
 update_for_step (AmtMfaDialog *self)
 {
@@ -255,6 +278,8 @@ update_for_step (AmtMfaDialog *self)
 
   gtk_widget_set_visible (self->snooze_button, self->can_snooze && step == 0);
   gtk_widget_set_visible (self->skip_button, step > 0);
+
+  update_blocked (self);
 }
 
 static void
@@ -264,7 +289,7 @@ set_busy (AmtMfaDialog *self,
   self->busy = busy;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->code_entry), !busy);
-  gtk_widget_set_sensitive (self->login_button, !busy);
+  gtk_widget_set_sensitive (self->login_button, !busy && !self->blocked);
   gtk_widget_set_sensitive (self->skip_button, !busy);
   gtk_widget_set_sensitive (self->snooze_button, !busy);
 
@@ -409,6 +434,12 @@ submit_code (AmtMfaDialog *self)
 
   if (self->busy || self->outcome_shown || self->responded || amt_login_is_finished (self->login))
     return;
+  if (self->blocked)
+    {
+      update_blocked (self);
+      if (self->blocked)
+        return;
+    }
 
   if (!amt_login_check_code (gtk_entry_get_text (self->code_entry), &digits, &error))
     {

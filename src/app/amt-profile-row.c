@@ -168,7 +168,12 @@ amt_profile_row_update (AmtProfileRow *self)
       amt_session_actions_append_menu_items (self->session_section, self->profile);
     }
 
-  /* A profile that cannot be refreshed as configured has nothing to log in. */
+  /* A profile that cannot be refreshed as configured has nothing to log in. Its button has
+   * no action then: an enabled action would make it sensitive again once the row is shown. */
+  if (amt_profile_get_config (self->profile)->problem != NULL)
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (self->login_button), NULL);
+  else if (gtk_actionable_get_action_name (GTK_ACTIONABLE (self->login_button)) == NULL)
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (self->login_button), "app.login");
   gtk_widget_set_sensitive (self->login_button, amt_profile_get_config (self->profile)->problem == NULL);
   if (state == AMT_SESSION_STATE_VALID)
     gtk_style_context_remove_class (gtk_widget_get_style_context (self->login_button), "suggested-action");

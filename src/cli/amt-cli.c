@@ -32,6 +32,7 @@
 #include "amt-cred-store.h"
 #include "amt-device-finder.h"
 #include "amt-discovery.h"
+#include "amt-json-wipe.h"
 #include "amt-service.h"
 #include "amt-session-env.h"
 #include "amt-sessions.h"
@@ -891,30 +892,24 @@ obtain_session (AmtSessions  *sessions,
 static void
 print_credential_process (const AmtCredentials *credentials)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  /* Sized so that it never grows (a realloc leaves the old block unwiped), and written here,
+   * not by json-glib's generator, which leaves escaped copies of the secret behind. */
+  GString *text = g_string_sized_new (8192);
   g_autofree char *expiration = amt_credentials_format_expiration (credentials->expiration);
-  char *text;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "Version");
-  json_builder_add_int_value (builder, 1);
-  json_builder_set_member_name (builder, "AccessKeyId");
-  json_builder_add_string_value (builder, credentials->access_key_id);
-  json_builder_set_member_name (builder, "SecretAccessKey");
-  json_builder_add_string_value (builder, credentials->secret_access_key);
-  json_builder_set_member_name (builder, "SessionToken");
-  json_builder_add_string_value (builder, credentials->session_token);
-  json_builder_set_member_name (builder, "Expiration");
-  json_builder_add_string_value (builder, expiration);
-  json_builder_end_object (builder);
+  g_string_append (text, "{\"Version\": 1, \"AccessKeyId\": ");
+  amt_json_append_string (text, credentials->access_key_id);
+  g_string_append (text, ", \"SecretAccessKey\": ");
+  amt_json_append_string (text, credentials->secret_access_key);
+  g_string_append (text, ", \"SessionToken\": ");
+  amt_json_append_string (text, credentials->session_token);
+  g_string_append (text, ", \"Expiration\": ");
+  amt_json_append_string (text, expiration);
+  g_string_append (text, "}\n");
 
-  root = json_builder_get_root (builder);
-  text = json_to_string (root, FALSE);
-  fputs (text, stdout);
-  fputc ('\n', stdout);
-  amt_secret_free (text);
-  /* The builder's copies of the secret go with it; json-glib does not wipe them. */
+  fputs (text->str, stdout);
+  amt_secret_wipe (text->str, text->allocated_len);
+  g_string_free (text, TRUE);
 }
 
 static int

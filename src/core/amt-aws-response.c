@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "amt-aws-response.h"
+#include "amt-json-wipe.h"
 #include "amt-sigv4.h"
 
 /* A well-formed answer is a few kilobytes; this only stops a hostile one from recursing. */
@@ -52,6 +53,25 @@ amt_aws_node_free (AmtAwsNode *self)
   g_string_free (self->text, TRUE);
   g_clear_pointer (&self->children, g_ptr_array_unref);
   g_free (self);
+}
+
+/* g_string_append() would realloc(), which frees the old block unwiped: a text that grows
+ * moves to a block of its own size, and the old one is wiped. */
+static void
+node_append_text (AmtAwsNode *self,
+                  const char *text,
+                  gsize       len)
+{
+  if (self->text->len + len >= self->text->allocated_len)
+    {
+      GString *bigger = g_string_sized_new (self->text->len + len + 1);
+
+      g_string_append_len (bigger, self->text->str, (gssize) self->text->len);
+      amt_secret_wipe (self->text->str, self->text->len);
+      g_string_free (self->text, TRUE);
+      self->text = bigger;
+    }
+  g_string_append_len (self->text, text, (gssize) len);
 }
 
 static void
@@ -217,7 +237,11 @@ xml_text (GMarkupParseContext  *context,
   AmtAwsNode *node = g_ptr_array_index (parse->stack, parse->stack->len - 1);
 
   if (parse->stack->len > 1)
-    g_string_append_len (node->text, text, text_len);
+    node_append_text (node, text, text_len);
+
+  /* GMarkup hands over its own buffer (the unescaped text) and frees or reuses it unwiped:
+   * the copy above is the only one kept. */
+  amt_secret_wipe ((char *) text, text_len);
 }
 
 static const GMarkupParser xml_parser = {
@@ -256,11 +280,12 @@ parse_xml (const char  *body,
 /* ---------------------------------------------------------------------------------------- */
 /* JSON                                                                                     */
 
-static void json_add_value (AmtAwsNode *node, JsonNode *value, guint depth);
+static void json_add_value (AmtAwsNode *node, JsonNode *value, GPtrArray *strings, guint depth);
 
 static void
 json_add_object (AmtAwsNode *node,
                  JsonObject *object,
+                 GPtrArray  *strings,
                  guint       depth)
 {
   JsonObjectIter iter;
@@ -278,13 +303,14 @@ json_add_object (AmtAwsNode *node,
 
       child = node_new (member_name);
       node_add_child (node, child);
-      json_add_value (child, member, depth + 1);
+      json_add_value (child, member, strings, depth + 1);
     }
 }
 
 static void
 json_add_value (AmtAwsNode *node,
                 JsonNode   *value,
+                GPtrArray  *strings,
                 guint       depth)
 {
   if (depth > MAX_DEPTH)
@@ -293,7 +319,7 @@ json_add_value (AmtAwsNode *node,
   switch (json_node_get_node_type (value))
     {
     case JSON_NODE_OBJECT:
-      json_add_object (node, json_node_get_object (value), depth);
+      json_add_object (node, json_node_get_object (value), strings, depth);
       break;
 
     case JSON_NODE_ARRAY:
@@ -306,7 +332,7 @@ json_add_value (AmtAwsNode *node,
             AmtAwsNode *member = node_new ("member");
 
             node_add_child (node, member);
-            json_add_value (member, json_array_get_element (array, i), depth + 1);
+            json_add_value (member, json_array_get_element (array, i), strings, depth + 1);
           }
       }
       break;
@@ -317,7 +343,11 @@ json_add_value (AmtAwsNode *node,
 
         if (type == G_TYPE_STRING)
           {
-            g_string_append (node->text, json_node_get_string (value));
+            /* The value itself was taken out before json-glib saw it (amt-json-wipe.c). */
+            const char *text = amt_json_taken_string (strings, value);
+
+            if (text != NULL)
+              node_append_text (node, text, strlen (text));
           }
         else if (type == G_TYPE_BOOLEAN)
           {
@@ -355,11 +385,19 @@ parse_json (const char  *body,
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(AmtAwsNode) document = node_new ("");
+  g_autoptr(GPtrArray) strings = NULL;
+  g_autofree char *skeleton = NULL;
   JsonNode *root;
 
-  if (len > G_MAXSSIZE)
-    len = G_MAXSSIZE;
-  if (!json_parser_load_from_data (parser, body, (gssize) len, error))
+  /* json-glib's scanner leaves copies of every string it reads, unwiped: it gets none. */
+  skeleton = amt_json_take_strings (body, len, &strings);
+  if (skeleton == NULL)
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           "a string that is not valid JSON");
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, skeleton, -1, error))
     return NULL;
 
   root = json_parser_get_root (parser);
@@ -370,7 +408,7 @@ parse_json (const char  *body,
       return NULL;
     }
 
-  json_add_value (document, root, 0);
+  json_add_value (document, root, strings, 0);
 
   return g_steal_pointer (&document);
 }

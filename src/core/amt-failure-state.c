@@ -54,6 +54,19 @@ dup_state_dir (void)
   return g_build_filename (g_get_user_state_dir (), "aws-mfa-tray", NULL);
 }
 
+/**
+ * amt_failure_state_dup_path:
+ *
+ * Returns: (transfer full): the file the failures are kept in, for a monitor to watch
+ */
+char *
+amt_failure_state_dup_path (void)
+{
+  g_autofree char *dir = dup_state_dir ();
+
+  return g_build_filename (dir, "failures", NULL);
+}
+
 static char *
 group_prefix (const char *credentials_path)
 {

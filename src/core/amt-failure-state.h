@@ -19,6 +19,7 @@ void        amt_failure_free   (AmtFailure  *failure);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmtFailure, amt_failure_free)
 
+char       *amt_failure_state_dup_path (void);
 GHashTable *amt_failure_state_load   (const char  *credentials_path);
 void        amt_failure_state_record (const char  *credentials_path,
                                       const char  *profile,

@@ -117,26 +117,22 @@ path_to_watch (const char *path,
 
 /**
  * amt_file_watch_set_paths:
+ * @paths: (array zero-terminated=1): the files
  *
- * Watches these two files from now on (once, when they are the same file); nothing changes
- * when they are what is watched already.
+ * Watches these files from now on (once each, when some are the same); nothing changes when
+ * they are what is watched already.
  */
 void
-amt_file_watch_set_paths (AmtFileWatch *self,
-                          const char   *config_path,
-                          const char   *credentials_path)
+amt_file_watch_set_paths (AmtFileWatch       *self,
+                          const char * const *paths)
 {
-  const char *paths[2];
   g_autoptr(GPtrArray) wanted = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) wanted_is_file = g_array_new (FALSE, FALSE, sizeof (gboolean));
   gboolean same;
 
   g_return_if_fail (AMT_IS_FILE_WATCH (self));
 
-  paths[0] = config_path;
-  paths[1] = credentials_path;
-
-  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+  for (guint i = 0; paths[i] != NULL; i++)
     {
       gboolean is_file = FALSE;
       char *watch = path_to_watch (paths[i], &is_file);

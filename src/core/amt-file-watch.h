@@ -1,4 +1,4 @@
-/* amt-file-watch.h: the AWS files, watched for changes by anyone
+/* amt-file-watch.h: the AWS files (and the failures file), watched for changes by anyone
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,8 +13,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AmtFileWatch, amt_file_watch, AMT, FILE_WATCH, GObject)
 
 AmtFileWatch *amt_file_watch_new       (void);
-void          amt_file_watch_set_paths (AmtFileWatch *self,
-                                        const char   *config_path,
-                                        const char   *credentials_path);
+void          amt_file_watch_set_paths (AmtFileWatch       *self,
+                                        const char * const *paths);
 
 G_END_DECLS

@@ -1075,6 +1075,26 @@ static void long_term_found_cb (GObject      *source,
                                 gpointer      user_data);
 
 /**
+ * amt_login_check_targets:
+ *
+ * What the code asked now would be checked against before it is sent (the sections it writes,
+ * the credentials file), for a dialog to say before anyone types it.
+ *
+ * Returns: %FALSE with one sentence when the code would be refused; %TRUE when the login is
+ *   over or nothing known stands in the way
+ */
+gboolean
+amt_login_check_targets (AmtLogin  *self,
+                         GError   **error)
+{
+  g_return_val_if_fail (AMT_IS_LOGIN (self), FALSE);
+
+  if (self->finished || self->step >= self->steps->len)
+    return TRUE;
+  return check_step_targets (self, &g_array_index (self->steps, Step, self->step), error);
+}
+
+/**
  * amt_login_submit_code_async:
  * @code: the six digits for the code asked now (amt_login_get_code_index())
  *

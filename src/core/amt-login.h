@@ -72,6 +72,9 @@ AmtKeySource *amt_login_dup_key_source         (AmtAwsConfig         *files,
                                                 char                **holder,
                                                 GError              **error);
 
+gboolean      amt_login_check_targets          (AmtLogin             *self,
+                                                GError              **error);
+
 gboolean      amt_login_check_code             (const char           *code,
                                                 char                **normalized,
                                                 GError              **error);

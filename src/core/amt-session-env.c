@@ -14,8 +14,8 @@
 #include "config.h"
 
 #include <string.h>
-#include <json-glib/json-glib.h>
 
+#include "amt-json-wipe.h"
 #include "amt-session-env.h"
 #include "amt-sigv4.h"
 
@@ -168,29 +168,20 @@ amt_session_env_format (const char * const  *variables,
 
   if (format == AMT_SESSION_ENV_FORMAT_JSON)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      char *json;
-
-      json_builder_begin_object (builder);
+      /* Written here, not by json-glib's generator, which leaves escaped copies unwiped. */
+      g_string_append (out, "{\n");
       for (guint i = 0; variables[i] != NULL; i++)
         {
           const char *equals = strchr (variables[i], '=');
           g_autofree char *name = g_strndup (variables[i], (gsize) (equals - variables[i]));
 
-          json_builder_set_member_name (builder, name);
-          json_builder_add_string_value (builder, equals + 1);
+          g_string_append (out, "  ");
+          amt_json_append_string (out, name);
+          g_string_append (out, ": ");
+          amt_json_append_string (out, equals + 1);
+          g_string_append (out, variables[i + 1] != NULL ? ",\n" : "\n");
         }
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      json_generator_set_pretty (generator, TRUE);
-      json = json_generator_to_data (generator, NULL);
-      g_string_append (out, json);
-      g_string_append_c (out, '\n');
-      amt_secret_free (json);
-      /* json-glib keeps no wiped copy of its own nodes; they go with the builder. */
+      g_string_append (out, "}\n");
     }
   else
     {

@@ -521,8 +521,9 @@ replace_profiles (AmtSessions *self,
     g_list_store_splice (self->profiles, 0, n_items, next->pdata, next->len);
 }
 
-/* Failures that another process (or this one, before a restart) recorded; one this process
- * knows is newer or the same. */
+/* Failures that another process (a CLI login, or this one before a restart) recorded. The
+ * file holds every failure this process records too, so what it says for a profile is the
+ * newest; one only this process knows (a name the file cannot hold) stays. */
 static void
 merge_recorded_failures (AmtSessions *self)
 {
@@ -532,12 +533,11 @@ merge_recorded_failures (AmtSessions *self)
 
   g_hash_table_iter_init (&iter, recorded);
   while (g_hash_table_iter_next (&iter, &name, &failure))
-    if (!g_hash_table_contains (self->login_errors, name))
-      {
-        /* Both are ours once stolen. */
-        g_hash_table_iter_steal (&iter);
-        g_hash_table_insert (self->login_errors, name, failure);
-      }
+    {
+      /* Both are ours once stolen. */
+      g_hash_table_iter_steal (&iter);
+      g_hash_table_replace (self->login_errors, name, failure);
+    }
 }
 
 /**
@@ -632,6 +632,8 @@ amt_sessions_setup_monitors (AmtSessions *self)
 {
   g_autofree char *config_path = NULL;
   g_autofree char *credentials_path = NULL;
+  g_autofree char *failures_path = amt_failure_state_dup_path ();
+  const char *paths[4];
 
   if (self->aws_config != NULL)
     {
@@ -643,6 +645,12 @@ amt_sessions_setup_monitors (AmtSessions *self)
       config_path = amt_aws_config_dup_config_path ();
       credentials_path = amt_aws_config_dup_credentials_path ();
     }
+  paths[0] = config_path;
+  paths[1] = credentials_path;
+  /* A login of another process (the command line) that failed may have left the AWS files
+   * as they were: its failure reaches the window through this file. */
+  paths[2] = failures_path;
+  paths[3] = NULL;
 
   if (self->watch == NULL)
     {
@@ -650,7 +658,7 @@ amt_sessions_setup_monitors (AmtSessions *self)
       g_signal_connect_object (self->watch, "changed", G_CALLBACK (files_changed_cb),
                                self, G_CONNECT_SWAPPED);
     }
-  amt_file_watch_set_paths (self->watch, config_path, credentials_path);
+  amt_file_watch_set_paths (self->watch, paths);
 }
 
 /**

@@ -62,6 +62,40 @@ test_json_credentials (void)
   g_assert_cmpint (g_date_time_to_unix (when), ==, 1764000360);
 }
 
+/* String values are decoded by amt-json-wipe.c, not json-glib: every escape JSON has, names
+ * with escapes and a ":" inside a value, arrays of strings; a broken escape is no answer. */
+static void
+test_json_strings (void)
+{
+  const char *body =
+    "{\"Resp\\u006fnse\" : {\"Text\":\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00:{}\",\n"
+    "  \"List\": [\"one\", \"two\"], \"Colon\" :\"x\" , \"Empty\":\"\"}}";
+  const char *broken[] = {
+    "{\"a\":\"\\x\"}", "{\"a\":\"\\ud83d\"}", "{\"a\":\"\\ude00x\"}", "{\"a\":\"\\u12\"}",
+    "{\"a\":\"tab\there\"}", "{\"a\":\"unterminated}", "{\"a\":\"\\u0000\"}",
+  };
+  g_autoptr(AmtAwsNode) root = parse (body, "application/json");
+  g_autoptr(GPtrArray) members = amt_aws_node_lookup_all (root, "Response/List/member");
+
+  g_assert_cmpstr (amt_aws_node_lookup_text (root, "Response/Text"), ==,
+                   "a\"b\\c/d\b\f\n\r\t\xc3\xa9\xf0\x9f\x98\x80:{}");
+  g_assert_cmpuint (members->len, ==, 2);
+  g_assert_cmpstr (amt_aws_node_get_text (g_ptr_array_index (members, 0)), ==, "one");
+  g_assert_cmpstr (amt_aws_node_get_text (g_ptr_array_index (members, 1)), ==, "two");
+  g_assert_cmpstr (amt_aws_node_lookup_text (root, "Response/Colon"), ==, "x");
+  g_assert_cmpstr (amt_aws_node_lookup_text (root, "Response/Empty"), ==, "");
+
+  for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AmtAwsNode) none = amt_aws_response_parse (broken[i], strlen (broken[i]), NULL, &error);
+
+      g_test_message ("%s", broken[i]);
+      g_assert_null (none);
+      g_assert_error (error, AMT_AWS_ERROR, AMT_AWS_ERROR_INVALID_RESPONSE);
+    }
+}
+
 /* Numbers no integer holds (found by fuzz-response): written as they are, never converted, and
  * no timestamp. */
 static void
@@ -325,6 +359,7 @@ main (int   argc,
 
   g_test_add_func ("/aws-response/xml-credentials", test_xml_credentials);
   g_test_add_func ("/aws-response/json-credentials", test_json_credentials);
+  g_test_add_func ("/aws-response/json-strings", test_json_strings);
   g_test_add_func ("/aws-response/json-huge-numbers", test_json_huge_numbers);
   g_test_add_func ("/aws-response/lists", test_lists);
   g_test_add_func ("/aws-response/error-bodies", test_error_bodies);
