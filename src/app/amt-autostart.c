@@ -59,18 +59,23 @@ quote_exec_argument (const char *argument)
   return g_string_free (quoted, FALSE);
 }
 
-/* The program to start: the installed one by name; one run from elsewhere (the build tree)
- * by its full path, so that the entry starts what the user started. */
+/* The program to start: the installed command by name; one run from elsewhere (the build
+ * tree) by its full path, so that the entry starts what the user started. This process is the
+ * applet, which the command execs: the command is its sibling, or in BINDIR once installed. */
 static char *
 dup_exec (void)
 {
   g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *installed = g_build_filename (BINDIR, "aws-mfa-tray", NULL);
+  g_autofree char *installed = g_build_filename (LIBEXECDIR, AMT_APPLET_NAME, NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *command = NULL;
 
   if (self == NULL || g_strcmp0 (self, installed) == 0)
     return g_strdup ("aws-mfa-tray");
 
-  return quote_exec_argument (self);
+  dir = g_path_get_dirname (self);
+  command = g_build_filename (dir, "aws-mfa-tray", NULL);
+  return quote_exec_argument (command);
 }
 
 static gboolean

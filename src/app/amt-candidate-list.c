@@ -66,6 +66,24 @@ show_message (AmtCandidateList *self,
 }
 
 static void
+device_saved_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  FindData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!amt_sessions_apply_edit_finish (AMT_SESSIONS (source), result, &error))
+    show_message (data->self, GTK_MESSAGE_ERROR, _("The MFA device could not be saved"), error->message);
+  /* Saved and reloaded: the profile is managed now; its first login follows. */
+  else if (g_application_get_default () != NULL)
+    g_action_group_activate_action (G_ACTION_GROUP (g_application_get_default ()), "login",
+                                    g_variant_new_string (data->name));
+
+  find_data_free (data);
+}
+
+static void
 devices_found_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -103,17 +121,13 @@ devices_found_cb (GObject      *source,
   profile = amt_sessions_lookup_candidate (self->sessions, data->name);
   if (profile == NULL)
     goto out;
-  if (!amt_sessions_save_mfa_device (self->sessions, profile, serials[0], &error))
-    {
-      show_message (self, GTK_MESSAGE_ERROR, _("The MFA device could not be saved"), error->message);
-      goto out;
-    }
-
-  /* Saved and reloaded: the profile is managed now; its first login follows. */
-  g_debug ("Saved the MFA device %s for %s", serials[0], data->name);
-  if (g_application_get_default () != NULL)
-    g_action_group_activate_action (G_ACTION_GROUP (g_application_get_default ()), "login",
-                                    g_variant_new_string (data->name));
+  /* Written on a worker; the data goes on to device_saved_cb. */
+  amt_sessions_apply_edit_async (self->sessions,
+                                 amt_profile_edit_save_mfa_device (amt_sessions_get_aws_config (self->sessions),
+                                                                   amt_sessions_get_cred_store (self->sessions),
+                                                                   profile, serials[0]),
+                                 NULL, device_saved_cb, data);
+  return;
 
 out:
   find_data_free (data);

@@ -21,10 +21,11 @@
 #include <glib/gi18n.h>
 
 #include "amt-error-color.h"
+#include "amt-mfa-code.h"
 #include "amt-mfa-dialog.h"
-#include "amt-sigv4.h"
+#include "amt-secret.h"
 
-#define CODE_LENGTH 6
+#define CODE_LENGTH AMT_MFA_CODE_LENGTH
 
 struct _AmtMfaDialog
 {
@@ -70,46 +71,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* What the user typed or pasted, as ASCII digits */
-
-static gboolean
-is_code_separator (gunichar c)
-{
-  /* Authenticator apps copy "123 456" (sometimes with a no-break or thin space), and some
-   * people type "123-456". */
-  return g_unichar_isspace (c) || c == '-' || (c >= 0x2010 && c <= 0x2015) || c == 0x2212;
-}
-
-/* Returns: how many digits @text holds, written to @digits as ASCII (any script's decimal
- * digits count), separators left out; -1 when it holds anything else or more than six */
-static int
-normalize_code_text (const char *text,
-                     gssize      length,
-                     char        digits[CODE_LENGTH + 1])
-{
-  const char *end = text + length;
-  int n = 0;
-
-  if (!g_utf8_validate (text, length, NULL))
-    return -1;
-
-  for (const char *p = text; p < end; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      int value;
-
-      if (is_code_separator (c))
-        continue;
-      value = g_unichar_digit_value (c);
-      if (value < 0 || n == CODE_LENGTH)
-        return -1;
-      digits[n++] = (char) ('0' + value);
-    }
-
-  digits[n] = '\0';
-  return n;
-}
 
 /* The view */
 
@@ -525,15 +486,10 @@ code_entry_insert_text_cb (GtkEditable  *editable,
     return;
 
   g_signal_stop_emission_by_name (editable, "insert-text");
-  n_digits = normalize_code_text (text, length, digits);
+  n_digits = amt_mfa_code_normalize (text, length, digits);
 
   g_signal_handlers_block_by_func (editable, code_entry_insert_text_cb, self);
-  if (n_chars == 1 && n_digits == 1)
-    {
-      /* A digit of another script: the ASCII one AWS takes. */
-      gtk_editable_insert_text (editable, digits, 1, position);
-    }
-  else if (n_chars > 1 && n_digits == CODE_LENGTH)
+  if (n_chars > 1 && n_digits == CODE_LENGTH)
     {
       /* A pasted code: it replaces whatever was typed. */
       int start = 0;

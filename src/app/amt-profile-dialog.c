@@ -1,12 +1,14 @@
 /* amt-profile-dialog.c
  *
  * Add: a name, the IAM user's long-term access key and, optionally, the MFA device and a
- * region. Saved the aws-mfa way with standard keys (amt_sessions_save_new_profile()); when the
+ * region. Saved the aws-mfa way with standard keys (amt_profile_edit_save_new()); when the
  * device is left empty, AWS is asked (GetCallerIdentity, ListMFADevices): one device is taken,
  * several are offered to choose from, none is said. Then the code dialog opens
  * (app.login): from nothing to a session in three steps.
  *
  * Edit: the device (with Find), the region, and, for a profile whose keys we keep, new keys.
+ *
+ * Every save is written on a worker (amt_sessions_apply_edit_async()); Save waits for it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -124,23 +126,68 @@ finish (AmtProfileDialog *self)
   gtk_dialog_response (GTK_DIALOG (self), GTK_RESPONSE_OK);
 }
 
-static gboolean
+/* A save runs on a worker: Save (and Find) wait for it; it goes on with @then once written. */
+typedef void (*SavedFunc) (AmtProfileDialog *self);
+
+typedef struct {
+  AmtProfileDialog *self;
+  SavedFunc         then;
+} SaveData;
+
+static void
+saved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  SaveData *data = user_data;
+  g_autoptr(AmtProfileDialog) self = data->self;
+  g_autoptr(GError) error = NULL;
+  SavedFunc then = data->then;
+
+  g_free (data);
+  if (!amt_sessions_apply_edit_finish (AMT_SESSIONS (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error->message);
+      return;
+    }
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  gtk_widget_set_sensitive (self->save_button, TRUE);
+  gtk_widget_set_sensitive (self->find_button, TRUE);
+  then (self);
+}
+
+static void
+save (AmtProfileDialog *self,
+      AmtProfileEdit   *edit,
+      SavedFunc         then)
+{
+  SaveData *data = g_new0 (SaveData, 1);
+
+  data->self = g_object_ref (self);
+  data->then = then;
+  gtk_widget_set_sensitive (self->save_button, FALSE);
+  gtk_widget_set_sensitive (self->find_button, FALSE);
+  amt_sessions_apply_edit_async (self->sessions, edit, self->cancellable, saved_cb, data);
+}
+
+/* Saves the device, then finishes. */
+static void
 save_device (AmtProfileDialog *self,
              const char       *serial)
 {
   AmtProfile *profile = current_profile (self);
-  g_autoptr(GError) error = NULL;
 
   if (profile == NULL)
-    return FALSE;
+    return;
 
-  if (!amt_sessions_save_mfa_device (self->sessions, profile, serial, &error))
-    {
-      show_error (self, error->message);
-      return FALSE;
-    }
-
-  return TRUE;
+  save (self,
+        amt_profile_edit_save_mfa_device (amt_sessions_get_aws_config (self->sessions),
+                                          amt_sessions_get_cred_store (self->sessions),
+                                          profile, serial),
+        finish);
 }
 
 static void
@@ -179,10 +226,7 @@ devices_found_cb (GObject      *source,
 
   /* One device: it is the one. A profile already saved gets it at once. */
   if (self->saved_name != NULL || (self->profile != NULL && self->login_after))
-    {
-      if (save_device (self, serials[0]))
-        finish (self);
-    }
+    save_device (self, serials[0]);
   else
     gtk_label_set_text (GTK_LABEL (self->message_label), _("Found the MFA device of this user."));
 }
@@ -278,6 +322,17 @@ new_profile_saved_cb (GObject      *source,
   continue_after_save (self, device);
 }
 
+/* The new profile is written (amt_sessions_apply_edit_async()): on to the device, the code. */
+static void
+new_profile_written (AmtProfileDialog *self)
+{
+  g_autofree char *name = stripped (self->name_entry);
+  g_autofree char *device = stripped (self->device_entry);
+
+  new_profile_saved (self, name);
+  continue_after_save (self, device);
+}
+
 static void
 save_new (AmtProfileDialog *self)
 {
@@ -287,6 +342,7 @@ save_new (AmtProfileDialog *self)
   g_autofree char *device = stripped (self->device_entry);
   g_autofree char *region = stripped (self->region_entry);
   g_autoptr(GError) error = NULL;
+  AmtProfileEdit *edit;
 
   if (self->saved_name == NULL && gtk_switch_get_active (GTK_SWITCH (self->keyring_switch)))
     {
@@ -302,17 +358,30 @@ save_new (AmtProfileDialog *self)
 
   if (self->saved_name == NULL)
     {
-      if (!amt_sessions_save_new_profile (self->sessions, name, key, secret, device, region, &error))
+      edit = amt_profile_edit_save_new (amt_sessions_get_aws_config (self->sessions),
+                                        amt_sessions_get_cred_store (self->sessions),
+                                        name, key, secret, device, region, &error);
+      if (edit == NULL)
         {
           show_error (self, error->message);
           return;
         }
-      new_profile_saved (self, name);
+      save (self, edit, new_profile_written);
+      return;
     }
-  else if (*device != '\0' && !save_device (self, device))
-    return;
 
-  continue_after_save (self, device);
+  self->login_after = TRUE;
+  if (*device == '\0')
+    find_devices (self);
+  else
+    save_device (self, device);
+}
+
+static void
+edit_saved (AmtProfileDialog *self)
+{
+  self->finishing = TRUE;
+  gtk_dialog_response (GTK_DIALOG (self), GTK_RESPONSE_OK);
 }
 
 static void
@@ -323,19 +392,22 @@ save_edit (AmtProfileDialog *self)
   g_autofree char *device = stripped (self->device_entry);
   g_autofree char *region = stripped (self->region_entry);
   g_autoptr(GError) error = NULL;
+  AmtProfileEdit *edit;
 
-  if (!amt_sessions_update_profile (self->sessions, self->profile,
-                                    *key != '\0' ? key : NULL,
-                                    *key != '\0' ? secret : NULL,
-                                    *device != '\0' ? device : NULL,
-                                    region, &error))
+  edit = amt_profile_edit_update (amt_sessions_get_aws_config (self->sessions),
+                                  amt_sessions_get_cred_store (self->sessions),
+                                  self->profile,
+                                  *key != '\0' ? key : NULL,
+                                  *key != '\0' ? secret : NULL,
+                                  *device != '\0' ? device : NULL,
+                                  region, &error);
+  if (edit == NULL)
     {
       show_error (self, error->message);
       return;
     }
 
-  self->finishing = TRUE;
-  gtk_dialog_response (GTK_DIALOG (self), GTK_RESPONSE_OK);
+  save (self, edit, edit_saved);
 }
 
 /* Connected first, so that it runs before the owner's handler: an OK that saves stops here,

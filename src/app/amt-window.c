@@ -140,25 +140,40 @@ typedef struct {
 } RemoveData;
 
 static void
+profile_removed_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(AmtWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *message;
+
+  if (amt_sessions_apply_edit_finish (AMT_SESSIONS (source), result, &error))
+    return;
+
+  message = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL,
+                                    GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+                                    _("The profile could not be removed"));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (message), "%s", error->message);
+  g_signal_connect (message, "response", G_CALLBACK (gtk_widget_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (message));
+}
+
+static void
 remove_response_cb (GtkDialog  *dialog,
                     int         response,
                     RemoveData *data)
 {
-  g_autoptr(GError) error = NULL;
-
   gtk_widget_destroy (GTK_WIDGET (dialog));
 
-  if (response == GTK_RESPONSE_ACCEPT &&
-      !amt_sessions_forget_profile (data->self->sessions, data->profile, &error))
-    {
-      GtkWidget *message = gtk_message_dialog_new (GTK_WINDOW (data->self), GTK_DIALOG_MODAL,
-                                                   GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
-                                                   _("The profile could not be removed"));
-
-      gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (message), "%s", error->message);
-      g_signal_connect (message, "response", G_CALLBACK (gtk_widget_destroy), NULL);
-      gtk_window_present (GTK_WINDOW (message));
-    }
+  /* Written on a worker: the window stays responsive while the files are synced. */
+  if (response == GTK_RESPONSE_ACCEPT)
+    amt_sessions_apply_edit_async (data->self->sessions,
+                                   amt_profile_edit_forget (amt_sessions_get_aws_config (data->self->sessions),
+                                                            amt_sessions_get_cred_store (data->self->sessions),
+                                                            amt_sessions_get_keyring (data->self->sessions),
+                                                            data->profile),
+                                   NULL, profile_removed_cb, g_object_ref (data->self));
 
   g_object_unref (data->profile);
   g_object_unref (data->self);

@@ -34,8 +34,6 @@
 #define MAX_RETRY_DELAY_MS          5000
 /* A Date header further off than this is a wrong clock, not network latency. */
 #define SKEW_THRESHOLD_SECONDS      (5 * 60)
-/* How long a code sent to a device stays refused here; a TOTP code is valid for ~90 s. */
-#define USED_CODE_MEMORY_USEC       (10 * 60 * G_USEC_PER_SEC)
 #define MAX_PAGES                   100
 
 struct _AmtAwsClient
@@ -57,8 +55,8 @@ struct _AmtAwsClient
 
   gint64            clock_skew;
 
-  /* "serial\ncode" → monotonic time it was sent; main thread only */
-  GHashTable       *used_codes;
+  /* The codes sent (shared with the logins through the client pool); main thread only */
+  AmtCodeLedger    *ledger;
 };
 
 G_DEFINE_FINAL_TYPE (AmtAwsClient, amt_aws_client, G_TYPE_OBJECT)
@@ -206,7 +204,8 @@ typedef struct {
   AmtAwsEndpoint    *endpoint;
   AmtAwsCredentials *credentials;
   GPtrArray         *params;          /* name, value, …: wiped (TokenCode) */
-  char              *used_code_key;   /* "serial\ncode", or NULL */
+  char              *used_serial;     /* the device of the code sent, or NULL */
+  char              *used_code;       /* the code sent, or NULL */
   AmtHttpTransport  *transport;
   char              *ca_bundle;
   guint              connect_timeout_ms;
@@ -229,7 +228,8 @@ call_data_free (CallData *data)
   g_clear_pointer (&data->endpoint, amt_aws_endpoint_free);
   g_clear_pointer (&data->credentials, amt_aws_credentials_free);
   g_clear_pointer (&data->params, g_ptr_array_unref);
-  g_clear_pointer (&data->used_code_key, amt_secret_free);
+  g_free (data->used_serial);
+  g_clear_pointer (&data->used_code, amt_secret_free);
   g_clear_object (&data->transport);
   g_free (data->ca_bundle);
   g_free (data);
@@ -348,7 +348,7 @@ perform (CallData      *data,
          GCancellable  *cancellable,
          GError       **error)
 {
-  gboolean carries_code = data->used_code_key != NULL;
+  gboolean carries_code = data->used_code != NULL;
   gboolean resigned = FALSE;
   guint attempt = 0;
 
@@ -694,19 +694,6 @@ call_data_new (AmtAwsClient             *self,
   return g_steal_pointer (&data);
 }
 
-static void
-forget_old_codes (AmtAwsClient *self)
-{
-  GHashTableIter iter;
-  gpointer value;
-  gint64 now = g_get_monotonic_time ();
-
-  g_hash_table_iter_init (&iter, self->used_codes);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (now - *(gint64 *) value > USED_CODE_MEMORY_USEC)
-      g_hash_table_iter_remove (&iter);
-}
-
 /* Adds SerialNumber and TokenCode; FALSE (and an error) when this code was sent before. */
 static gboolean
 call_data_add_mfa (AmtAwsClient  *self,
@@ -715,26 +702,22 @@ call_data_add_mfa (AmtAwsClient  *self,
                    const char    *token_code,
                    GError       **error)
 {
-  g_autofree gint64 *sent = NULL;
-
   if (serial_number == NULL || token_code == NULL)
     {
       call_data_add_param (data, "SerialNumber", serial_number);
       return TRUE;
     }
 
-  forget_old_codes (self);
-  data->used_code_key = g_strconcat (serial_number, "\n", token_code, NULL);
-  if (g_hash_table_contains (self->used_codes, data->used_code_key))
+  if (amt_code_ledger_was_sent (self->ledger, serial_number, token_code))
     {
       g_debug ("%s: refusing to send a code already sent for this device", data->action);
       g_propagate_error (error, amt_aws_error_new_simple (AMT_AWS_ERROR_MFA_CODE_REUSED));
       return FALSE;
     }
 
-  sent = g_new (gint64, 1);
-  *sent = g_get_monotonic_time ();
-  g_hash_table_insert (self->used_codes, g_strdup (data->used_code_key), g_steal_pointer (&sent));
+  amt_code_ledger_remember (self->ledger, serial_number, token_code);
+  data->used_serial = g_strdup (serial_number);
+  data->used_code = g_strdup (token_code);
 
   call_data_add_param (data, "SerialNumber", serial_number);
   call_data_add_param (data, "TokenCode", token_code);
@@ -800,7 +783,7 @@ finish_call (AmtAwsClient  *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOCK_SKEW]);
     }
 
-  if (data != NULL && data->used_code_key != NULL && local_error != NULL &&
+  if (data != NULL && data->used_code != NULL && local_error != NULL &&
       local_error->domain == AMT_AWS_ERROR &&
       (local_error->code == AMT_AWS_ERROR_TLS ||
        local_error->code == AMT_AWS_ERROR_INVALID_ENDPOINT ||
@@ -812,7 +795,7 @@ finish_call (AmtAwsClient  *self,
        local_error->code == AMT_AWS_ERROR_INVALID_PARAMETER ||
        local_error->code == AMT_AWS_ERROR_DURATION_TOO_LONG ||
        local_error->code == AMT_AWS_ERROR_WRONG_MFA_SERIAL))
-    g_hash_table_remove (self->used_codes, data->used_code_key);
+    amt_code_ledger_forget (self->ledger, data->used_serial, data->used_code);
 
   if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1106,7 +1089,7 @@ amt_aws_client_finalize (GObject *object)
   g_free (self->endpoint_url);
   g_free (self->ca_bundle);
   g_strfreev (self->environ);
-  g_hash_table_unref (self->used_codes);
+  g_clear_object (&self->ledger);
 
   G_OBJECT_CLASS (amt_aws_client_parent_class)->finalize (object);
 }
@@ -1275,8 +1258,24 @@ amt_aws_client_class_init (AmtAwsClientClass *klass)
 static void
 amt_aws_client_init (AmtAwsClient *self)
 {
-  self->used_codes = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                            (GDestroyNotify) amt_secret_free, g_free);
+  g_autoptr(AmtClock) clock = amt_system_clock_new (FALSE);
+
+  self->ledger = amt_code_ledger_new (clock);
+}
+
+/**
+ * amt_aws_client_set_code_ledger:
+ * @ledger: the record of codes sent to share (the client pool's); a client has its own until
+ *   it is given one
+ */
+void
+amt_aws_client_set_code_ledger (AmtAwsClient  *self,
+                                AmtCodeLedger *ledger)
+{
+  g_return_if_fail (AMT_IS_AWS_CLIENT (self));
+  g_return_if_fail (AMT_IS_CODE_LEDGER (ledger));
+
+  g_set_object (&self->ledger, ledger);
 }
 
 /**

@@ -8,6 +8,7 @@
 
 #include "amt-aws-endpoint.h"
 #include "amt-aws-error.h"
+#include "amt-code-ledger.h"
 #include "amt-http.h"
 #include "amt-sigv4.h"
 
@@ -55,6 +56,8 @@ AmtAwsClient              *amt_aws_client_new_full                 (AmtHttpTrans
                                                                     const char          *profile_ca_bundle,
                                                                     const char * const  *envp);
 
+void                       amt_aws_client_set_code_ledger          (AmtAwsClient        *self,
+                                                                    AmtCodeLedger       *ledger);
 gint64                     amt_aws_client_get_clock_skew           (AmtAwsClient        *self);
 void                       amt_aws_client_set_timeouts             (AmtAwsClient        *self,
                                                                     guint                connect_timeout_ms,

@@ -23,8 +23,11 @@
 #include <glib/gi18n.h>
 
 #include "amt-discovery.h"
+#include "amt-file-keys.h"
+#include "amt-format.h"
+#include "amt-mfa-code.h"
 #include "amt-sandbox.h"
-#include "amt-sessions-private.h"
+#include "amt-login.h"
 #include "amt-target-check.h"
 
 #define MFA_PROCESS_TIMEOUT_SECONDS  120
@@ -48,7 +51,10 @@ struct _AmtLogin
 {
   GObject                    parent_instance;
 
-  AmtSessions               *sessions;
+  AmtClientPool             *clients;
+  AmtCredStore              *store;
+  AmtAwsConfig              *files;       /* nullable */
+  AmtKeySource              *keyring;     /* nullable */
   char                      *mfa_serial;
   char                      *mfa_process;
   GPtrArray                 *items;       /* AmtLoginItem */
@@ -77,6 +83,9 @@ G_DEFINE_FINAL_TYPE (AmtLogin, amt_login, G_TYPE_OBJECT)
 G_DEFINE_QUARK (amt-login-error-quark, amt_login_error)
 
 enum {
+  PROFILE_REFRESHED,
+  PROFILE_FAILED,
+  STEP_WRITTEN,
   FINISHED,
   N_SIGNALS
 };
@@ -97,9 +106,10 @@ amt_login_dispose (GObject *object)
   AmtLogin *self = (AmtLogin *)object;
 
   g_cancellable_cancel (self->cancellable);
-  if (self->sessions != NULL && !self->finished)
-    _amt_sessions_login_finished (self->sessions, self);
-  g_clear_object (&self->sessions);
+  g_clear_object (&self->clients);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->files, amt_aws_config_unref);
+  g_clear_object (&self->keyring);
 
   G_OBJECT_CLASS (amt_login_parent_class)->dispose (object);
 }
@@ -128,6 +138,45 @@ amt_login_class_init (AmtLoginClass *klass)
 
   object_class->dispose = amt_login_dispose;
   object_class->finalize = amt_login_finalize;
+
+  /**
+   * AmtLogin::profile-refreshed:
+   * @profile: the profile whose session was written
+   * @expiration: when that session ends
+   */
+  signals[PROFILE_REFRESHED] =
+    g_signal_new ("profile-refreshed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, AMT_TYPE_PROFILE, G_TYPE_DATE_TIME);
+
+  /**
+   * AmtLogin::profile-failed:
+   * @profile: a profile the login did not refresh
+   * @message: why, in one sentence
+   *
+   * Emitted as the login finishes, once per profile that failed.
+   */
+  signals[PROFILE_FAILED] =
+    g_signal_new ("profile-failed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, AMT_TYPE_PROFILE, G_TYPE_STRING);
+
+  /**
+   * AmtLogin::step-written:
+   *
+   * The writes of one code's step are done (before #AmtLogin::finished, when it was the
+   * last): the files now hold them.
+   */
+  signals[STEP_WRITTEN] =
+    g_signal_new ("step-written",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 
   /**
    * AmtLogin::finished:
@@ -223,7 +272,7 @@ look_up_first_keys (AmtLogin *self)
 
   /* Without keys to find, the first submit says so. */
   if (self->steps->len == 0 ||
-      (keys = _amt_sessions_dup_key_source (self->sessions,
+      (keys = amt_login_dup_key_source (self->files, self->keyring,
                                             step_profile (self, &g_array_index (self->steps, Step, 0)),
                                             &holder, NULL)) == NULL)
     return;
@@ -233,18 +282,31 @@ look_up_first_keys (AmtLogin *self)
                                g_object_ref (self));
 }
 
-/* Plans the steps: see the top of this file. @profiles all share @mfa_serial. */
+/**
+ * amt_login_new:
+ * @services: what the login works with (it takes references)
+ * @mfa_serial: the device
+ * @profiles: (element-type AmtProfile): the managed profiles of @mfa_serial
+ *
+ * Plans the steps: see the top of this file.
+ */
 AmtLogin *
-_amt_login_new (AmtSessions *sessions,
-                const char  *mfa_serial,
-                GPtrArray   *profiles)
+amt_login_new (const AmtLoginServices *services,
+               const char             *mfa_serial,
+               GPtrArray              *profiles)
 {
   g_autoptr(AmtLogin) self = g_object_new (AMT_TYPE_LOGIN, NULL);
   guint session_duration = 0;
   gboolean needs_session = FALSE;
   guint next_code;
 
-  self->sessions = g_object_ref (sessions);
+  g_return_val_if_fail (AMT_IS_CLIENT_POOL (services->clients), NULL);
+  g_return_val_if_fail (AMT_IS_CRED_STORE (services->store), NULL);
+
+  self->clients = g_object_ref (services->clients);
+  self->store = g_object_ref (services->store);
+  self->files = services->files != NULL ? amt_aws_config_ref (services->files) : NULL;
+  self->keyring = services->keyring != NULL ? g_object_ref (services->keyring) : NULL;
   self->mfa_serial = g_strdup (mfa_serial);
 
   for (guint i = 0; i < profiles->len; i++)
@@ -257,7 +319,7 @@ _amt_login_new (AmtSessions *sessions,
       if (config->kind == AMT_PROFILE_KIND_SESSION)
         {
           guint duration = clamp_duration (config->duration_seconds,
-                                           amt_sessions_get_session_duration (sessions),
+                                           services->session_duration,
                                            AMT_SESSION_DURATION_MAX);
 
           /* One GetSessionToken serves them all: the shortest duration any of them asks. */
@@ -270,7 +332,7 @@ _amt_login_new (AmtSessions *sessions,
       else
         {
           item->duration = clamp_duration (config->duration_seconds,
-                                           amt_sessions_get_role_duration (sessions),
+                                           services->role_duration,
                                            AMT_ROLE_DURATION_MAX);
           item->chained = item->duration <= AMT_CHAINED_ROLE_DURATION_MAX;
           needs_session |= item->chained;
@@ -283,7 +345,7 @@ _amt_login_new (AmtSessions *sessions,
     }
 
   if (session_duration == 0)
-    session_duration = clamp_duration (0, amt_sessions_get_session_duration (sessions),
+    session_duration = clamp_duration (0, services->session_duration,
                                        AMT_SESSION_DURATION_MAX);
   self->session_duration = session_duration;
 
@@ -464,40 +526,28 @@ amt_login_dup_code_purpose (AmtLogin *self)
  * @code: what the user typed or pasted
  * @normalized: (out) (optional): the six digits, without the spaces people paste
  *
- * Returns: whether @code is six digits (spaces and dashes aside); AWS is not asked otherwise
+ * Returns: whether @code is six digits (spaces and dashes aside: amt-mfa-code.c); AWS is not
+ *   asked otherwise
  */
 gboolean
 amt_login_check_code (const char  *code,
                       char       **normalized,
                       GError     **error)
 {
-  char digits[7];
-  guint n = 0;
+  char digits[AMT_MFA_CODE_LENGTH + 1];
 
   g_return_val_if_fail (code != NULL, FALSE);
 
-  for (const char *p = code; *p != '\0'; p++)
-    {
-      if (*p == ' ' || *p == '-' || *p == '\t' || *p == '\n' || *p == '\r')
-        continue;
-      if (!g_ascii_isdigit (*p) || n == 6)
-        {
-          n = 7;
-          break;
-        }
-      digits[n++] = *p;
-    }
-
-  if (n != 6)
+  if (amt_mfa_code_normalize (code, -1, digits) != AMT_MFA_CODE_LENGTH)
     {
       g_set_error_literal (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_MALFORMED_CODE,
                            _("An MFA code is six digits: type the code your device shows now."));
       return FALSE;
     }
 
-  digits[6] = '\0';
   if (normalized != NULL)
     *normalized = g_strdup (digits);
+  amt_secret_wipe (digits, sizeof digits);
   return TRUE;
 }
 
@@ -516,10 +566,9 @@ finish_login (AmtLogin *self)
       AmtLoginItem *item = g_ptr_array_index (self->items, i);
 
       if (!item->done && item->error != NULL)
-        _amt_sessions_profile_failed (self->sessions, item->profile, item->error);
+        g_signal_emit (self, signals[PROFILE_FAILED], 0, item->profile, item->error);
     }
 
-  _amt_sessions_login_finished (self->sessions, self);
   g_signal_emit (self, signals[FINISHED], 0);
 }
 
@@ -687,7 +736,7 @@ static void
 step_done (AmtLogin *self,
            GTask    *submit)
 {
-  _amt_sessions_reload_written (self->sessions);
+  g_signal_emit (self, signals[STEP_WRITTEN], 0);
   self->step++;
   self->busy = FALSE;
   g_clear_pointer (&self->last_error, g_free);
@@ -731,8 +780,8 @@ write_done_cb (GObject      *source,
     {
       op->item->done = TRUE;
       g_clear_pointer (&op->item->error, g_free);
-      _amt_sessions_profile_refreshed (self->sessions, op->item->profile,
-                                       data->credentials->expiration);
+      g_signal_emit (self, signals[PROFILE_REFRESHED], 0, op->item->profile,
+                     data->credentials->expiration);
     }
   else
     item_failed (self, op->item, error);
@@ -749,9 +798,9 @@ write_item (AmtLogin                       *self,
   WriteData *data = g_new0 (WriteData, 1);
 
   const AmtProfileConfig *config = amt_profile_get_config (op->item->profile);
-  AmtAwsConfig *files = amt_sessions_get_aws_config (self->sessions);
+  AmtAwsConfig *files = self->files;
 
-  data->store = g_object_ref (_amt_sessions_get_cred_store (self->sessions));
+  data->store = g_object_ref (self->store);
   data->target = g_strdup (config->target);
   data->moved_from = g_strdup (config->moved_from);
   /* The region is added only where it is missing: a config file that already has it may be
@@ -852,7 +901,7 @@ start_chained_role (AmtLogin     *self,
   op->submit = g_object_ref (submit);
   op->item = item;
   self->pending++;
-  amt_aws_client_assume_role_async (_amt_sessions_get_client (self->sessions, item->profile),
+  amt_aws_client_assume_role_async (amt_client_pool_get_client (self->clients, item->profile),
                                     signing, config->role_arn, session_name, config->external_id,
                                     item->duration, NULL, NULL,
                                     self->cancellable, chained_role_done_cb, op);
@@ -964,6 +1013,40 @@ direct_role_done_cb (GObject      *source,
   write_item (self, op, credentials);
 }
 
+/**
+ * amt_login_dup_key_source:
+ * @files: (nullable): the AWS files
+ * @keyring: (nullable): the keyring, for keys the files mark as kept there
+ * @holder: (out): the profile that holds the keys (@profile's source)
+ *
+ * Returns: (transfer full): where the keys @profile signs its calls with are kept: the keyring
+ *   when their holder says so (mfa_tray_keys), the AWS files otherwise; %NULL and an error
+ *   that names the profile without keys
+ */
+AmtKeySource *
+amt_login_dup_key_source (AmtAwsConfig  *files,
+                          AmtKeySource  *keyring,
+                          AmtProfile    *profile,
+                          char         **holder,
+                          GError       **error)
+{
+  const char *source = amt_profile_get_config (profile)->source_profile;
+
+  if (files == NULL || source == NULL)
+    {
+      g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NOT_REFRESHABLE,
+                   _("The profile %s has no long-term keys (aws_access_key_id and aws_secret_access_key) to log in with."),
+                   source != NULL ? source : amt_profile_get_name (profile));
+      return NULL;
+    }
+
+  *holder = g_strdup (source);
+  if (keyring != NULL && amt_aws_config_keys_in_keyring (files, source))
+    return g_object_ref (keyring);
+
+  return AMT_KEY_SOURCE (amt_file_keys_new (files));
+}
+
 /* Everything known now about the writes this code leads to: a code is not spent on a write
  * bound to fail (amt-target-check.c). */
 static gboolean
@@ -971,7 +1054,7 @@ check_step_targets (AmtLogin  *self,
                     Step      *step,
                     GError   **error)
 {
-  AmtCredStore *store = _amt_sessions_get_cred_store (self->sessions);
+  AmtCredStore *store = self->store;
 
   for (guint i = 0; i < self->items->len; i++)
     {
@@ -1060,7 +1143,7 @@ amt_login_submit_code_async (AmtLogin            *self,
       g_task_return_error (task, error);
       return;
     }
-  if (_amt_sessions_code_was_sent (self->sessions, self->mfa_serial, digits))
+  if (amt_code_ledger_was_sent (amt_client_pool_get_code_ledger (self->clients), self->mfa_serial, digits))
     {
       g_task_return_error (task, amt_aws_error_new_simple (AMT_AWS_ERROR_MFA_CODE_REUSED));
       amt_secret_free (g_steal_pointer (&digits));
@@ -1068,7 +1151,7 @@ amt_login_submit_code_async (AmtLogin            *self,
     }
 
   step = &g_array_index (self->steps, Step, self->step);
-  keys = _amt_sessions_dup_key_source (self->sessions,
+  keys = amt_login_dup_key_source (self->files, self->keyring,
                                        step->kind == STEP_SESSION_TOKEN ? self->session_item->profile
                                                                         : step->role->profile,
                                        &holder, &error);
@@ -1153,11 +1236,11 @@ send_code (AmtLogin                *self,
   SubmitData *data = g_task_get_task_data (task);
   Step *step = &g_array_index (self->steps, Step, self->step);
 
-  _amt_sessions_remember_code (self->sessions, self->mfa_serial, data->code);
+  /* The client records the code in the ledger as it sends it. */
 
   if (step->kind == STEP_SESSION_TOKEN)
     {
-      amt_aws_client_get_session_token_async (_amt_sessions_get_client (self->sessions, self->session_item->profile),
+      amt_aws_client_get_session_token_async (amt_client_pool_get_client (self->clients, self->session_item->profile),
                                               long_term, self->mfa_serial, data->code,
                                               self->session_duration,
                                               self->cancellable, session_token_done_cb,
@@ -1168,7 +1251,7 @@ send_code (AmtLogin                *self,
       const AmtProfileConfig *config = amt_profile_get_config (step->role->profile);
       g_autofree char *session_name = role_session_name (step->role);
 
-      amt_aws_client_assume_role_async (_amt_sessions_get_client (self->sessions, step->role->profile),
+      amt_aws_client_assume_role_async (amt_client_pool_get_client (self->clients, step->role->profile),
                                         long_term, config->role_arn, session_name,
                                         config->external_id, step->role->duration,
                                         self->mfa_serial, data->code,
@@ -1334,7 +1417,7 @@ process_exited_cb (GObject      *source,
   data->length = 0;
 
   /* The second code of a login must be a new one: wait for the device to move on. */
-  if (_amt_sessions_code_was_sent (self->sessions, self->mfa_serial, code))
+  if (amt_code_ledger_was_sent (amt_client_pool_get_code_ledger (self->clients), self->mfa_serial, code))
     {
       amt_secret_free (g_steal_pointer (&code));
       if (++data->polls > NEXT_CODE_MAX_POLLS)

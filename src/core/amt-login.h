@@ -6,6 +6,10 @@
 
 #include <gio/gio.h>
 
+#include "amt-aws-config.h"
+#include "amt-client-pool.h"
+#include "amt-cred-store.h"
+#include "amt-key-source.h"
 #include "amt-profile.h"
 
 G_BEGIN_DECLS
@@ -31,11 +35,25 @@ typedef struct {
   char       *error;         /* why it failed, or NULL */
 } AmtLoginItem;
 
+/* What a login works with, given when it is made: it reaches nothing else. */
+typedef struct {
+  AmtClientPool *clients;            /* the AWS clients, their transport, the codes sent */
+  AmtCredStore  *store;              /* the credentials file */
+  AmtAwsConfig  *files;              /* (nullable) the long-term keys; the config file's regions */
+  AmtKeySource  *keyring;            /* (nullable) the keys the files mark as in the keyring */
+  guint          session_duration;   /* seconds, when a session profile asks none */
+  guint          role_duration;      /* seconds, when a role profile asks none */
+} AmtLoginServices;
+
 #define AMT_TYPE_LOGIN (amt_login_get_type ())
 
 G_DECLARE_FINAL_TYPE (AmtLogin, amt_login, AMT, LOGIN, GObject)
 
 GQuark        amt_login_error_quark            (void);
+
+AmtLogin     *amt_login_new                    (const AmtLoginServices *services,
+                                                const char           *mfa_serial,
+                                                GPtrArray            *profiles);
 
 const char   *amt_login_get_mfa_serial         (AmtLogin             *self);
 GPtrArray    *amt_login_get_items              (AmtLogin             *self);
@@ -48,8 +66,15 @@ gboolean      amt_login_is_busy                (AmtLogin             *self);
 gboolean      amt_login_get_result             (AmtLogin             *self,
                                                 GError              **error);
 
+AmtKeySource *amt_login_dup_key_source         (AmtAwsConfig         *files,
+                                                AmtKeySource         *keyring,
+                                                AmtProfile           *profile,
+                                                char                **holder,
+                                                GError              **error);
+
 gboolean      amt_login_check_targets          (AmtLogin             *self,
                                                 GError              **error);
+
 gboolean      amt_login_check_code             (const char           *code,
                                                 char                **normalized,
                                                 GError              **error);

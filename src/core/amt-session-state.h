@@ -4,7 +4,9 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
+
+#include "amt-aws-config.h"
 
 G_BEGIN_DECLS
 
@@ -23,5 +25,17 @@ AmtSessionState  amt_session_state_worse     (AmtSessionState a,
                                               AmtSessionState b);
 const char      *amt_session_state_to_string (AmtSessionState state);
 const char      *amt_session_state_to_label  (AmtSessionState state);
+
+GDateTime       *amt_session_state_read_expiration (AmtAwsConfig *files,
+                                                    const char   *target);
+AmtSessionState  amt_session_state_compute         (gboolean      failed,
+                                                    gint64        end,
+                                                    gint64        now,
+                                                    guint         lead_time);
+gint64           amt_session_state_seconds_left    (GDateTime    *expiration,
+                                                    gint64        now);
+gint64           amt_session_state_next_deadline   (GPtrArray    *expirations,
+                                                    gint64        now,
+                                                    guint         lead_time);
 
 G_END_DECLS

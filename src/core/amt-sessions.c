@@ -23,18 +23,19 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "amt-device-finder.h"
 #include "amt-discovery.h"
 #include "amt-failure-state.h"
+#include "amt-file-watch.h"
+#include "amt-profile-editor.h"
 #include "amt-file-keys.h"
 #include "amt-key-move.h"
 #include "amt-keyring-keys.h"
 #include "amt-sandbox.h"
-#include "amt-sessions-private.h"
+#include "amt-sessions.h"
 
 #define RELOAD_DELAY_MS         250
 #define MINUTE_USEC             (G_GINT64_CONSTANT (60) * G_USEC_PER_SEC)
-/* How long a code sent for a device is refused here; a TOTP code lives ~90 s at most. */
-#define SENT_CODE_MEMORY_USEC   (10 * MINUTE_USEC)
 
 
 struct _AmtSessions
@@ -57,19 +58,21 @@ struct _AmtSessions
   gulong         resumed_id;
   guint          reload_id;
 
-  GHashTable    *clients;        /* "region\nendpoint\nca" → AmtAwsClient */
-  GHashTable    *sent_codes;     /* "serial\ncode" → gint64 wall time */
+  AmtClientPool *clients;        /* with the ledger of codes sent, on our clock */
   GHashTable    *login_errors;   /* profile name → AmtFailure, as amt-failure-state.c keeps them */
   GHashTable    *known_states;   /* profile name → AmtSessionState + 1 */
   GPtrArray     *active_logins;  /* AmtLogin, not owned: each removes itself */
 
   gboolean       watching;
-  GPtrArray     *monitors;       /* GFileMonitor */
-  GPtrArray     *watched_paths;  /* what each monitor watches */
+  AmtFileWatch  *watch;
   GSettings     *settings;
 };
 
 G_DEFINE_FINAL_TYPE (AmtSessions, amt_sessions, G_TYPE_OBJECT)
+
+static AmtLogin *start_login (AmtSessions *self,
+                              const char  *serial,
+                              GPtrArray   *group);
 
 enum {
   PROP_0,
@@ -95,63 +98,6 @@ static guint signals[N_SIGNALS];
 static void amt_sessions_schedule_deadline (AmtSessions *self);
 static void amt_sessions_setup_monitors    (AmtSessions *self);
 
-/* Formatting */
-
-/**
- * amt_format_profile_names:
- * @profiles: (element-type AmtProfile): one MFA device's profiles, say
- * @max_named: how many to name before "and N more"
- *
- * Returns: (transfer full): "dev, prod, admin and 26 more", or all of them when they are no
- *   more than @max_named: what a menu entry or a notification can hold
- */
-char *
-amt_format_profile_names (GPtrArray *profiles,
-                          guint      max_named)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-  guint named = MIN (profiles->len, max_named);
-
-  for (guint i = 0; i < named; i++)
-    {
-      if (i > 0)
-        g_string_append (names, ", ");
-      g_string_append (names, amt_profile_get_name (g_ptr_array_index (profiles, i)));
-    }
-
-  if (profiles->len > named)
-    /* Translators: profiles named in a menu or a notification, "dev, prod, admin and 26 more" */
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s and %u more", "%s and %u more",
-                                         profiles->len - named),
-                            names->str, profiles->len - named);
-  return g_string_free (g_steal_pointer (&names), FALSE);
-}
-
-/**
- * amt_format_duration:
- * @seconds: a duration
- *
- * Returns: (transfer full): "3 h 12 min", "12 h", "8 min", "less than a minute"
- */
-char *
-amt_format_duration (gint64 seconds)
-{
-  gint64 minutes = seconds / 60;
-  gint64 hours = minutes / 60;
-
-  minutes %= 60;
-  if (hours > 0 && minutes > 0)
-    /* Translators: hours and minutes, "3 h 12 min" */
-    return g_strdup_printf (_("%d h %d min"), (int) hours, (int) minutes);
-  if (hours > 0)
-    /* Translators: hours, "12 h" */
-    return g_strdup_printf (_("%d h"), (int) MIN (hours, G_MAXINT));
-  if (minutes > 0)
-    /* Translators: minutes, "8 min" */
-    return g_strdup_printf (_("%d min"), (int) minutes);
-  return g_strdup (_("less than a minute"));
-}
-
 /* GObject */
 
 static void
@@ -174,12 +120,11 @@ amt_sessions_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->monitors, g_ptr_array_unref);
-  g_clear_pointer (&self->watched_paths, g_ptr_array_unref);
+  g_clear_object (&self->watch);
   g_clear_object (&self->profiles);
   g_clear_object (&self->candidates);
   g_clear_object (&self->clock);
-  g_clear_pointer (&self->clients, g_hash_table_unref);
+  g_clear_object (&self->clients);
 
   G_OBJECT_CLASS (amt_sessions_parent_class)->dispose (object);
 }
@@ -193,7 +138,6 @@ amt_sessions_finalize (GObject *object)
   g_clear_object (&self->cred_store);
   g_clear_object (&self->keyring);
   g_free (self->load_error);
-  g_hash_table_unref (self->sent_codes);
   g_hash_table_unref (self->login_errors);
   g_hash_table_unref (self->known_states);
   g_ptr_array_unref (self->active_logins);
@@ -393,15 +337,10 @@ amt_sessions_init (AmtSessions *self)
   self->lead_time = AMT_SESSIONS_DEFAULT_LEAD_TIME;
   self->session_duration = AMT_SESSIONS_DEFAULT_SESSION_DURATION;
   self->role_duration = AMT_SESSIONS_DEFAULT_ROLE_DURATION;
-  self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->sent_codes = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                            (GDestroyNotify) amt_secret_free, g_free);
   self->login_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) amt_failure_free);
   self->known_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->active_logins = g_ptr_array_new ();
-  self->monitors = g_ptr_array_new_with_free_func (g_object_unref);
-  self->watched_paths = g_ptr_array_new_with_free_func (g_free);
 }
 
 AmtSessions *
@@ -419,12 +358,15 @@ amt_sessions_new (void)
 AmtSessions *
 amt_sessions_new_with_clock (AmtClock *clock)
 {
+  g_autoptr(AmtCodeLedger) ledger = NULL;
   AmtSessions *self;
 
   g_return_val_if_fail (AMT_IS_CLOCK (clock), NULL);
 
   self = g_object_new (AMT_TYPE_SESSIONS, NULL);
   self->clock = g_object_ref (clock);
+  ledger = amt_code_ledger_new (clock);
+  self->clients = amt_client_pool_new (NULL, NULL, ledger);
   self->resumed_id = g_signal_connect_object (clock, "resumed",
                                               G_CALLBACK (clock_resumed_cb),
                                               self, G_CONNECT_SWAPPED);
@@ -679,48 +621,10 @@ schedule_reload (AmtSessions *self,
 }
 
 static void
-file_changed_cb (AmtSessions       *self,
-                 GFile             *file,
-                 GFile             *other_file,
-                 GFileMonitorEvent  event,
-                 GFileMonitor      *monitor)
+files_changed_cb (AmtSessions *self)
 {
-  if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
-    return;
-
   /* A write is several events (and `aws configure set` several writes): one re-read. */
   schedule_reload (self, RELOAD_DELAY_MS);
-}
-
-/* Watches the file when its folder exists, else the nearest folder that does, so that a
- * missing ~/.aws costs nothing (GLib would poll a missing path every few seconds). */
-static char *
-path_to_watch (const char *path,
-               gboolean   *is_file)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      *is_file = TRUE;
-      return g_strdup (path);
-    }
-
-  *is_file = FALSE;
-  while (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      char *parent = g_path_get_dirname (dir);
-
-      if (g_strcmp0 (parent, dir) == 0)
-        {
-          g_free (parent);
-          break;
-        }
-      g_free (dir);
-      dir = parent;
-    }
-
-  return g_steal_pointer (&dir);
 }
 
 static void
@@ -729,10 +633,7 @@ amt_sessions_setup_monitors (AmtSessions *self)
   g_autofree char *config_path = NULL;
   g_autofree char *credentials_path = NULL;
   g_autofree char *failures_path = amt_failure_state_dup_path ();
-  const char *paths[3];
-  g_autoptr(GPtrArray) wanted = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GArray) wanted_is_file = g_array_new (FALSE, FALSE, sizeof (gboolean));
-  gboolean same;
+  const char *paths[4];
 
   if (self->aws_config != NULL)
     {
@@ -749,53 +650,15 @@ amt_sessions_setup_monitors (AmtSessions *self)
   /* A login of another process (the command line) that failed may have left the AWS files
    * as they were: its failure reaches the window through this file. */
   paths[2] = failures_path;
+  paths[3] = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+  if (self->watch == NULL)
     {
-      gboolean is_file = FALSE;
-      char *watch = path_to_watch (paths[i], &is_file);
-
-      if (g_ptr_array_find_with_equal_func (wanted, watch, g_str_equal, NULL))
-        {
-          g_free (watch);
-          continue;
-        }
-      g_ptr_array_add (wanted, watch);
-      g_array_append_val (wanted_is_file, is_file);
-    }
-
-  same = wanted->len == self->watched_paths->len;
-  for (guint i = 0; same && i < wanted->len; i++)
-    same = g_str_equal (g_ptr_array_index (wanted, i), g_ptr_array_index (self->watched_paths, i));
-  if (same)
-    return;
-
-  g_ptr_array_set_size (self->monitors, 0);
-  g_ptr_array_set_size (self->watched_paths, 0);
-
-  for (guint i = 0; i < wanted->len; i++)
-    {
-      const char *watch = g_ptr_array_index (wanted, i);
-      g_autoptr(GFile) file = g_file_new_for_path (watch);
-      g_autoptr(GError) error = NULL;
-      GFileMonitor *monitor;
-
-      if (g_array_index (wanted_is_file, gboolean, i))
-        monitor = g_file_monitor_file (file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
-      else
-        monitor = g_file_monitor_directory (file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
-
-      if (monitor == NULL)
-        {
-          g_debug ("Cannot watch %s: %s", watch, error->message);
-          continue;
-        }
-
-      g_signal_connect_object (monitor, "changed", G_CALLBACK (file_changed_cb),
+      self->watch = amt_file_watch_new ();
+      g_signal_connect_object (self->watch, "changed", G_CALLBACK (files_changed_cb),
                                self, G_CONNECT_SWAPPED);
-      g_ptr_array_add (self->monitors, monitor);
-      g_ptr_array_add (self->watched_paths, g_strdup (watch));
     }
+  amt_file_watch_set_paths (self->watch, paths);
 }
 
 /**
@@ -1073,25 +936,6 @@ amt_sessions_get_first_to_expire (AmtSessions *self)
 
 /* States */
 
-/* Returns: (nullable): when the session written to @target ends, or NULL for no session */
-static GDateTime *
-read_session_expiration (AmtSessions *self,
-                         const char  *target)
-{
-  AmtAwsConfig *config = self->aws_config;
-  const char *expiration;
-
-  if (config == NULL || target == NULL ||
-      !amt_aws_config_is_in_credentials_file (config, target, AMT_AWS_KEY_ACCESS_KEY_ID) ||
-      !amt_aws_config_is_in_credentials_file (config, target, AMT_AWS_KEY_SECRET_ACCESS_KEY) ||
-      !amt_aws_config_is_in_credentials_file (config, target, AMT_AWS_KEY_SESSION_TOKEN) ||
-      !amt_aws_config_is_in_credentials_file (config, target, AMT_AWS_KEY_EXPIRATION))
-    return NULL;
-
-  expiration = amt_aws_config_get (config, target, AMT_AWS_KEY_EXPIRATION);
-  return amt_credentials_parse_expiration (expiration);
-}
-
 /**
  * amt_sessions_get_seconds_left:
  *
@@ -1102,20 +946,11 @@ gint64
 amt_sessions_get_seconds_left (AmtSessions *self,
                                AmtProfile  *profile)
 {
-  GDateTime *expiration;
-  gint64 now_minute;
-  gint64 end_minute;
-
   g_return_val_if_fail (AMT_IS_SESSIONS (self), 0);
   g_return_val_if_fail (AMT_IS_PROFILE (profile), 0);
 
-  expiration = amt_profile_get_expiration (profile);
-  if (expiration == NULL)
-    return 0;
-
-  now_minute = amt_clock_get_now (self->clock) / MINUTE_USEC;
-  end_minute = g_date_time_to_unix (expiration) / 60;
-  return MAX (0, end_minute - now_minute) * 60;
+  return amt_session_state_seconds_left (amt_profile_get_expiration (profile),
+                                         amt_clock_get_now (self->clock));
 }
 
 /**
@@ -1163,7 +998,7 @@ compute_state (AmtSessions  *self,
                const char  **error_out)
 {
   const AmtProfileConfig *config = amt_profile_get_config (profile);
-  g_autoptr(GDateTime) expiration = read_session_expiration (self, config->target);
+  g_autoptr(GDateTime) expiration = amt_session_state_read_expiration (self->aws_config, config->target);
   AmtFailure *login_error = g_hash_table_lookup (self->login_errors, amt_profile_get_name (profile));
   gint64 end = expiration != NULL ? g_date_time_to_unix (expiration) * G_USEC_PER_SEC : 0;
 
@@ -1178,25 +1013,9 @@ compute_state (AmtSessions  *self,
     }
 
   *expiration_out = g_steal_pointer (&expiration);
-  *error_out = NULL;
-
-  if (config->problem != NULL)
-    {
-      *error_out = config->problem;
-      return AMT_SESSION_STATE_ERROR;
-    }
-  if (login_error != NULL)
-    {
-      *error_out = login_error->message;
-      return AMT_SESSION_STATE_ERROR;
-    }
-  if (end == 0)
-    return AMT_SESSION_STATE_NEVER_LOGGED_IN;
-  if (end <= now)
-    return AMT_SESSION_STATE_EXPIRED;
-  if (end - now <= (gint64) self->lead_time * G_USEC_PER_SEC)
-    return AMT_SESSION_STATE_EXPIRING;
-  return AMT_SESSION_STATE_VALID;
+  *error_out = config->problem != NULL ? config->problem
+               : login_error != NULL ? login_error->message : NULL;
+  return amt_session_state_compute (*error_out != NULL, end, now, self->lead_time);
 }
 
 /**
@@ -1281,34 +1100,18 @@ static void
 amt_sessions_schedule_deadline (AmtSessions *self)
 {
   GListModel *model = G_LIST_MODEL (self->profiles);
-  guint n_items = g_list_model_get_n_items (model);
-  gint64 now = amt_clock_get_now (self->clock);
-  gint64 next = G_MAXINT64;
-  gboolean live = FALSE;
+  g_autoptr(GPtrArray) expirations = g_ptr_array_new_with_free_func ((GDestroyNotify) g_date_time_unref);
+  gint64 next;
 
-  for (guint i = 0; i < n_items; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(AmtProfile) profile = g_list_model_get_item (model, i);
-      GDateTime *expiration = amt_profile_get_expiration (profile);
-      gint64 end;
-      gint64 warn;
 
-      if (expiration == NULL)
-        continue;
-
-      end = g_date_time_to_unix (expiration) * G_USEC_PER_SEC;
-      warn = end - (gint64) self->lead_time * G_USEC_PER_SEC;
-      if (now < warn)
-        next = MIN (next, warn);
-      if (now < end)
-        {
-          next = MIN (next, end);
-          live = TRUE;
-        }
+      if (amt_profile_get_expiration (profile) != NULL)
+        g_ptr_array_add (expirations, g_date_time_ref (amt_profile_get_expiration (profile)));
     }
-
-  if (live)
-    next = MIN (next, (now / MINUTE_USEC + 1) * MINUTE_USEC);
+  next = amt_session_state_next_deadline (expirations, amt_clock_get_now (self->clock),
+                                          self->lead_time);
 
   amt_clock_unschedule (self->clock, self->deadline_id);
   self->deadline_id = 0;
@@ -1392,8 +1195,7 @@ amt_sessions_create_login (AmtSessions  *self,
     return g_object_ref (login);
 
   group = amt_sessions_get_group (self, profile);
-  login = _amt_login_new (self, serial, group);
-  g_ptr_array_add (self->active_logins, login);
+  login = start_login (self, serial, group);
 
   return login;
 }
@@ -1458,30 +1260,10 @@ amt_sessions_request_login (AmtSessions  *self,
   return g_steal_pointer (&login);
 }
 
-/* For the logins (amt-sessions-private.h) */
+/* The logins' reports */
 
-AmtAwsClient *
-_amt_sessions_get_client (AmtSessions *self,
-                          AmtProfile  *profile)
-{
-  const AmtProfileConfig *config = amt_profile_get_config (profile);
-  g_autofree char *key = g_strdup_printf ("%s\n%s\n%s",
-                                          config->region ? config->region : "",
-                                          config->endpoint_url ? config->endpoint_url : "",
-                                          config->ca_bundle ? config->ca_bundle : "");
-  AmtAwsClient *client = g_hash_table_lookup (self->clients, key);
-
-  if (client == NULL)
-    {
-      client = amt_aws_client_new (config->region, config->endpoint_url, config->ca_bundle);
-      g_hash_table_insert (self->clients, g_steal_pointer (&key), client);
-    }
-
-  return client;
-}
-
-AmtCredStore *
-_amt_sessions_get_cred_store (AmtSessions *self)
+static AmtCredStore *
+get_cred_store (AmtSessions *self)
 {
   if (self->cred_store == NULL)
     {
@@ -1502,97 +1284,37 @@ get_keyring (AmtSessions *self)
   return self->keyring;
 }
 
-/* Where @profile's long-term keys are kept: the keyring when its key holder says so
- * (mfa_tray_keys), the AWS files otherwise; @holder is the profile that holds them. */
-AmtKeySource *
-_amt_sessions_dup_key_source (AmtSessions  *self,
-                              AmtProfile   *profile,
-                              char        **holder,
-                              GError      **error)
-{
-  const char *source = amt_profile_get_config (profile)->source_profile;
-
-  if (self->aws_config == NULL || source == NULL)
-    {
-      g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NOT_REFRESHABLE,
-                   _("The profile %s has no long-term keys (aws_access_key_id and aws_secret_access_key) to log in with."),
-                   source != NULL ? source : amt_profile_get_name (profile));
-      return NULL;
-    }
-
-  *holder = g_strdup (source);
-  if (amt_aws_config_keys_in_keyring (self->aws_config, source))
-    return g_object_ref (get_keyring (self));
-
-  return AMT_KEY_SOURCE (amt_file_keys_new (self->aws_config));
-}
-
 static void
-forget_old_codes (AmtSessions *self)
-{
-  GHashTableIter iter;
-  gpointer value;
-  gint64 now = amt_clock_get_now (self->clock);
-
-  g_hash_table_iter_init (&iter, self->sent_codes);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (now - *(gint64 *) value > SENT_CODE_MEMORY_USEC)
-      g_hash_table_iter_remove (&iter);
-}
-
-gboolean
-_amt_sessions_code_was_sent (AmtSessions *self,
-                             const char  *serial,
-                             const char  *code)
-{
-  g_autofree char *key = g_strconcat (serial, "\n", code, NULL);
-  gboolean sent;
-
-  forget_old_codes (self);
-  sent = g_hash_table_contains (self->sent_codes, key);
-  amt_secret_free (g_steal_pointer (&key));
-  return sent;
-}
-
-void
-_amt_sessions_remember_code (AmtSessions *self,
-                             const char  *serial,
-                             const char  *code)
-{
-  gint64 *when = g_new (gint64, 1);
-
-  *when = amt_clock_get_now (self->clock);
-  g_hash_table_replace (self->sent_codes, g_strconcat (serial, "\n", code, NULL), when);
-}
-
-void
-_amt_sessions_profile_refreshed (AmtSessions *self,
-                                 AmtProfile  *profile,
-                                 GDateTime   *expiration)
+login_profile_refreshed_cb (AmtLogin    *login,
+                            AmtProfile  *profile,
+                            GDateTime   *expiration,
+                            AmtSessions *self)
 {
   g_hash_table_remove (self->login_errors, amt_profile_get_name (profile));
   if (self->cred_store != NULL)
     amt_failure_state_forget (amt_cred_store_get_path (self->cred_store), amt_profile_get_name (profile));
 
-  /* Shown at once; the files say the same once the login re-reads them
-   * (_amt_sessions_reload_written). */
+  /* Shown at once; the files say the same once the login's step is written
+   * (login_step_written_cb). */
   amt_profile_set_error (profile, NULL);
   amt_profile_set_expiration (profile, expiration);
 }
 
 /* The writes of a login's step are done: one re-read for them all, before the login says it
  * has finished, so that the states are those of the files by then. */
-void
-_amt_sessions_reload_written (AmtSessions *self)
+static void
+login_step_written_cb (AmtLogin    *login,
+                       AmtSessions *self)
 {
   g_clear_handle_id (&self->reload_id, g_source_remove);
   amt_sessions_load (self, NULL);
 }
 
-void
-_amt_sessions_profile_failed (AmtSessions *self,
-                              AmtProfile  *profile,
-                              const char  *message)
+static void
+login_profile_failed_cb (AmtLogin    *login,
+                         AmtProfile  *profile,
+                         const char  *message,
+                         AmtSessions *self)
 {
   GDateTime *expiration = amt_profile_get_expiration (profile);
   AmtFailure *error = amt_failure_new (message, expiration != NULL ? g_date_time_to_unix (expiration) * G_USEC_PER_SEC : 0);
@@ -1604,120 +1326,72 @@ _amt_sessions_profile_failed (AmtSessions *self,
   amt_sessions_update_states (self);
 }
 
-void
-_amt_sessions_login_finished (AmtSessions *self,
-                              AmtLogin    *login)
+/* A login is active until it finishes, or until its last reference goes. */
+static void
+login_gone_cb (gpointer  data,
+               GObject  *where_the_login_was)
 {
-  g_ptr_array_remove (self->active_logins, login);
+  AmtSessions *self = data;
+
+  g_ptr_array_remove (self->active_logins, where_the_login_was);
+}
+
+static void
+login_finished_cb (AmtLogin    *login,
+                   AmtSessions *self)
+{
+  if (g_ptr_array_remove (self->active_logins, login))
+    g_object_weak_unref (G_OBJECT (login), login_gone_cb, self);
+}
+
+static AmtLogin *
+start_login (AmtSessions *self,
+             const char  *serial,
+             GPtrArray   *group)
+{
+  AmtLoginServices services = {
+    .clients = self->clients,
+    .store = get_cred_store (self),
+    .files = self->aws_config,
+    .keyring = get_keyring (self),
+    .session_duration = self->session_duration,
+    .role_duration = self->role_duration,
+  };
+  AmtLogin *login = amt_login_new (&services, serial, group);
+
+  g_signal_connect_object (login, "profile-refreshed", G_CALLBACK (login_profile_refreshed_cb), self, 0);
+  g_signal_connect_object (login, "step-written", G_CALLBACK (login_step_written_cb), self, 0);
+  g_signal_connect_object (login, "profile-failed", G_CALLBACK (login_profile_failed_cb), self, 0);
+  g_signal_connect_object (login, "finished", G_CALLBACK (login_finished_cb), self, 0);
+  g_object_weak_ref (G_OBJECT (login), login_gone_cb, self);
+  g_ptr_array_add (self->active_logins, login);
+
+  return login;
 }
 
 /* MFA devices and profiles made in the window */
 
-typedef struct {
-  AmtAwsClient      *client;
-  AmtAwsCredentials *long_term;
-} FindDevicesData;
-
-static void caller_identity_done_cb (GObject      *source,
-                                     GAsyncResult *result,
-                                     gpointer      user_data);
-
 static void
-find_devices_data_free (FindDevicesData *data)
-{
-  g_clear_object (&data->client);
-  g_clear_pointer (&data->long_term, amt_aws_credentials_free);
-  g_free (data);
-}
-
-static void
-list_mfa_devices_done_cb (GObject      *source,
-                          GAsyncResult *result,
-                          gpointer      user_data)
+found_devices_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  GStrv serials;
+  GStrv serials = amt_find_mfa_devices_finish (result, &error);
 
-  serials = amt_aws_client_list_mfa_devices_finish (AMT_AWS_CLIENT (source), result, &error);
   if (serials == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (serials[0] == NULL)
-    {
-      g_strfreev (serials);
-      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE,
-                               _("This IAM user has no MFA device: assign one in the AWS console (IAM → Users → Security credentials), then try again."));
-      return;
-    }
-
-  g_task_return_pointer (task, serials, (GDestroyNotify) g_strfreev);
-}
-
-static void
-caller_identity_done_cb (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FindDevicesData *data = g_task_get_task_data (task);
-  g_autoptr(AmtAwsCallerIdentity) identity = NULL;
-  const char *user;
-  GError *error = NULL;
-
-  identity = amt_aws_client_get_caller_identity_finish (AMT_AWS_CLIENT (source), result, &error);
-  if (identity == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  /* arn:aws:iam::111111111111:user/path/NAME */
-  user = identity->arn != NULL ? strstr (identity->arn, ":user/") : NULL;
-  if (user == NULL)
-    {
-      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE,
-                               _("These keys are not an IAM user’s (%s): only an IAM user’s devices can be looked up; set mfa_serial by hand."),
-                               identity->arn != NULL ? identity->arn : "?");
-      return;
-    }
-  user = strrchr (user, '/') + 1;
-
-  amt_aws_client_list_mfa_devices_async (data->client, data->long_term, user, 0,
-                                         g_task_get_cancellable (task),
-                                         list_mfa_devices_done_cb, g_object_ref (task));
-}
-
-static void
-long_term_found_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FindDevicesData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  data->long_term = amt_key_source_lookup_finish (AMT_KEY_SOURCE (source), result, &error);
-  if (data->long_term == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  amt_aws_client_get_caller_identity_async (data->client, data->long_term,
-                                            g_task_get_cancellable (task),
-                                            caller_identity_done_cb, g_object_ref (task));
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, serials, (GDestroyNotify) g_strfreev);
 }
 
 /**
  * amt_sessions_find_mfa_devices_async:
  * @profile: a profile with long-term keys
  *
- * Asks AWS which MFA devices the IAM user of @profile's keys has: GetCallerIdentity, then
- * ListMFADevices.
+ * Asks AWS which MFA devices the IAM user of @profile's keys has (amt-device-finder.c), with
+ * the files and the clients of this model.
  */
 void
 amt_sessions_find_mfa_devices_async (AmtSessions         *self,
@@ -1727,29 +1401,14 @@ amt_sessions_find_mfa_devices_async (AmtSessions         *self,
                                      gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(AmtKeySource) keys = NULL;
-  g_autofree char *holder = NULL;
-  FindDevicesData *data;
-  GError *error = NULL;
 
   g_return_if_fail (AMT_IS_SESSIONS (self));
   g_return_if_fail (AMT_IS_PROFILE (profile));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, amt_sessions_find_mfa_devices_async);
-
-  data = g_new0 (FindDevicesData, 1);
-  g_task_set_task_data (task, data, (GDestroyNotify) find_devices_data_free);
-  keys = _amt_sessions_dup_key_source (self, profile, &holder, &error);
-  if (keys == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  data->client = g_object_ref (_amt_sessions_get_client (self, profile));
-
-  amt_key_source_lookup_async (keys, holder, cancellable, long_term_found_cb,
-                               g_steal_pointer (&task));
+  amt_find_mfa_devices_async (self->clients, self->aws_config, get_keyring (self), profile,
+                              cancellable, found_devices_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -1768,54 +1427,27 @@ amt_sessions_find_mfa_devices_finish (AmtSessions   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* The store for the file that holds @profile's key, the config file when neither does. */
-static AmtCredStore *
-store_for_key (AmtSessions  *self,
-               const char   *profile,
-               const char   *key,
-               char        **section)
-{
-  if (self->aws_config != NULL &&
-      (amt_aws_config_is_in_credentials_file (self->aws_config, profile, key) ||
-       g_str_has_suffix (profile, AMT_AWS_LONG_TERM_SUFFIX)))
-    {
-      *section = g_strdup (profile);
-      return g_object_ref (_amt_sessions_get_cred_store (self));
-    }
+/* Profiles made and changed in the window (amt-profile-editor.c) */
 
-  *section = amt_aws_config_dup_config_section (profile);
-  if (self->aws_config != NULL)
-    return amt_cred_store_new (amt_aws_config_get_config_path (self->aws_config));
-  else
-    {
-      g_autofree char *path = amt_aws_config_dup_config_path ();
-
-      return amt_cred_store_new (path);
-    }
-}
-
-/* Sets (or, for a NULL @value, removes) one key of @profile, in the file that holds it. */
+/* The files changed: the profiles follow at once. */
 static gboolean
-set_profile_value (AmtSessions  *self,
-                   const char   *profile,
-                   const char   *key,
-                   const char   *value,
-                   GError      **error)
+apply_edit (AmtSessions     *self,
+            AmtProfileEdit  *edit,
+            GError         **error)
 {
-  g_autoptr(AmtCredStore) store = NULL;
-  g_autofree char *section = NULL;
-  const char *pair[] = { key, value };
+  if (edit == NULL || !amt_profile_edit_apply (edit, error))
+    return FALSE;
 
-  store = store_for_key (self, profile, key, &section);
-  return amt_cred_store_set_values (store, section, pair, 1, error);
+  amt_sessions_load (self, NULL);
+  return TRUE;
 }
 
 /**
  * amt_sessions_save_mfa_device:
  * @serial: the device's serial number (ARN), as found by amt_sessions_find_mfa_devices_async()
  *
- * Writes the device where AWS tools and aws-mfa read it: aws_mfa_device in an aws-mfa
- * [NAME-long-term] section, mfa_serial in the profile otherwise.
+ * Writes the device where AWS tools and aws-mfa read it, here and now (the command line; the
+ * window applies an amt_profile_edit_save_mfa_device() with amt_sessions_apply_edit_async()).
  */
 gboolean
 amt_sessions_save_mfa_device (AmtSessions  *self,
@@ -1823,92 +1455,15 @@ amt_sessions_save_mfa_device (AmtSessions  *self,
                               const char   *serial,
                               GError      **error)
 {
-  const AmtProfileConfig *config;
-  gboolean saved;
+  g_autoptr(AmtProfileEdit) edit = NULL;
 
   g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
-  g_return_val_if_fail (AMT_IS_PROFILE (profile), FALSE);
-  g_return_val_if_fail (serial != NULL, FALSE);
 
-  config = amt_profile_get_config (profile);
-  if (config->source_profile != NULL &&
-      g_str_has_suffix (config->source_profile, AMT_AWS_LONG_TERM_SUFFIX))
-    saved = set_profile_value (self, config->source_profile, AMT_AWS_KEY_AWS_MFA_DEVICE, serial, error);
-  else
-    saved = set_profile_value (self, amt_profile_get_name (profile), AMT_AWS_KEY_MFA_SERIAL, serial, error);
-  if (!saved)
-    return FALSE;
-
-  amt_sessions_load (self, NULL);
-  return TRUE;
+  edit = amt_profile_edit_save_mfa_device (self->aws_config, get_cred_store (self), profile, serial);
+  return apply_edit (self, edit, error);
 }
 
-static gboolean
-is_valid_profile_name (const char *name)
-{
-  if (name == NULL || *name == '\0' || strlen (name) > 64)
-    return FALSE;
-
-  for (const char *p = name; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && strchr ("-_.@+", *p) == NULL)
-      return FALSE;
-
-  return TRUE;
-}
-
-/* What can be said of a new profile before anything is written. */
-static gboolean
-check_new_profile (AmtSessions  *self,
-                   const char   *name,
-                   const char   *access_key_id,
-                   const char   *secret_access_key,
-                   GError      **error)
-{
-  g_autofree char *long_term = NULL;
-
-  if (!is_valid_profile_name (name))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("A profile name is letters, digits and - _ . @ +, with no spaces."));
-      return FALSE;
-    }
-  long_term = amt_aws_config_dup_long_term_name (name);
-  if (self->aws_config != NULL &&
-      (amt_aws_config_has_profile (self->aws_config, name) ||
-       amt_aws_config_has_profile (self->aws_config, long_term)))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                   _("There is a profile called %s already: choose another name."), name);
-      return FALSE;
-    }
-  if (access_key_id == NULL || !g_str_has_prefix (access_key_id, "AKIA") || strlen (access_key_id) < 16)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("A long-term access key ID starts with AKIA: copy it from the IAM console or from your old credentials file."));
-      return FALSE;
-    }
-  if (secret_access_key == NULL || strlen (secret_access_key) < 16 || strchr (secret_access_key, ' ') != NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("The secret access key is the 40 characters shown once when the key was made."));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/**
- * amt_sessions_save_new_profile:
- * @name: the profile name people will use (AWS_PROFILE=@name)
- * @access_key_id: the IAM user's long-term access key id
- * @secret_access_key: its secret
- * @mfa_serial: (nullable): the MFA device, when known
- * @region: (nullable): the profile's region
- *
- * Saves a new profile the aws-mfa way, with standard keys: the long-term keys (and the device,
- * as aws_mfa_device) in [@name-long-term] of the credentials file, sessions to come in
- * [@name]; the region in [profile @name] of the config file.
- */
+/* Here and now: see amt_profile_edit_save_new(). */
 gboolean
 amt_sessions_save_new_profile (AmtSessions  *self,
                                const char   *name,
@@ -1918,38 +1473,13 @@ amt_sessions_save_new_profile (AmtSessions  *self,
                                const char   *region,
                                GError      **error)
 {
-  g_autofree char *long_term = NULL;
-  const char *pairs[6];
-  guint n_pairs = 0;
+  g_autoptr(AmtProfileEdit) edit = NULL;
 
   g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
 
-  if (!check_new_profile (self, name, access_key_id, secret_access_key, error))
-    return FALSE;
-  long_term = amt_aws_config_dup_long_term_name (name);
-
-  pairs[n_pairs * 2] = AMT_AWS_KEY_ACCESS_KEY_ID;
-  pairs[n_pairs * 2 + 1] = access_key_id;
-  n_pairs++;
-  pairs[n_pairs * 2] = AMT_AWS_KEY_SECRET_ACCESS_KEY;
-  pairs[n_pairs * 2 + 1] = secret_access_key;
-  n_pairs++;
-  if (mfa_serial != NULL && *mfa_serial != '\0')
-    {
-      pairs[n_pairs * 2] = AMT_AWS_KEY_AWS_MFA_DEVICE;
-      pairs[n_pairs * 2 + 1] = mfa_serial;
-      n_pairs++;
-    }
-
-  if (!amt_cred_store_set_values (_amt_sessions_get_cred_store (self), long_term, pairs, n_pairs, error))
-    return FALSE;
-
-  if (region != NULL && *region != '\0' &&
-      !set_profile_value (self, name, AMT_AWS_KEY_REGION, region, error))
-    return FALSE;
-
-  amt_sessions_load (self, NULL);
-  return TRUE;
+  edit = amt_profile_edit_save_new (self->aws_config, get_cred_store (self), name, access_key_id,
+                                    secret_access_key, mfa_serial, region, error);
+  return apply_edit (self, edit, error);
 }
 
 typedef struct {
@@ -1968,41 +1498,14 @@ new_profile_data_free (NewProfileData *data)
 }
 
 static void
-new_keys_stored_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+keyring_marks_written_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   AmtSessions *self = g_task_get_source_object (task);
-  NewProfileData *data = g_task_get_task_data (task);
-  g_autofree char *long_term = amt_aws_config_dup_long_term_name (data->name);
-  g_autofree char *mark_section = amt_aws_config_dup_config_section (long_term);
-  g_autoptr(AmtCredStore) config = NULL;
-  const char *mark[] = { AMT_KEY_KEYS, AMT_KEYS_IN_KEYRING };
-  const char *device[] = { AMT_AWS_KEY_AWS_MFA_DEVICE, data->mfa_serial };
   GError *error = NULL;
-  gboolean saved;
-
-  if (!amt_key_source_store_finish (AMT_KEY_SOURCE (source), result, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  /* The mark makes [NAME-long-term] a profile (in the config file) even with no device yet. */
-  if (self->aws_config != NULL)
-    config = amt_cred_store_new (amt_aws_config_get_config_path (self->aws_config));
-  else
-    {
-      g_autofree char *path = amt_aws_config_dup_config_path ();
-
-      config = amt_cred_store_new (path);
-    }
-  saved = amt_cred_store_set_values (config, mark_section, mark, 1, &error) &&
-          (data->mfa_serial == NULL ||
-           amt_cred_store_set_values (_amt_sessions_get_cred_store (self), long_term, device, 1, &error)) &&
-          (data->region == NULL ||
-           set_profile_value (self, data->name, AMT_AWS_KEY_REGION, data->region, &error));
+  gboolean saved = amt_profile_edit_apply_finish (result, &error);
 
   amt_sessions_load (self, NULL);
   if (saved)
@@ -2011,13 +1514,36 @@ new_keys_stored_cb (GObject      *source,
     g_task_return_error (task, error);
 }
 
+static void
+new_keys_stored_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AmtSessions *self = g_task_get_source_object (task);
+  NewProfileData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!amt_key_source_store_finish (AMT_KEY_SOURCE (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  amt_profile_edit_apply_async (amt_profile_edit_mark_keys_in_keyring (self->aws_config,
+                                                                       get_cred_store (self),
+                                                                       data->name,
+                                                                       data->mfa_serial,
+                                                                       data->region),
+                                NULL, keyring_marks_written_cb, g_steal_pointer (&task));
+}
+
 /**
  * amt_sessions_save_new_profile_in_keyring_async:
  *
  * As amt_sessions_save_new_profile(), with the long-term keys in the keyring instead of the
- * file: stored there first, then [profile NAME-long-term] is marked (mfa_tray_keys) in the
- * config file, the device goes to [NAME-long-term] of the credentials file, the region to
- * [profile NAME]. No key reaches the disk.
+ * file: stored there first, then the files are marked on a worker
+ * (amt_profile_edit_mark_keys_in_keyring()). No key reaches the disk.
  */
 void
 amt_sessions_save_new_profile_in_keyring_async (AmtSessions         *self,
@@ -2041,7 +1567,7 @@ amt_sessions_save_new_profile_in_keyring_async (AmtSessions         *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, amt_sessions_save_new_profile_in_keyring_async);
 
-  if (!check_new_profile (self, name, access_key_id, secret_access_key, &error))
+  if (!amt_profile_edit_check_new (self->aws_config, name, access_key_id, secret_access_key, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -2049,8 +1575,8 @@ amt_sessions_save_new_profile_in_keyring_async (AmtSessions         *self,
 
   data = g_new0 (NewProfileData, 1);
   data->name = g_strdup (name);
-  data->mfa_serial = mfa_serial != NULL && *mfa_serial != '\0' ? g_strdup (mfa_serial) : NULL;
-  data->region = region != NULL && *region != '\0' ? g_strdup (region) : NULL;
+  data->mfa_serial = g_strdup (mfa_serial);
+  data->region = g_strdup (region);
   g_task_set_task_data (task, data, (GDestroyNotify) new_profile_data_free);
 
   long_term = amt_aws_config_dup_long_term_name (name);
@@ -2070,15 +1596,7 @@ amt_sessions_save_new_profile_in_keyring_finish (AmtSessions   *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/**
- * amt_sessions_update_profile:
- * @access_key_id: (nullable): new long-term keys (with @secret_access_key), or %NULL to keep
- * @mfa_serial: (nullable): the MFA device, or %NULL to keep it
- * @region: (nullable): the region, "" to remove it, or %NULL to keep it
- *
- * Changes a profile where its values live: the keys in its long-term source section, the
- * device as amt_sessions_save_mfa_device() does, the region in its config section.
- */
+/* Here and now: see amt_profile_edit_update(). */
 gboolean
 amt_sessions_update_profile (AmtSessions  *self,
                              AmtProfile   *profile,
@@ -2088,119 +1606,108 @@ amt_sessions_update_profile (AmtSessions  *self,
                              const char   *region,
                              GError      **error)
 {
-  const AmtProfileConfig *config;
-  g_autofree char *source = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *old_serial = NULL;
+  g_autoptr(AmtProfileEdit) edit = NULL;
 
   g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
-  g_return_val_if_fail (AMT_IS_PROFILE (profile), FALSE);
 
-  /* Each write re-reads the files, which may replace @profile: keep what we need. */
-  config = amt_profile_get_config (profile);
-  source = g_strdup (config->source_profile);
-  name = g_strdup (amt_profile_get_name (profile));
-  old_serial = g_strdup (config->mfa_serial);
-
-  if (access_key_id != NULL)
-    {
-      g_autoptr(AmtCredStore) store = NULL;
-      g_autofree char *section = NULL;
-      const char *pairs[4];
-
-      if (source == NULL || !g_str_has_prefix (access_key_id, "AKIA") ||
-          secret_access_key == NULL || strlen (secret_access_key) < 16)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               _("A long-term access key ID starts with AKIA, and its secret is the 40 characters shown once when the key was made."));
-          return FALSE;
-        }
-
-      pairs[0] = AMT_AWS_KEY_ACCESS_KEY_ID;
-      pairs[1] = access_key_id;
-      pairs[2] = AMT_AWS_KEY_SECRET_ACCESS_KEY;
-      pairs[3] = secret_access_key;
-      store = store_for_key (self, source, AMT_AWS_KEY_ACCESS_KEY_ID, &section);
-      if (!amt_cred_store_set_values (store, section, pairs, 2, error))
-        return FALSE;
-    }
-
-  if (mfa_serial != NULL && g_strcmp0 (mfa_serial, old_serial) != 0)
-    {
-      AmtProfile *current = amt_sessions_lookup_profile (self, name);
-
-      if (current == NULL || !amt_sessions_save_mfa_device (self, current, mfa_serial, error))
-        return FALSE;
-    }
-
-  if (region != NULL &&
-      !set_profile_value (self, name, AMT_AWS_KEY_REGION, *region != '\0' ? region : NULL, error))
-    return FALSE;
-
-  amt_sessions_load (self, NULL);
-  return TRUE;
+  edit = amt_profile_edit_update (self->aws_config, get_cred_store (self), profile, access_key_id,
+                                  secret_access_key, mfa_serial, region, error);
+  return apply_edit (self, edit, error);
 }
 
-/**
- * amt_sessions_forget_profile:
- *
- * Stops managing @profile. A profile kept the aws-mfa way loses its long-term section in the
- * credentials file; any other gets mfa_tray_ignore in its own section. The session keys we
- * wrote are removed (the rest of their section stays).
- */
+/* Here and now: see amt_profile_edit_forget(). */
 gboolean
 amt_sessions_forget_profile (AmtSessions  *self,
                              AmtProfile   *profile,
                              GError      **error)
 {
-  const AmtProfileConfig *config;
-  AmtCredStore *credentials;
-  g_autofree char *long_term = NULL;
-  g_autoptr(GDateTime) session = NULL;
+  g_autoptr(AmtProfileEdit) edit = NULL;
 
   g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
-  g_return_val_if_fail (AMT_IS_PROFILE (profile), FALSE);
 
-  config = amt_profile_get_config (profile);
-  credentials = _amt_sessions_get_cred_store (self);
-  long_term = amt_aws_config_dup_long_term_name (amt_profile_get_name (profile));
+  edit = amt_profile_edit_forget (self->aws_config, get_cred_store (self), get_keyring (self), profile);
+  return apply_edit (self, edit, error);
+}
 
-  if (g_strcmp0 (config->source_profile, long_term) == 0)
+/**
+ * amt_sessions_get_cred_store:
+ *
+ * Returns: (transfer none): the store of the credentials file the profiles are read from
+ */
+AmtCredStore *
+amt_sessions_get_cred_store (AmtSessions *self)
+{
+  g_return_val_if_fail (AMT_IS_SESSIONS (self), NULL);
+
+  return get_cred_store (self);
+}
+
+/**
+ * amt_sessions_get_keyring:
+ *
+ * Returns: (transfer none): where the keys the files mark as in the keyring are
+ */
+AmtKeySource *
+amt_sessions_get_keyring (AmtSessions *self)
+{
+  g_return_val_if_fail (AMT_IS_SESSIONS (self), NULL);
+
+  return get_keyring (self);
+}
+
+static void
+edit_applied_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AmtSessions *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!amt_profile_edit_apply_finish (result, &error))
     {
-      if (!amt_cred_store_remove_section (credentials, long_term, error))
-        return FALSE;
-
-      /* Keys kept in the keyring: the mark goes (else [NAME-long-term] stays a profile), and
-       * the keyring's item after it, on its own time (the keyring may ask to be unlocked). */
-      if (self->aws_config != NULL && amt_aws_config_keys_in_keyring (self->aws_config, long_term))
-        {
-          g_autoptr(AmtCredStore) config_store = amt_cred_store_new (amt_aws_config_get_config_path (self->aws_config));
-          g_autofree char *section = amt_aws_config_dup_config_section (long_term);
-          const char *mark[] = { AMT_KEY_KEYS, NULL };
-
-          if (!amt_cred_store_remove_keys (config_store, section, mark, error))
-            return FALSE;
-          amt_key_source_delete_async (get_keyring (self), long_term, NULL, NULL, NULL);
-        }
-    }
-  else if (!set_profile_value (self, amt_profile_get_name (profile), AMT_KEY_IGNORE, "true", error))
-    return FALSE;
-
-  /* Only a session is ours to remove: its four keys, and nothing else of the section. */
-  session = config->target != NULL ? read_session_expiration (self, config->target) : NULL;
-  if (session != NULL)
-    {
-      const char *pairs[] = {
-        AMT_AWS_KEY_ACCESS_KEY_ID, NULL, AMT_AWS_KEY_SECRET_ACCESS_KEY, NULL,
-        AMT_AWS_KEY_SESSION_TOKEN, NULL, AMT_AWS_KEY_EXPIRATION, NULL,
-      };
-
-      if (!amt_cred_store_set_values (credentials, config->target, pairs, 4, error))
-        return FALSE;
+      g_task_return_error (task, error);
+      return;
     }
 
   amt_sessions_load (self, NULL);
-  return TRUE;
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * amt_sessions_apply_edit_async:
+ * @edit: (transfer full): writes planned from amt_sessions_get_aws_config() and
+ *   amt_sessions_get_cred_store()
+ *
+ * Makes the writes on a worker thread (never synced on the main thread), then re-reads the
+ * files, so that the profiles are the files' when it finishes.
+ */
+void
+amt_sessions_apply_edit_async (AmtSessions         *self,
+                               AmtProfileEdit      *edit,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (AMT_IS_SESSIONS (self));
+  g_return_if_fail (edit != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, amt_sessions_apply_edit_async);
+  amt_profile_edit_apply_async (edit, cancellable, edit_applied_cb, g_steal_pointer (&task));
+}
+
+gboolean
+amt_sessions_apply_edit_finish (AmtSessions   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (AMT_IS_SESSIONS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Where long-term keys live */

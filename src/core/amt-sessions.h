@@ -8,9 +8,11 @@
 
 #include "amt-aws-config.h"
 #include "amt-clock.h"
+#include "amt-format.h"
 #include "amt-key-move.h"
 #include "amt-login.h"
 #include "amt-profile.h"
+#include "amt-profile-editor.h"
 
 G_BEGIN_DECLS
 
@@ -115,6 +117,16 @@ gboolean         amt_sessions_update_profile      (AmtSessions      *self,
 gboolean         amt_sessions_forget_profile      (AmtSessions      *self,
                                                    AmtProfile       *profile,
                                                    GError          **error);
+AmtCredStore    *amt_sessions_get_cred_store      (AmtSessions      *self);
+AmtKeySource    *amt_sessions_get_keyring         (AmtSessions      *self);
+void             amt_sessions_apply_edit_async    (AmtSessions      *self,
+                                                   AmtProfileEdit   *edit,
+                                                   GCancellable     *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer          user_data);
+gboolean         amt_sessions_apply_edit_finish   (AmtSessions      *self,
+                                                   GAsyncResult     *result,
+                                                   GError          **error);
 
 AmtKeyPlace      amt_sessions_get_key_place       (AmtSessions      *self,
                                                    AmtProfile       *profile);
@@ -127,9 +139,5 @@ void             amt_sessions_move_keys_async     (AmtSessions         *self,
 gboolean         amt_sessions_move_keys_finish    (AmtSessions         *self,
                                                    GAsyncResult        *result,
                                                    GError             **error);
-
-char            *amt_format_duration              (gint64            seconds);
-char            *amt_format_profile_names         (GPtrArray        *profiles,
-                                                   guint             max_named);
 
 G_END_DECLS

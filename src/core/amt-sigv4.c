@@ -25,42 +25,6 @@ static const char * const unsigned_headers[] = {
   "authorization", "expect", "transfer-encoding", "user-agent", "x-amzn-trace-id",
 };
 
-/* ---------------------------------------------------------------------------------------- */
-/* Secrets                                                                                  */
-
-/**
- * amt_secret_wipe:
- *
- * Overwrites @len bytes at @data with zeros in a way the compiler may not drop.
- */
-void
-amt_secret_wipe (gpointer data,
-                 gsize    len)
-{
-  volatile guint8 *p = data;
-
-  if (data == NULL)
-    return;
-
-  while (len-- > 0)
-    *p++ = 0;
-}
-
-/**
- * amt_secret_free:
- *
- * Wipes and frees a secret string (NULL is fine).
- */
-void
-amt_secret_free (char *secret)
-{
-  if (secret == NULL)
-    return;
-
-  amt_secret_wipe (secret, strlen (secret));
-  g_free (secret);
-}
-
 G_DEFINE_BOXED_TYPE (AmtAwsCredentials, amt_aws_credentials,
                      amt_aws_credentials_copy, amt_aws_credentials_free)
 

@@ -6,6 +6,8 @@
 
 #include <glib-object.h>
 
+#include "amt-secret.h"
+
 G_BEGIN_DECLS
 
 /* Credentials to sign with: long-term (AKIA…, no token) or temporary (ASIA…, with token).
@@ -24,10 +26,6 @@ AmtAwsCredentials  *amt_aws_credentials_new       (const char              *acce
                                                    const char              *session_token);
 AmtAwsCredentials  *amt_aws_credentials_copy      (const AmtAwsCredentials *self);
 void                amt_aws_credentials_free      (AmtAwsCredentials       *self);
-
-void                amt_secret_free               (char                    *secret);
-void                amt_secret_wipe               (gpointer                 data,
-                                                   gsize                    len);
 
 /* One HTTP request, as it will be sent: method, path, query, headers, body. */
 typedef struct _AmtSigV4Request AmtSigV4Request;

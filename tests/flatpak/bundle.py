@@ -270,10 +270,17 @@ class Bundle:
         self.flatpak('kill', self.app_id, check=False, timeout=30)
 
     def elf_imports(self, symbol):
-        """Whether the app's binary names `symbol` (an imported function, e.g. one of GLib's)."""
-        binary = os.path.join(self.app_files, 'bin', self.command)
-        with open(binary, 'rb') as f:
-            return (b'\0' + symbol.encode() + b'\0') in f.read()
+        """Whether the app's binaries name `symbol` (an imported function, e.g. one of GLib's):
+        the command, or the GTK applet it execs for the GUI (libexec/aws-mfa-tray-applet)."""
+        binaries = [os.path.join(self.app_files, 'bin', self.command),
+                    os.path.join(self.app_files, 'libexec', self.command + '-applet')]
+        for binary in binaries:
+            if not os.path.exists(binary):
+                continue
+            with open(binary, 'rb') as f:
+                if (b'\0' + symbol.encode() + b'\0') in f.read():
+                    return True
+        return False
 
     def timing_report(self):
         return ', '.join('%s %.1f s' % (what, secs) for what, secs in self.timings)

@@ -240,6 +240,8 @@ def main():
                 entry = open(autostart).read()
                 checks.check('--background' in entry and 'Exec=' in entry,
                              'the autostart entry starts the applet in the tray', entry)
+                checks.check(os.environ['AMT_BINARY'] in entry and 'aws-mfa-tray-applet' not in entry,
+                             'the autostart entry starts the command, which execs the applet', entry)
                 valid = subprocess.run(['desktop-file-validate', autostart], capture_output=True, text=True)
                 checks.equal(valid.returncode, 0, 'the autostart entry is a valid desktop file')
             bus.call_sync(APP_ID, '/' + APP_ID.replace('.', '/'), 'org.gtk.Actions', 'Activate',

@@ -1,4 +1,4 @@
-/* main.c
+/* main.c: the GTK applet (aws-mfa-tray-applet), which the aws-mfa-tray command execs
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,11 +7,9 @@
 #include "config.h"
 
 #include <locale.h>
-#include <stdlib.h>
 #include <glib/gi18n.h>
 
 #include "amt-application.h"
-#include "amt-cli.h"
 #include "amt-hardening.h"
 
 int
@@ -28,22 +26,9 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* The command's name, whichever path started us: GTK takes its window class from it. */
+  g_set_prgname ("aws-mfa-tray");
   g_set_application_name (_("MFA Tray for AWS"));
-
-  /* The subcommands need no display: they never touch GTK. */
-  if (argc > 1 && amt_cli_is_command (argv[1]))
-    return amt_cli_run (argc, argv);
-  if (argc > 1 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
-    {
-      amt_cli_print_usage ();
-      return EXIT_SUCCESS;
-    }
-  /* Before the application, which needs its settings schema installed. */
-  if (argc == 2 && g_str_equal (argv[1], "--version"))
-    {
-      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-      return EXIT_SUCCESS;
-    }
 
   app = amt_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

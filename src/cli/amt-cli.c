@@ -30,6 +30,7 @@
 #include "amt-cli-keys.h"
 #include "amt-console.h"
 #include "amt-cred-store.h"
+#include "amt-device-finder.h"
 #include "amt-discovery.h"
 #include "amt-json-wipe.h"
 #include "amt-service.h"
@@ -545,12 +546,12 @@ find_and_save_device (AmtSessions  *sessions,
       const char *source = amt_profile_get_config (profile)->source_profile;
 
       if (source != NULL && g_str_has_suffix (source, AMT_AWS_LONG_TERM_SUFFIX))
-        g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE,
+        g_set_error (error, AMT_DEVICE_FINDER_ERROR, AMT_DEVICE_FINDER_ERROR_SEVERAL_DEVICES,
                      _("%s’s IAM user has several MFA devices (%s): set mfa_serial (or aws_mfa_device) to the one to use."),
                      amt_profile_get_name (profile), list);
       else
         /* Translators: 1: a profile, 2: the devices' serial numbers */
-        g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_MFA_DEVICE,
+        g_set_error (error, AMT_DEVICE_FINDER_ERROR, AMT_DEVICE_FINDER_ERROR_SEVERAL_DEVICES,
                      _("%1$s’s IAM user has several MFA devices (%2$s): set mfa_serial in [profile %1$s] to the one to use."),
                      amt_profile_get_name (profile), list);
       return FALSE;

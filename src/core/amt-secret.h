@@ -1,0 +1,15 @@
+/* amt-secret.h: wiping secrets before their memory is freed
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+void amt_secret_wipe (gpointer data,
+                      gsize    len);
+void amt_secret_free (char    *secret);
+
+G_END_DECLS
