@@ -87,6 +87,7 @@ struct _AmtCredStore
   AmtIniKeySet *expected_keys;  /* see Expected below; NULL when never seen whole */
   gsize       expected_length;
   guint64     expected_fingerprint;
+  gboolean    expected_by_scan; /* the keys came from the scanner: no [DEFAULT] to inherit */
 };
 
 G_DEFINE_FINAL_TYPE (AmtCredStore, amt_cred_store, G_TYPE_OBJECT)
@@ -946,11 +947,13 @@ document_keys (AmtIniDocument *doc)
  * cannot read them. */
 static AmtIniKeySet *
 keys_of (const char *data,
-         gsize       length)
+         gsize       length,
+         gboolean   *by_scan)
 {
   g_autoptr(AmtIniDocument) doc = NULL;
   AmtIniKeySet *keys = amt_ini_scan_keys (data, length);
 
+  *by_scan = keys != NULL;
   if (keys != NULL)
     return keys;
 
@@ -964,6 +967,7 @@ keys_of (const char *data,
 static void
 remember_keys_locked (AmtCredStore *self,
                       AmtIniKeySet *keys,
+                      gboolean      by_scan,
                       const char   *data,
                       gsize         length)
 {
@@ -978,6 +982,7 @@ remember_keys_locked (AmtCredStore *self,
   self->expected_keys = keys;
   self->expected_length = length;
   self->expected_fingerprint = print;
+  self->expected_by_scan = by_scan;
   g_mutex_unlock (&self->expected_lock);
 }
 
@@ -987,9 +992,29 @@ remember_locked (AmtCredStore   *self,
                  const char     *data,
                  gsize           length)
 {
+  gboolean by_scan = FALSE;
   /* An edit spliced into the bytes has no document: the keys are read from what was written. */
-  remember_keys_locked (self, doc != NULL ? document_keys (doc) : keys_of (data, length),
-                        data, length);
+  AmtIniKeySet *keys = doc != NULL ? document_keys (doc) : keys_of (data, length, &by_scan);
+
+  remember_keys_locked (self, keys, by_scan, data, length);
+}
+
+/* A copy of the keys last seen whole when @contents is still those bytes and they came from
+ * the scanner, so that a splice can update them without a scan of its output; or NULL. */
+static AmtIniKeySet *
+copy_expected_keys (AmtCredStore       *self,
+                    const FileContents *contents)
+{
+  AmtIniKeySet *keys = NULL;
+  guint64 print = fingerprint (contents->data, contents->length);
+
+  g_mutex_lock (&self->expected_lock);
+  if (self->expected_keys != NULL && self->expected_by_scan &&
+      self->expected_length == contents->length && self->expected_fingerprint == print)
+    keys = amt_ini_key_set_copy (self->expected_keys);
+  g_mutex_unlock (&self->expected_lock);
+
+  return keys;
 }
 
 /* Whether @contents looks like a file another program is rewriting in place right now: shorter
@@ -1012,7 +1037,9 @@ looks_torn (AmtCredStore       *self,
         torn = FALSE;   /* the very bytes last seen whole */
       else
         {
-          keys = keys_of (contents->data, contents->length);
+          gboolean by_scan;
+
+          keys = keys_of (contents->data, contents->length, &by_scan);
           torn = keys == NULL || !amt_ini_key_set_contains_all (keys, self->expected_keys);
         }
     }
@@ -1097,9 +1124,11 @@ set_busy_error (GError     **error,
 }
 
 /* The same edit in one pass over the bytes, when amt_ini_scan() can vouch for them. */
+/* When it is done and @keys is not NULL, the edit is applied to @keys too. */
 typedef AmtIniSpliceResult (*SpliceFunc) (const char     *data,
                                           gsize           length,
                                           gconstpointer   user_data,
+                                          AmtIniKeySet   *keys,
                                           char          **output,
                                           gsize          *output_length,
                                           GError        **error);
@@ -1121,6 +1150,7 @@ update_locked (AmtCredStore   *self,
   char *written = NULL;          /* what our last rename put in place, when it must be checked */
   gsize written_length = 0;
   gboolean from_old_inode = FALSE;
+  AmtIniKeySet *output_keys = NULL;
   gboolean ok = FALSE;
   int saved_errno = 0;
 
@@ -1170,8 +1200,14 @@ update_locked (AmtCredStore   *self,
             }
         }
 
+      /* The keys of the output, kept up to date by the splice rather than scanned after it. */
+      g_clear_pointer (&output_keys, amt_ini_key_set_free);
+      if (splice != NULL && !from_old_inode && original.exists)
+        output_keys = copy_expected_keys (self, &original);
+
       switch (splice != NULL
-              ? splice (original.data, original.length, user_data, &output, &output_length, error)
+              ? splice (original.data, original.length, user_data, output_keys, &output, &output_length,
+                        error)
               : AMT_INI_SPLICE_NEEDS_DOCUMENT)
         {
         case AMT_INI_SPLICE_DONE:
@@ -1180,6 +1216,7 @@ update_locked (AmtCredStore   *self,
           goto out;
         case AMT_INI_SPLICE_NEEDS_DOCUMENT:
         default:
+          g_clear_pointer (&output_keys, amt_ini_key_set_free);
           doc = amt_ini_document_new_from_data (original.data, original.length);
           if (!amt_ini_document_check (doc, display, error) ||
               !edit (doc, user_data, error))
@@ -1252,7 +1289,10 @@ update_locked (AmtCredStore   *self,
               goto out;
             }
           /* The inode read is the one written: no other program's bytes can hide in it. */
-          remember_locked (self, doc, output, output_length);
+          if (output_keys != NULL)
+            remember_keys_locked (self, g_steal_pointer (&output_keys), TRUE, output, output_length);
+          else
+            remember_locked (self, doc, output, output_length);
           amt_ini_wipe_and_free (output, output_length);
           ok = TRUE;
           goto out;
@@ -1281,7 +1321,11 @@ update_locked (AmtCredStore   *self,
         }
 
       /* Only now: the wait above measures the old inode against the file as it was read. */
-      remember_locked (self, doc, written, written_length);
+      file_contents_clear_data (&original);
+      if (output_keys != NULL)
+        remember_keys_locked (self, g_steal_pointer (&output_keys), TRUE, written, written_length);
+      else
+        remember_locked (self, doc, written, written_length);
       ok = TRUE;
       goto out;
     }
@@ -1291,6 +1335,7 @@ update_locked (AmtCredStore   *self,
                  "moment."), display);
 
 out:
+  amt_ini_key_set_free (output_keys);
   amt_ini_wipe_and_free (written, written_length);
   file_contents_clear (&original);
   return ok;
@@ -1400,6 +1445,7 @@ static AmtIniSpliceResult
 replace_section_splice (const char     *data,
                         gsize           length,
                         gconstpointer   user_data,
+                        AmtIniKeySet   *keys,
                         char          **output,
                         gsize          *output_length,
                         GError        **error)
@@ -1409,10 +1455,15 @@ replace_section_splice (const char     *data,
   g_autofree char *expiration = NULL;
   const char *pairs[8];
 
+  AmtIniSpliceResult result;
+
   credentials_pairs (credentials, pairs, &expiration);
 
-  return amt_ini_splice_set_values (data, length, replace->section, pairs, 4,
-                                    output, output_length, error);
+  result = amt_ini_splice_set_values (data, length, replace->section, pairs, 4,
+                                      output, output_length, error);
+  if (result == AMT_INI_SPLICE_DONE && keys != NULL)
+    amt_ini_key_set_set_values (keys, replace->section, pairs, 4);
+  return result;
 }
 
 /**
@@ -1510,14 +1561,20 @@ static AmtIniSpliceResult
 set_values_splice (const char     *data,
                    gsize           length,
                    gconstpointer   user_data,
+                   AmtIniKeySet   *keys,
                    char          **output,
                    gsize          *output_length,
                    GError        **error)
 {
   const SetValuesData *set = user_data;
 
-  return amt_ini_splice_set_values (data, length, set->section, set->pairs, set->n_pairs,
-                                    output, output_length, error);
+  AmtIniSpliceResult result;
+
+  result = amt_ini_splice_set_values (data, length, set->section, set->pairs, set->n_pairs,
+                                      output, output_length, error);
+  if (result == AMT_INI_SPLICE_DONE && keys != NULL)
+    amt_ini_key_set_set_values (keys, set->section, set->pairs, set->n_pairs);
+  return result;
 }
 
 /**
@@ -1863,8 +1920,12 @@ amt_cred_store_remember_contents (AmtCredStore *self)
 
   /* A file AWS tools cannot read is not remembered (keys_of() is NULL). */
   if (read_file (self->path, &contents, &saved_errno) && contents.exists)
-    remember_keys_locked (self, keys_of (contents.data, contents.length),
-                          contents.data, contents.length);
+    {
+      gboolean by_scan;
+      AmtIniKeySet *keys = keys_of (contents.data, contents.length, &by_scan);
+
+      remember_keys_locked (self, keys, by_scan, contents.data, contents.length);
+    }
   file_contents_clear (&contents);
 }
 

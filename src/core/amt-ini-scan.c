@@ -632,13 +632,11 @@ key_set_has (const AmtIniKeySet *set,
   return FALSE;
 }
 
-/* A section alone is given with an empty @key (no key is empty). */
-void
-amt_ini_key_set_add (AmtIniKeySet *set,
-                     const char   *section,
-                     gsize         section_len,
-                     const char   *key,
-                     gsize         key_len)
+static guint64
+key_hash (const char *section,
+          gsize       section_len,
+          const char *key,
+          gsize       key_len)
 {
   guint64 hash = G_GUINT64_CONSTANT (0xcbf29ce484222325);
 
@@ -649,13 +647,80 @@ amt_ini_key_set_add (AmtIniKeySet *set,
     hash = (hash ^ (guchar) g_ascii_tolower (key[i])) * G_GUINT64_CONSTANT (0x100000001b3);
   hash ^= hash >> 29;
 
-  key_set_insert (set, hash != 0 ? hash : 1);
+  return hash != 0 ? hash : 1;
 }
 
-gsize
-amt_ini_key_set_size (const AmtIniKeySet *set)
+/* A section alone is given with an empty @key (no key is empty). */
+void
+amt_ini_key_set_add (AmtIniKeySet *set,
+                     const char   *section,
+                     gsize         section_len,
+                     const char   *key,
+                     gsize         key_len)
 {
-  return set->used;
+  key_set_insert (set, key_hash (section, section_len, key, key_len));
+}
+
+/* Linear probing's deletion: later entries of the run move back into the hole. */
+static void
+key_set_remove (AmtIniKeySet *set,
+                guint64       hash)
+{
+  gsize i = hash & set->mask;
+
+  while (set->slots[i] != hash)
+    {
+      if (set->slots[i] == 0)
+        return;
+      i = (i + 1) & set->mask;
+    }
+
+  for (gsize j = (i + 1) & set->mask; set->slots[j] != 0; j = (j + 1) & set->mask)
+    {
+      gsize home = set->slots[j] & set->mask;
+
+      /* Whether the entry at j may fill the hole at i: its home is not in (i, j]. */
+      if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j))
+        {
+          set->slots[i] = set->slots[j];
+          i = j;
+        }
+    }
+  set->slots[i] = 0;
+  set->used--;
+}
+
+AmtIniKeySet *
+amt_ini_key_set_copy (const AmtIniKeySet *set)
+{
+  AmtIniKeySet *copy = g_new0 (AmtIniKeySet, 1);
+
+  copy->mask = set->mask;
+  copy->used = set->used;
+  copy->slots = g_memdup2 (set->slots, (set->mask + 1) * sizeof (guint64));
+  return copy;
+}
+
+/* The keys after amt_ini_splice_set_values() (or amt_ini_document_set_values()) of @section
+ * in a file without a [DEFAULT] block: a %NULL value removes its key. */
+void
+amt_ini_key_set_set_values (AmtIniKeySet *set,
+                            const char   *section,
+                            const char * const *pairs,
+                            guint         n_pairs)
+{
+  gsize section_len = strlen (section);
+
+  key_set_insert (set, key_hash (section, section_len, "", 0));
+  for (guint i = 0; i < n_pairs; i++)
+    {
+      guint64 hash = key_hash (section, section_len, pairs[2 * i], strlen (pairs[2 * i]));
+
+      if (pairs[2 * i + 1] != NULL)
+        key_set_insert (set, hash);
+      else
+        key_set_remove (set, hash);
+    }
 }
 
 /* Whether every key of @subset is in @set. */

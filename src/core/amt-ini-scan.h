@@ -59,7 +59,11 @@ void          amt_ini_key_set_add          (AmtIniKeySet       *set,
                                             gsize               section_len,
                                             const char         *key,
                                             gsize               key_len);
-gsize         amt_ini_key_set_size         (const AmtIniKeySet *set);
+AmtIniKeySet *amt_ini_key_set_copy         (const AmtIniKeySet *set);
+void          amt_ini_key_set_set_values   (AmtIniKeySet       *set,
+                                            const char         *section,
+                                            const char * const *pairs,
+                                            guint               n_pairs);
 gboolean      amt_ini_key_set_contains_all (const AmtIniKeySet *set,
                                             const AmtIniKeySet *subset);
 AmtIniKeySet *amt_ini_scan_keys            (const char         *data,

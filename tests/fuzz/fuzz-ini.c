@@ -272,6 +272,23 @@ splice_and_compare (AmtIniDocument *doc,
       g_error ("the splice gave other bytes than the document");
     amt_ini_wipe_and_free (expected, expected_length);
   }
+
+  /* The store updates the key set of the bytes it read with the edit instead of scanning its
+   * output (amt-cred-store.c): both must give the same keys. */
+  {
+    g_autoptr(AmtIniKeySet) before = amt_ini_scan_keys ((const char *) data, size);
+    g_autoptr(AmtIniKeySet) after = amt_ini_scan_keys (output, output_length);
+
+    if (before != NULL)
+      {
+        amt_ini_key_set_set_values (before, section, pairs, G_N_ELEMENTS (pairs) / 2);
+        if (after == NULL)
+          g_error ("the key scan refused a spliced output of a file it read");
+        if (!amt_ini_key_set_contains_all (before, after) ||
+            !amt_ini_key_set_contains_all (after, before))
+          g_error ("the key set updated by the edit differs from the output's");
+      }
+  }
   amt_ini_wipe_and_free (output, output_length);
 }
 
