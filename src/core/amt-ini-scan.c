@@ -602,7 +602,9 @@ key_set_insert (AmtIniKeySet *set,
   set->slots[i] = hash;
   set->used++;
 
-  if (set->used * 2 > set->mask)
+  /* At most three quarters full: the store holds one or two of these for a whole file, and
+   * eight bytes a slot keep probes cheap even so. */
+  if (set->used * 4 > set->mask * 3)
     {
       gsize mask = set->mask * 2 + 1;
       guint64 *slots = g_new0 (guint64, mask + 1);
