@@ -59,6 +59,7 @@
 #include "amt-aws-config.h"
 #include "amt-cred-store.h"
 #include "amt-ini.h"
+#include "amt-ini-scan.h"
 
 /* How long to wait for another writer of ours; a writer holds the lock for milliseconds. */
 #define LOCK_TIMEOUT_USEC (15 * G_USEC_PER_SEC)
@@ -73,6 +74,8 @@
 #define SETTLE_POLL_USEC (10 * 1000)
 /* The errno our reads give for a file that is not a regular one: a FIFO, a device, a socket. */
 #define ERRNO_NOT_REGULAR EINVAL
+/* Files are compared with what we hold a block at a time, not as a second copy. */
+#define COMPARE_BLOCK_SIZE (64 * 1024)
 
 struct _AmtCredStore
 {
@@ -81,8 +84,10 @@ struct _AmtCredStore
   char       *path;
 
   GMutex      expected_lock;    /* writes run in worker threads */
-  GHashTable *expected_keys;    /* see Expected below; NULL when never seen whole */
+  AmtIniKeySet *expected_keys;  /* see Expected below; NULL when never seen whole */
   gsize       expected_length;
+  guint64     expected_fingerprint;
+  gboolean    expected_by_scan; /* the keys came from the scanner: no [DEFAULT] to inherit */
 };
 
 G_DEFINE_FINAL_TYPE (AmtCredStore, amt_cred_store, G_TYPE_OBJECT)
@@ -200,7 +205,7 @@ amt_cred_store_finalize (GObject *object)
   AmtCredStore *self = (AmtCredStore *)object;
 
   g_clear_pointer (&self->path, g_free);
-  g_clear_pointer (&self->expected_keys, g_hash_table_unref);
+  g_clear_pointer (&self->expected_keys, amt_ini_key_set_free);
   g_mutex_clear (&self->expected_lock);
 
   G_OBJECT_CLASS (amt_cred_store_parent_class)->finalize (object);
@@ -602,22 +607,72 @@ file_contents_equal (const FileContents *a,
   return a->exists == b->exists && bytes_equal (a->data, a->length, b->data, b->length);
 }
 
+/* Whether @fd holds exactly the @length bytes at @data: 1, 0, or -1 when it cannot be read. */
+static int
+fd_holds (int         fd,
+          const char *data,
+          gsize       length)
+{
+  char *block = g_malloc (COMPARE_BLOCK_SIZE);
+  gsize offset = 0;
+  int same = 1;
+
+  for (;;)
+    {
+      gssize n = pread (fd, block, COMPARE_BLOCK_SIZE, (off_t) offset);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          same = -1;
+          break;
+        }
+      if (n == 0)
+        {
+          same = offset == length;
+          break;
+        }
+      if ((gsize) n > length - offset || memcmp (block, data + offset, n) != 0)
+        {
+          same = 0;
+          break;
+        }
+      offset += n;
+    }
+
+  amt_ini_wipe_and_free (block, COMPARE_BLOCK_SIZE);
+  return same;
+}
+
+/* Whether the file at @path is still (or again) what we hold: no file when !@exists, else the
+ * @length bytes at @data (step 5). */
+static gboolean
+file_holds (const char *path,
+            gboolean    exists,
+            const char *data,
+            gsize       length)
+{
+  struct stat st;
+  gboolean same;
+  int fd;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0)
+    return errno == ENOENT && !exists;
+
+  same = exists && fstat (fd, &st) == 0 && S_ISREG (st.st_mode) &&
+         fd_holds (fd, data, length) == 1;
+  close (fd);
+  return same;
+}
+
 /* Whether the inode @contents was read from holds other bytes now: a program that writes in
  * place and had the file open wrote into it. */
 static gboolean
 inode_was_written (const FileContents *contents)
 {
-  g_autofree char *now = NULL;
-  gsize length = 0;
-  int saved_errno = 0;
-  gboolean written;
-
-  if (contents->fd < 0 || !read_all (contents->fd, &now, &length, &saved_errno))
-    return FALSE;
-
-  written = !bytes_equal (now, length, contents->data, contents->length);
-  amt_ini_wipe_and_free (g_steal_pointer (&now), length);
-  return written;
+  return contents->fd >= 0 && fd_holds (contents->fd, contents->data, contents->length) == 0;
 }
 
 static gboolean
@@ -840,25 +895,95 @@ write_in_place (const char  *target,
 }
 
 /* What the file held when it was last seen whole (amt_cred_store_remember_contents(), or our
- * own last write): "section\037key" of every key (and "section\037" of every section), and
- * its length. */
+ * own last write): every section and key (amt_ini_scan_keys()), its length, and a fingerprint
+ * of its bytes, so that a file that is still those bytes needs no parse to be known whole. */
 
-static GHashTable *
+/* A 64-bit hash of the bytes, four words at a time so that it runs near memory speed. Not a
+ * proof against an adversary: it only tells our own last bytes from a torn rewrite. */
+static guint64
+fingerprint (const char *data,
+             gsize       length)
+{
+  const guint64 k = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  guint64 h[4] = { length, 1, 2, 3 };
+  guint64 tail = 0;
+  gsize i = 0;
+
+  for (; i + 32 <= length; i += 32)
+    for (guint lane = 0; lane < 4; lane++)
+      {
+        guint64 word;
+
+        memcpy (&word, data + i + 8 * lane, 8);
+        h[lane] = (h[lane] ^ word) * k;
+        h[lane] ^= h[lane] >> 32;
+      }
+  for (; i < length; i++)
+    tail = (tail ^ (guchar) data[i]) * G_GUINT64_CONSTANT (0x100000001b3);
+
+  return ((h[0] * k ^ h[1]) * k ^ h[2]) * k ^ h[3] ^ (tail * k);
+}
+
+static AmtIniKeySet *
 document_keys (AmtIniDocument *doc)
 {
-  GHashTable *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  AmtIniKeySet *keys = amt_ini_key_set_new ();
   g_auto(GStrv) sections = amt_ini_document_get_sections (doc);
 
   for (guint i = 0; sections[i] != NULL; i++)
     {
       g_auto(GStrv) names = amt_ini_document_get_keys (doc, sections[i]);
+      gsize section_len = strlen (sections[i]);
 
-      g_hash_table_add (keys, g_strdup_printf ("%s\037", sections[i]));
+      amt_ini_key_set_add (keys, sections[i], section_len, "", 0);
       for (guint j = 0; names != NULL && names[j] != NULL; j++)
-        g_hash_table_add (keys, g_strdup_printf ("%s\037%s", sections[i], names[j]));
+        amt_ini_key_set_add (keys, sections[i], section_len, names[j], strlen (names[j]));
     }
 
   return keys;
+}
+
+/* The keys of @data, in one pass when the scanner vouches for the bytes; NULL when AWS tools
+ * cannot read them. */
+static AmtIniKeySet *
+keys_of (const char *data,
+         gsize       length,
+         gboolean   *by_scan)
+{
+  g_autoptr(AmtIniDocument) doc = NULL;
+  AmtIniKeySet *keys = amt_ini_scan_keys (data, length);
+
+  *by_scan = keys != NULL;
+  if (keys != NULL)
+    return keys;
+
+  doc = amt_ini_document_new_from_data (data, length);
+  if (!amt_ini_document_check (doc, "", NULL))
+    return NULL;
+  return document_keys (doc);
+}
+
+/* Takes @keys; NULL (bytes AWS tools cannot read) changes nothing. */
+static void
+remember_keys_locked (AmtCredStore *self,
+                      AmtIniKeySet *keys,
+                      gboolean      by_scan,
+                      const char   *data,
+                      gsize         length)
+{
+  guint64 print;
+
+  if (keys == NULL)
+    return;
+  print = fingerprint (data, length);
+
+  g_mutex_lock (&self->expected_lock);
+  g_clear_pointer (&self->expected_keys, amt_ini_key_set_free);
+  self->expected_keys = keys;
+  self->expected_length = length;
+  self->expected_fingerprint = print;
+  self->expected_by_scan = by_scan;
+  g_mutex_unlock (&self->expected_lock);
 }
 
 static void
@@ -867,17 +992,29 @@ remember_locked (AmtCredStore   *self,
                  const char     *data,
                  gsize           length)
 {
-  g_autoptr(AmtIniDocument) parsed = NULL;
-
+  gboolean by_scan = FALSE;
   /* An edit spliced into the bytes has no document: the keys are read from what was written. */
-  if (doc == NULL)
-    doc = parsed = amt_ini_document_new_from_data (data, length);
+  AmtIniKeySet *keys = doc != NULL ? document_keys (doc) : keys_of (data, length, &by_scan);
+
+  remember_keys_locked (self, keys, by_scan, data, length);
+}
+
+/* A copy of the keys last seen whole when @contents is still those bytes and they came from
+ * the scanner, so that a splice can update them without a scan of its output; or NULL. */
+static AmtIniKeySet *
+copy_expected_keys (AmtCredStore       *self,
+                    const FileContents *contents)
+{
+  AmtIniKeySet *keys = NULL;
+  guint64 print = fingerprint (contents->data, contents->length);
 
   g_mutex_lock (&self->expected_lock);
-  g_clear_pointer (&self->expected_keys, g_hash_table_unref);
-  self->expected_keys = document_keys (doc);
-  self->expected_length = length;
+  if (self->expected_keys != NULL && self->expected_by_scan &&
+      self->expected_length == contents->length && self->expected_fingerprint == print)
+    keys = amt_ini_key_set_copy (self->expected_keys);
   g_mutex_unlock (&self->expected_lock);
+
+  return keys;
 }
 
 /* Whether @contents looks like a file another program is rewriting in place right now: shorter
@@ -887,24 +1024,23 @@ static gboolean
 looks_torn (AmtCredStore       *self,
             const FileContents *contents)
 {
-  g_autoptr(AmtIniDocument) doc = NULL;
-  g_autoptr(GHashTable) keys = NULL;
-  GHashTableIter iter;
-  gpointer key;
+  g_autoptr(AmtIniKeySet) keys = NULL;
   gboolean torn = FALSE;
 
   g_mutex_lock (&self->expected_lock);
   if (self->expected_keys != NULL && self->expected_length > 0)
     {
-      doc = amt_ini_document_new_from_data (contents->data, contents->length);
-      if (contents->length < self->expected_length || !amt_ini_document_check (doc, "", NULL))
+      if (contents->length < self->expected_length)
         torn = TRUE;
+      else if (contents->length == self->expected_length &&
+               fingerprint (contents->data, contents->length) == self->expected_fingerprint)
+        torn = FALSE;   /* the very bytes last seen whole */
       else
         {
-          keys = document_keys (doc);
-          g_hash_table_iter_init (&iter, self->expected_keys);
-          while (!torn && g_hash_table_iter_next (&iter, &key, NULL))
-            torn = !g_hash_table_contains (keys, key);
+          gboolean by_scan;
+
+          keys = keys_of (contents->data, contents->length, &by_scan);
+          torn = keys == NULL || !amt_ini_key_set_contains_all (keys, self->expected_keys);
         }
     }
   g_mutex_unlock (&self->expected_lock);
@@ -988,9 +1124,11 @@ set_busy_error (GError     **error,
 }
 
 /* The same edit in one pass over the bytes, when amt_ini_scan() can vouch for them. */
+/* When it is done and @keys is not NULL, the edit is applied to @keys too. */
 typedef AmtIniSpliceResult (*SpliceFunc) (const char     *data,
                                           gsize           length,
                                           gconstpointer   user_data,
+                                          AmtIniKeySet   *keys,
                                           char          **output,
                                           gsize          *output_length,
                                           GError        **error);
@@ -1009,10 +1147,10 @@ update_locked (AmtCredStore   *self,
   g_autofree char *dir = g_path_get_dirname (target);
   g_autofree char *base = g_path_get_basename (target);
   FileContents original = FILE_CONTENTS_INIT;
-  FileContents again = FILE_CONTENTS_INIT;
   char *written = NULL;          /* what our last rename put in place, when it must be checked */
   gsize written_length = 0;
   gboolean from_old_inode = FALSE;
+  AmtIniKeySet *output_keys = NULL;
   gboolean ok = FALSE;
   int saved_errno = 0;
 
@@ -1062,8 +1200,14 @@ update_locked (AmtCredStore   *self,
             }
         }
 
+      /* The keys of the output, kept up to date by the splice rather than scanned after it. */
+      g_clear_pointer (&output_keys, amt_ini_key_set_free);
+      if (splice != NULL && !from_old_inode && original.exists)
+        output_keys = copy_expected_keys (self, &original);
+
       switch (splice != NULL
-              ? splice (original.data, original.length, user_data, &output, &output_length, error)
+              ? splice (original.data, original.length, user_data, output_keys, &output, &output_length,
+                        error)
               : AMT_INI_SPLICE_NEEDS_DOCUMENT)
         {
         case AMT_INI_SPLICE_DONE:
@@ -1072,6 +1216,7 @@ update_locked (AmtCredStore   *self,
           goto out;
         case AMT_INI_SPLICE_NEEDS_DOCUMENT:
         default:
+          g_clear_pointer (&output_keys, amt_ini_key_set_free);
           doc = amt_ini_document_new_from_data (original.data, original.length);
           if (!amt_ini_document_check (doc, display, error) ||
               !edit (doc, user_data, error))
@@ -1091,19 +1236,16 @@ update_locked (AmtCredStore   *self,
 
       /* Another program may have written the file since we read it (step 5); after an
        * edit of the old inode's bytes, the file must still be what we put there. */
-      if (!read_file (target, &again, &saved_errno) ||
-          (from_old_inode ? !bytes_equal (again.data, again.length, written, written_length)
-                          : !file_contents_equal (&original, &again)))
+      if (from_old_inode ? !file_holds (target, TRUE, written, written_length)
+                         : !file_holds (target, original.exists, original.data, original.length))
         {
           amt_ini_wipe_and_free (output, output_length);
-          file_contents_clear (&again);
           /* After an edit of the old inode's bytes: the program that wrote them has written
            * the file again since, from what it read there, so its latest is in the file. */
           from_old_inode = FALSE;
           g_debug ("%s changed while we were writing it; starting over", display);
           continue;
         }
-      file_contents_clear (&again);
 
       /* A rename would split a hard link from its other names. */
       in_place = original.n_links > 1;
@@ -1147,7 +1289,10 @@ update_locked (AmtCredStore   *self,
               goto out;
             }
           /* The inode read is the one written: no other program's bytes can hide in it. */
-          remember_locked (self, doc, output, output_length);
+          if (output_keys != NULL)
+            remember_keys_locked (self, g_steal_pointer (&output_keys), TRUE, output, output_length);
+          else
+            remember_locked (self, doc, output, output_length);
           amt_ini_wipe_and_free (output, output_length);
           ok = TRUE;
           goto out;
@@ -1176,7 +1321,11 @@ update_locked (AmtCredStore   *self,
         }
 
       /* Only now: the wait above measures the old inode against the file as it was read. */
-      remember_locked (self, doc, written, written_length);
+      file_contents_clear_data (&original);
+      if (output_keys != NULL)
+        remember_keys_locked (self, g_steal_pointer (&output_keys), TRUE, written, written_length);
+      else
+        remember_locked (self, doc, written, written_length);
       ok = TRUE;
       goto out;
     }
@@ -1186,9 +1335,9 @@ update_locked (AmtCredStore   *self,
                  "moment."), display);
 
 out:
+  amt_ini_key_set_free (output_keys);
   amt_ini_wipe_and_free (written, written_length);
   file_contents_clear (&original);
-  file_contents_clear (&again);
   return ok;
 }
 
@@ -1296,6 +1445,7 @@ static AmtIniSpliceResult
 replace_section_splice (const char     *data,
                         gsize           length,
                         gconstpointer   user_data,
+                        AmtIniKeySet   *keys,
                         char          **output,
                         gsize          *output_length,
                         GError        **error)
@@ -1305,10 +1455,15 @@ replace_section_splice (const char     *data,
   g_autofree char *expiration = NULL;
   const char *pairs[8];
 
+  AmtIniSpliceResult result;
+
   credentials_pairs (credentials, pairs, &expiration);
 
-  return amt_ini_splice_set_values (data, length, replace->section, pairs, 4,
-                                    output, output_length, error);
+  result = amt_ini_splice_set_values (data, length, replace->section, pairs, 4,
+                                      output, output_length, error);
+  if (result == AMT_INI_SPLICE_DONE && keys != NULL)
+    amt_ini_key_set_set_values (keys, replace->section, pairs, 4);
+  return result;
 }
 
 /**
@@ -1406,14 +1561,20 @@ static AmtIniSpliceResult
 set_values_splice (const char     *data,
                    gsize           length,
                    gconstpointer   user_data,
+                   AmtIniKeySet   *keys,
                    char          **output,
                    gsize          *output_length,
                    GError        **error)
 {
   const SetValuesData *set = user_data;
 
-  return amt_ini_splice_set_values (data, length, set->section, set->pairs, set->n_pairs,
-                                    output, output_length, error);
+  AmtIniSpliceResult result;
+
+  result = amt_ini_splice_set_values (data, length, set->section, set->pairs, set->n_pairs,
+                                      output, output_length, error);
+  if (result == AMT_INI_SPLICE_DONE && keys != NULL)
+    amt_ini_key_set_set_values (keys, set->section, set->pairs, set->n_pairs);
+  return result;
 }
 
 /**
@@ -1753,16 +1914,17 @@ void
 amt_cred_store_remember_contents (AmtCredStore *self)
 {
   FileContents contents = FILE_CONTENTS_INIT;
-  g_autoptr(AmtIniDocument) doc = NULL;
   int saved_errno = 0;
 
   g_return_if_fail (AMT_IS_CRED_STORE (self));
 
+  /* A file AWS tools cannot read is not remembered (keys_of() is NULL). */
   if (read_file (self->path, &contents, &saved_errno) && contents.exists)
     {
-      doc = amt_ini_document_new_from_data (contents.data, contents.length);
-      if (amt_ini_document_check (doc, "", NULL))
-        remember_locked (self, doc, contents.data, contents.length);
+      gboolean by_scan;
+      AmtIniKeySet *keys = keys_of (contents.data, contents.length, &by_scan);
+
+      remember_keys_locked (self, keys, by_scan, contents.data, contents.length);
     }
   file_contents_clear (&contents);
 }

@@ -290,6 +290,9 @@ is_utf8_without_nul (const char *data,
 typedef struct {
   const char *section;
   gsize       section_len;
+  AmtIniKeySet *keys_out;    /* amt_ini_scan_keys(): where every section and key goes */
+  const char *block;         /* the name of the block the scan is in */
+  gsize       block_len;
   NameSet     names;
   gboolean    in_block;      /* a header was read */
   gboolean    in_target;     /* ... and it is the section asked for */
@@ -403,15 +406,22 @@ scan_line (ScanState  *state,
           state->in_block = TRUE;
           state->key_active = FALSE;
           state->n_keys = 0;
+          state->block = name;
+          state->block_len = name_len;
 
           if (name_len == 7 && memcmp (name, "DEFAULT", 7) == 0)
             {
               scan->has_default = TRUE;
+              /* Its keys count in every section, as the document lists them: left to it. */
+              if (state->keys_out != NULL)
+                return FALSE;
               /* Repeated [DEFAULT] blocks share their keys: left to the document. */
               return ++state->n_defaults == 1;
             }
           if (!name_set_add (&state->names, name, name_len))
             return FALSE;                       /* a repeated section */
+          if (state->keys_out != NULL)
+            amt_ini_key_set_add (state->keys_out, name, name_len, "", 0);
 
           if (name_len == state->section_len && memcmp (name, state->section, name_len) == 0)
             {
@@ -448,35 +458,25 @@ scan_line (ScanState  *state,
 
     state->key_active = TRUE;
     state->key_nested = value_start == value_end;
+    if (state->keys_out != NULL)
+      amt_ini_key_set_add (state->keys_out, state->block, state->block_len,
+                           text + name_start, name_end - name_start);
   }
 
   return TRUE;
 }
 
-/**
- * amt_ini_scan:
- * @data: the bytes of a file
- * @length: their length
- * @section: the exact name of the section to find, e.g. "dev"
- * @scan: (out caller-allocates): where @section lies, and the line endings of the file
- *
- * Returns: %TRUE when botocore reads the file, as the whole document would tell; %FALSE when
- *   the scan cannot vouch for it (read it with amt_ini_document_new_from_data() instead)
- */
-gboolean
-amt_ini_scan (const char *data,
-              gsize       length,
-              const char *section,
-              AmtIniScan *scan)
+static gboolean
+scan_internal (const char   *data,
+               gsize         length,
+               const char   *section,
+               AmtIniScan   *scan,
+               AmtIniKeySet *keys_out)
 {
   ScanState *state;
   const char *next_cr;
   gsize pos = 0;
   gboolean ok = TRUE;
-
-  g_return_val_if_fail (data != NULL || length == 0, FALSE);
-  g_return_val_if_fail (section != NULL, FALSE);
-  g_return_val_if_fail (scan != NULL, FALSE);
 
   memset (scan, 0, sizeof *scan);
 
@@ -486,6 +486,7 @@ amt_ini_scan (const char *data,
     return FALSE;
 
   state = g_new0 (ScanState, 1);
+  state->keys_out = keys_out;
   state->section = section;
   state->section_len = strlen (section);
   state->names.mask = 63;
@@ -534,4 +535,235 @@ amt_ini_scan (const char *data,
   g_free (state);
 
   return ok;
+}
+
+/**
+ * amt_ini_scan:
+ * @data: the bytes of a file
+ * @length: their length
+ * @section: the exact name of the section to find, e.g. "dev"
+ * @scan: (out caller-allocates): where @section lies, and the line endings of the file
+ *
+ * Returns: %TRUE when botocore reads the file, as the whole document would tell; %FALSE when
+ *   the scan cannot vouch for it (read it with amt_ini_document_new_from_data() instead)
+ */
+gboolean
+amt_ini_scan (const char *data,
+              gsize       length,
+              const char *section,
+              AmtIniScan *scan)
+{
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (section != NULL, FALSE);
+  g_return_val_if_fail (scan != NULL, FALSE);
+
+  return scan_internal (data, length, section, scan, NULL);
+}
+
+/* Key sets: 64-bit fingerprints of "section\037key" (the key ASCII-lowercased, as botocore
+ * matches names), in an open-addressing table; 0 marks a free slot. A torn file is found by
+ * keys it lost, so a set of fingerprints is enough, and costs no copy of any name. */
+
+struct _AmtIniKeySet
+{
+  guint64 *slots;
+  gsize    mask;
+  gsize    used;
+};
+
+AmtIniKeySet *
+amt_ini_key_set_new (void)
+{
+  AmtIniKeySet *set = g_new0 (AmtIniKeySet, 1);
+
+  set->mask = 255;
+  set->slots = g_new0 (guint64, set->mask + 1);
+  return set;
+}
+
+void
+amt_ini_key_set_free (AmtIniKeySet *set)
+{
+  if (set == NULL)
+    return;
+  g_free (set->slots);
+  g_free (set);
+}
+
+static void
+key_set_insert (AmtIniKeySet *set,
+                guint64       hash)
+{
+  gsize i = hash & set->mask;
+
+  for (; set->slots[i] != 0; i = (i + 1) & set->mask)
+    if (set->slots[i] == hash)
+      return;
+  set->slots[i] = hash;
+  set->used++;
+
+  /* At most three quarters full: the store holds one or two of these for a whole file, and
+   * eight bytes a slot keep probes cheap even so. */
+  if (set->used * 4 > set->mask * 3)
+    {
+      gsize mask = set->mask * 2 + 1;
+      guint64 *slots = g_new0 (guint64, mask + 1);
+
+      for (gsize k = 0; k <= set->mask; k++)
+        if (set->slots[k] != 0)
+          {
+            gsize j = set->slots[k] & mask;
+
+            while (slots[j] != 0)
+              j = (j + 1) & mask;
+            slots[j] = set->slots[k];
+          }
+      g_free (set->slots);
+      set->slots = slots;
+      set->mask = mask;
+    }
+}
+
+static gboolean
+key_set_has (const AmtIniKeySet *set,
+             guint64             hash)
+{
+  for (gsize i = hash & set->mask; set->slots[i] != 0; i = (i + 1) & set->mask)
+    if (set->slots[i] == hash)
+      return TRUE;
+  return FALSE;
+}
+
+static guint64
+key_hash (const char *section,
+          gsize       section_len,
+          const char *key,
+          gsize       key_len)
+{
+  guint64 hash = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+
+  for (gsize i = 0; i < section_len; i++)
+    hash = (hash ^ (guchar) section[i]) * G_GUINT64_CONSTANT (0x100000001b3);
+  hash = (hash ^ 037) * G_GUINT64_CONSTANT (0x100000001b3);
+  for (gsize i = 0; i < key_len; i++)
+    hash = (hash ^ (guchar) g_ascii_tolower (key[i])) * G_GUINT64_CONSTANT (0x100000001b3);
+  hash ^= hash >> 29;
+
+  return hash != 0 ? hash : 1;
+}
+
+/* A section alone is given with an empty @key (no key is empty). */
+void
+amt_ini_key_set_add (AmtIniKeySet *set,
+                     const char   *section,
+                     gsize         section_len,
+                     const char   *key,
+                     gsize         key_len)
+{
+  key_set_insert (set, key_hash (section, section_len, key, key_len));
+}
+
+/* Linear probing's deletion: later entries of the run move back into the hole. */
+static void
+key_set_remove (AmtIniKeySet *set,
+                guint64       hash)
+{
+  gsize i = hash & set->mask;
+
+  while (set->slots[i] != hash)
+    {
+      if (set->slots[i] == 0)
+        return;
+      i = (i + 1) & set->mask;
+    }
+
+  for (gsize j = (i + 1) & set->mask; set->slots[j] != 0; j = (j + 1) & set->mask)
+    {
+      gsize home = set->slots[j] & set->mask;
+
+      /* Whether the entry at j may fill the hole at i: its home is not in (i, j]. */
+      if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j))
+        {
+          set->slots[i] = set->slots[j];
+          i = j;
+        }
+    }
+  set->slots[i] = 0;
+  set->used--;
+}
+
+AmtIniKeySet *
+amt_ini_key_set_copy (const AmtIniKeySet *set)
+{
+  AmtIniKeySet *copy = g_new0 (AmtIniKeySet, 1);
+
+  copy->mask = set->mask;
+  copy->used = set->used;
+  copy->slots = g_memdup2 (set->slots, (set->mask + 1) * sizeof (guint64));
+  return copy;
+}
+
+/* The keys after amt_ini_splice_set_values() (or amt_ini_document_set_values()) of @section
+ * in a file without a [DEFAULT] block: a %NULL value removes its key. */
+void
+amt_ini_key_set_set_values (AmtIniKeySet *set,
+                            const char   *section,
+                            const char * const *pairs,
+                            guint         n_pairs)
+{
+  gsize section_len = strlen (section);
+
+  key_set_insert (set, key_hash (section, section_len, "", 0));
+  for (guint i = 0; i < n_pairs; i++)
+    {
+      guint64 hash = key_hash (section, section_len, pairs[2 * i], strlen (pairs[2 * i]));
+
+      if (pairs[2 * i + 1] != NULL)
+        key_set_insert (set, hash);
+      else
+        key_set_remove (set, hash);
+    }
+}
+
+/* Whether every key of @subset is in @set. */
+gboolean
+amt_ini_key_set_contains_all (const AmtIniKeySet *set,
+                              const AmtIniKeySet *subset)
+{
+  if (subset->used > set->used)
+    return FALSE;
+  for (gsize k = 0; k <= subset->mask; k++)
+    if (subset->slots[k] != 0 && !key_set_has (set, subset->slots[k]))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * amt_ini_scan_keys:
+ * @data: the bytes of a file
+ * @length: their length
+ *
+ * The sections and keys of a file the way the document lists them
+ * (amt_ini_document_get_sections(), amt_ini_document_get_keys()), in the same one pass as
+ * amt_ini_scan(); a file with a [DEFAULT] block, whose keys every section inherits, is left to
+ * the document.
+ *
+ * Returns: (transfer full) (nullable): the set, or %NULL when the scan cannot vouch for the
+ *   file (read it as a document instead)
+ */
+AmtIniKeySet *
+amt_ini_scan_keys (const char *data,
+                   gsize       length)
+{
+  AmtIniKeySet *keys = amt_ini_key_set_new ();
+  AmtIniScan scan;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  if (!scan_internal (data, length, "", &scan, keys))
+    {
+      amt_ini_key_set_free (keys);
+      return NULL;
+    }
+  return keys;
 }

@@ -50,4 +50,25 @@ gboolean  amt_ini_scan              (const char  *data,
                                      const char  *section,
                                      AmtIniScan  *scan);
 
+typedef struct _AmtIniKeySet AmtIniKeySet;
+
+AmtIniKeySet *amt_ini_key_set_new          (void);
+void          amt_ini_key_set_free         (AmtIniKeySet       *set);
+void          amt_ini_key_set_add          (AmtIniKeySet       *set,
+                                            const char         *section,
+                                            gsize               section_len,
+                                            const char         *key,
+                                            gsize               key_len);
+AmtIniKeySet *amt_ini_key_set_copy         (const AmtIniKeySet *set);
+void          amt_ini_key_set_set_values   (AmtIniKeySet       *set,
+                                            const char         *section,
+                                            const char * const *pairs,
+                                            guint               n_pairs);
+gboolean      amt_ini_key_set_contains_all (const AmtIniKeySet *set,
+                                            const AmtIniKeySet *subset);
+AmtIniKeySet *amt_ini_scan_keys            (const char         *data,
+                                            gsize               length);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmtIniKeySet, amt_ini_key_set_free)
+
 G_END_DECLS

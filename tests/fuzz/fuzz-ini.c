@@ -218,6 +218,27 @@ splice_and_compare (AmtIniDocument *doc,
   if (amt_ini_scan ((const char *) data, size, section, &scan) && !valid)
     g_error ("the scan vouched for a file the document refuses");
 
+  /* The key set the credentials store compares to see a torn file (amt-cred-store.c). */
+  {
+    g_autoptr(AmtIniKeySet) scanned = amt_ini_scan_keys ((const char *) data, size);
+    g_autoptr(AmtIniKeySet) listed = amt_ini_key_set_new ();
+
+    if (scanned != NULL && !valid)
+      g_error ("the key scan vouched for a file the document refuses");
+    for (guint n = 0; sections[n] != NULL; n++)
+      {
+        g_auto(GStrv) names = amt_ini_document_get_keys (doc, sections[n]);
+
+        amt_ini_key_set_add (listed, sections[n], strlen (sections[n]), "", 0);
+        for (guint k = 0; names != NULL && names[k] != NULL; k++)
+          amt_ini_key_set_add (listed, sections[n], strlen (sections[n]),
+                               names[k], strlen (names[k]));
+      }
+    if (scanned != NULL && (!amt_ini_key_set_contains_all (scanned, listed) ||
+                            !amt_ini_key_set_contains_all (listed, scanned)))
+      g_error ("the key scan gave other sections or keys than the document");
+  }
+
   part = amt_ini_document_new_for_section ((const char *) data, size, section);
   if (part != NULL && keys != NULL)
     for (guint k = 0; keys[k] != NULL; k++)
@@ -250,6 +271,23 @@ splice_and_compare (AmtIniDocument *doc,
     if (expected_length != output_length || memcmp (expected, output, output_length) != 0)
       g_error ("the splice gave other bytes than the document");
     amt_ini_wipe_and_free (expected, expected_length);
+  }
+
+  /* The store updates the key set of the bytes it read with the edit instead of scanning its
+   * output (amt-cred-store.c): both must give the same keys. */
+  {
+    g_autoptr(AmtIniKeySet) before = amt_ini_scan_keys ((const char *) data, size);
+    g_autoptr(AmtIniKeySet) after = amt_ini_scan_keys (output, output_length);
+
+    if (before != NULL)
+      {
+        amt_ini_key_set_set_values (before, section, pairs, G_N_ELEMENTS (pairs) / 2);
+        if (after == NULL)
+          g_error ("the key scan refused a spliced output of a file it read");
+        if (!amt_ini_key_set_contains_all (before, after) ||
+            !amt_ini_key_set_contains_all (after, before))
+          g_error ("the key set updated by the edit differs from the output's");
+      }
   }
   amt_ini_wipe_and_free (output, output_length);
 }

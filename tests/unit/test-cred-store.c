@@ -383,6 +383,47 @@ test_cred_store_threads (void)
   assert_only_file (dir, "credentials");
 }
 
+/* The whole file, and the same number of bytes without the key region of [other]: what a
+ * program rewriting the file in place may leave for a moment. The same length, so that only
+ * the key set (not the length, not the fingerprint of the bytes last seen whole) tells it. */
+#define WHOLE_FILE "[base]\naws_access_key_id = AKIABASE\n\n[other]\nregion = eu-west-1\n"
+#define TORN_FILE  "[base]\naws_access_key_id = AKIABASE\n\n[other]\n# region eu-west-1\n"
+
+static gpointer
+restore_whole_file (gpointer path)
+{
+  /* Later than the store's first read, long before its wait gives up. */
+  g_usleep (100 * 1000);
+  g_assert_true (g_file_set_contents (path, WHOLE_FILE, -1, NULL));
+  return NULL;
+}
+
+static void
+test_cred_store_same_length_torn (void)
+{
+  g_autofree char *dir = fresh_dir ("same-length-torn");
+  g_autofree char *path = g_build_filename (dir, "credentials", NULL);
+  g_autoptr(AmtCredStore) store = amt_cred_store_new (path);
+  g_autoptr(AmtCredentials) credentials = make_credentials ("1");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GThread *thread;
+
+  g_assert_cmpuint (strlen (WHOLE_FILE), ==, strlen (TORN_FILE));
+  g_assert_true (g_file_set_contents (path, WHOLE_FILE, -1, NULL));
+  amt_cred_store_remember_contents (store);
+  g_assert_true (g_file_set_contents (path, TORN_FILE, -1, NULL));
+
+  thread = g_thread_new ("other-program", restore_whole_file, path);
+  g_assert_true (amt_cred_store_replace_section (store, "dev", credentials, &error));
+  g_assert_no_error (error);
+  g_thread_join (thread);
+
+  /* The edit went into the whole file, not into the torn one. */
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, WHOLE_FILE "\n[dev]\n"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -398,6 +439,7 @@ main (int   argc,
   g_test_add_func ("/cred-store/stale-temp-files", test_cred_store_stale_temp_files);
   g_test_add_func ("/cred-store/default-path", test_cred_store_default_path);
   g_test_add_func ("/cred-store/threads", test_cred_store_threads);
+  g_test_add_func ("/cred-store/same-length-torn", test_cred_store_same_length_torn);
 
   return g_test_run ();
 }
