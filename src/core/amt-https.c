@@ -20,7 +20,6 @@
 
 #include "amt-aws-error.h"
 #include "amt-https.h"
-#include "amt-sigv4.h"
 
 typedef AmtHttpTransport *(*TransportNewFunc) (void);
 typedef int               (*Sha256Func)       (const void *data,
@@ -43,21 +42,10 @@ static struct {
   char             *path;
 } https;
 
-/* What the module takes from the program (it links against the program's own copy, so that
- * there is one AmtHttpTransport type): named here, in a table the linker must keep, so that
- * every program that can load the module has them (and exports them: amt-core's
- * --export-dynamic). */
+/* What the module takes from the program, in a table the linker must keep
+ * (amt-https-exports.c): referenced here, so that every program that can load the module
+ * links it. */
 extern gpointer const amt_https_used_by_module[];
-gpointer const amt_https_used_by_module[] = {
-  (gpointer) amt_http_transport_get_type,
-  (gpointer) amt_http_response_new,
-  (gpointer) amt_http_bytes_new_secret,
-  (gpointer) amt_sigv4_request_get_n_headers,
-  (gpointer) amt_sigv4_request_get_header_at,
-  (gpointer) amt_sigv4_request_get_method,
-  (gpointer) amt_sigv4_request_get_body,
-  (gpointer) amt_aws_error_quark,
-};
 
 static gboolean
 resolve (GModule    *module,
@@ -79,6 +67,9 @@ load_once (void)
 
   https.path = g_module_build_path (dir != NULL && dir[0] != '\0' ? dir : AMT_MODULE_DIR,
                                     "aws-mfa-tray-https");
+  /* The table of what the module takes from us is linked (amt-https-exports.c). */
+  g_assert (amt_https_used_by_module[0] != NULL);
+
   /* Its symbols stay local, so that the libraries it brings cannot clash with the program's. */
   module = g_module_open (https.path, G_MODULE_BIND_LOCAL);
   if (module == NULL)
