@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "amt-cli-common.h"
 #include "amt-cli-keys.h"
 #include "amt-sessions.h"
 
@@ -34,13 +35,6 @@ moved_cb (GObject      *source,
 
   wait->result = g_object_ref (result);
   g_main_loop_quit (wait->loop);
-}
-
-static int
-fail (const char *message)
-{
-  g_printerr ("aws-mfa-tray: %s\n", message);
-  return EXIT_FAILURE;
 }
 
 /* @argv[0] is the program, @argv[1] the action. */
@@ -92,14 +86,14 @@ amt_cli_keys_run (int    argc,
 
   sessions = amt_sessions_new ();
   if (!amt_sessions_load (sessions, &error))
-    return fail (error->message);
+    return amt_cli_fail (error->message);
 
   profile = amt_sessions_lookup_profile (sessions, name);
   if (profile == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("There is no MFA profile called “%s”: “aws-mfa-tray status” lists them."), name);
 
-      return fail (message);
+      return amt_cli_fail (message);
     }
 
   loop = g_main_loop_new (NULL, FALSE);
@@ -108,7 +102,7 @@ amt_cli_keys_run (int    argc,
   g_main_loop_run (loop);
   result = wait.result;
   if (!amt_sessions_move_keys_finish (sessions, result, &error))
-    return fail (error->message);
+    return amt_cli_fail (error->message);
 
   profile = amt_sessions_lookup_profile (sessions, name);
   if (to == AMT_KEY_PLACE_KEYRING)

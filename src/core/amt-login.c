@@ -27,70 +27,14 @@
 #include "amt-format.h"
 #include "amt-mfa-code.h"
 #include "amt-sandbox.h"
-#include "amt-login.h"
+#include "amt-login-private.h"
 #include "amt-target-check.h"
 
-#define MFA_PROCESS_TIMEOUT_SECONDS  120
-/* mfa_process prints one short line; more than this is not a code (`yes 123456` never ends). */
-#define MFA_PROCESS_MAX_OUTPUT       256
-/* A TOTP code changes every 30 s: how long to wait for mfa_process to give a new one. */
-#define NEXT_CODE_POLL_SECONDS       3
-#define NEXT_CODE_MAX_POLLS          15
-
-typedef enum {
-  STEP_SESSION_TOKEN,
-  STEP_ASSUME_ROLE,
-} StepKind;
-
-typedef struct {
-  StepKind      kind;
-  AmtLoginItem *role;   /* STEP_ASSUME_ROLE: the item it refreshes */
-} Step;
-
-struct _AmtLogin
-{
-  GObject                    parent_instance;
-
-  AmtClientPool             *clients;
-  AmtCredStore              *store;
-  AmtAwsConfig              *files;       /* nullable */
-  AmtKeySource              *keyring;     /* nullable */
-  char                      *mfa_serial;
-  char                      *mfa_process;
-  GPtrArray                 *items;       /* AmtLoginItem */
-  GArray                    *steps;       /* Step */
-  guint                      step;
-  guint                      session_duration;
-
-  AmtLoginItem              *session_item;  /* the profile whose keys GetSessionToken signs with */
-  AmtAwsSessionCredentials  *mfa_session;
-
-  GCancellable              *cancellable;   /* cancels whatever runs */
-
-  /* The first code's long-term keys, looked up as the login is made: a keyring asks to be
-   * unlocked before the code is asked for, and a dismissed prompt ends the login at once. */
-  AmtAwsCredentials         *first_keys;
-  gboolean                   first_keys_pending;
-  GTask                     *waiting_submit;  /* a submit that came before them */
-  char                      *last_error;
-  guint                      pending;
-  gboolean                   busy;
-  gboolean                   finished;
-  gboolean                   cancelled;
-};
 
 G_DEFINE_FINAL_TYPE (AmtLogin, amt_login, G_TYPE_OBJECT)
 G_DEFINE_QUARK (amt-login-error-quark, amt_login_error)
 
-enum {
-  PROFILE_REFRESHED,
-  PROFILE_FAILED,
-  STEP_WRITTEN,
-  FINISHED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+guint amt_login_signals[AMT_LOGIN_N_SIGNALS];
 
 static void
 login_item_free (AmtLoginItem *item)
@@ -144,7 +88,7 @@ amt_login_class_init (AmtLoginClass *klass)
    * @profile: the profile whose session was written
    * @expiration: when that session ends
    */
-  signals[PROFILE_REFRESHED] =
+  amt_login_signals[AMT_LOGIN_SIGNAL_PROFILE_REFRESHED] =
     g_signal_new ("profile-refreshed",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
@@ -158,7 +102,7 @@ amt_login_class_init (AmtLoginClass *klass)
    *
    * Emitted as the login finishes, once per profile that failed.
    */
-  signals[PROFILE_FAILED] =
+  amt_login_signals[AMT_LOGIN_SIGNAL_PROFILE_FAILED] =
     g_signal_new ("profile-failed",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
@@ -171,7 +115,7 @@ amt_login_class_init (AmtLoginClass *klass)
    * The writes of one code's step are done (before #AmtLogin::finished, when it was the
    * last): the files now hold them.
    */
-  signals[STEP_WRITTEN] =
+  amt_login_signals[AMT_LOGIN_SIGNAL_STEP_WRITTEN] =
     g_signal_new ("step-written",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
@@ -184,7 +128,7 @@ amt_login_class_init (AmtLoginClass *klass)
    * Every code was given, skipped, or the login was cancelled; amt_login_get_result() tells
    * what came of it.
    */
-  signals[FINISHED] =
+  amt_login_signals[AMT_LOGIN_SIGNAL_FINISHED] =
     g_signal_new ("finished",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
@@ -209,8 +153,6 @@ clamp_duration (guint requested,
 }
 
 static void finish_login      (AmtLogin     *self);
-static void note_step_failure (AmtLogin     *self,
-                               const GError *error);
 static void fail_step         (AmtLogin     *self,
                                GTask        *submit,
                                GError       *error);
@@ -258,7 +200,7 @@ first_keys_found_cb (GObject      *source,
     fail_step (self, waiting, error);
   else
     {
-      note_step_failure (self, error);
+      amt_login_note_step_failure (self, error);
       g_error_free (error);
     }
   finish_login (self);
@@ -450,76 +392,7 @@ amt_login_is_busy (AmtLogin *self)
   return self->busy;
 }
 
-static char *
-join_names (GPtrArray *names)
-{
-  if (names->len == 0)
-    return g_strdup ("");
-  if (names->len == 1)
-    return g_strdup (g_ptr_array_index (names, 0));
 
-  {
-    g_autofree char *head = NULL;
-    const char *last = g_ptr_array_index (names, names->len - 1);
-
-    g_ptr_array_add (names, NULL);
-    names->pdata[names->len - 2] = NULL;
-    head = g_strjoinv (", ", (char **) names->pdata);
-    names->pdata[names->len - 2] = (gpointer) last;
-    g_ptr_array_remove_index (names, names->len - 1);
-    /* Translators: the end of a list of profile names, "dev, prod and admin" */
-    return g_strdup_printf (_("%s and %s"), head, last);
-  }
-}
-
-/**
- * amt_login_dup_code_purpose:
- *
- * Returns: (transfer full): what the code asked for now refreshes, and why it is another
- *   code when it is not the first, as a sentence for the dialog and the terminal
- */
-char *
-amt_login_dup_code_purpose (AmtLogin *self)
-{
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  Step *step;
-
-  g_return_val_if_fail (AMT_IS_LOGIN (self), NULL);
-
-  if (self->step >= self->steps->len)
-    return g_strdup (_("Every profile of this device has been refreshed."));
-
-  step = &g_array_index (self->steps, Step, self->step);
-  if (step->kind == STEP_ASSUME_ROLE && self->step > 0)
-    {
-      g_autofree char *hours = amt_format_duration (step->role->duration);
-
-      /* Translators: %1$s is a profile, %2$s a duration such as "12 h" */
-      return g_strdup_printf (_("%1$s asks for %2$s, longer than the hour AWS allows a role assumed with another session, "
-                                "so it needs a code of its own: wait for the next code."),
-                              amt_profile_get_name (step->role->profile), hours);
-    }
-
-  for (guint i = 0; i < self->items->len; i++)
-    {
-      AmtLoginItem *item = g_ptr_array_index (self->items, i);
-
-      if (item->code_index == self->step)
-        {
-          g_autofree char *duration = amt_format_duration (item->duration);
-
-          /* Translators: a profile and how long its session will last, "dev (12 h)" */
-          g_ptr_array_add (names, g_strdup_printf (_("%s (%s)"), amt_profile_get_name (item->profile), duration));
-        }
-    }
-
-  {
-    g_autofree char *list = join_names (names);
-
-    /* Translators: %s is a list such as "dev (12 h) and admin (1 h)" */
-    return g_strdup_printf (_("This code refreshes %s."), list);
-  }
-}
 
 /**
  * amt_login_check_code:
@@ -566,135 +439,12 @@ finish_login (AmtLogin *self)
       AmtLoginItem *item = g_ptr_array_index (self->items, i);
 
       if (!item->done && item->error != NULL)
-        g_signal_emit (self, signals[PROFILE_FAILED], 0, item->profile, item->error);
+        g_signal_emit (self, amt_login_signals[AMT_LOGIN_SIGNAL_PROFILE_FAILED], 0, item->profile, item->error);
     }
 
-  g_signal_emit (self, signals[FINISHED], 0);
+  g_signal_emit (self, amt_login_signals[AMT_LOGIN_SIGNAL_FINISHED], 0);
 }
 
-/**
- * amt_login_get_result:
- *
- * Returns: %TRUE when every profile was refreshed; otherwise %FALSE and @error says which
- *   were not and why (%AMT_LOGIN_ERROR_PARTIAL when some were), or that the login was
- *   cancelled (%G_IO_ERROR_CANCELLED) before anything was refreshed
- */
-gboolean
-amt_login_get_result (AmtLogin  *self,
-                      GError   **error)
-{
-  g_autoptr(GString) failures = g_string_new (NULL);
-  g_autoptr(GPtrArray) done = g_ptr_array_new ();
-  guint n_failed = 0;
-
-  g_return_val_if_fail (AMT_IS_LOGIN (self), FALSE);
-
-  for (guint i = 0; i < self->items->len; i++)
-    {
-      AmtLoginItem *item = g_ptr_array_index (self->items, i);
-
-      if (item->done)
-        {
-          g_ptr_array_add (done, (gpointer) amt_profile_get_name (item->profile));
-          continue;
-        }
-
-      n_failed++;
-      if (failures->len > 0)
-        g_string_append_c (failures, ' ');
-      if (item->error != NULL)
-        /* Translators: a profile that was not refreshed, and why */
-        g_string_append_printf (failures, _("%s was not refreshed: %s"),
-                                amt_profile_get_name (item->profile), item->error);
-      else
-        g_string_append_printf (failures, _("%s was not refreshed."),
-                                amt_profile_get_name (item->profile));
-    }
-
-  if (n_failed == 0)
-    return TRUE;
-
-  if (done->len == 0 && self->cancelled && self->last_error == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The login was cancelled."));
-      return FALSE;
-    }
-
-  if (done->len > 0)
-    {
-      g_autofree char *names = join_names (done);
-
-      g_autofree char *refreshed = NULL;
-
-      /* Translators: %s is a profile, or a list of profiles */
-      refreshed = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s was refreshed.", "%s were refreshed.",
-                                                done->len),
-                                   names);
-      g_set_error (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_PARTIAL, "%s %s", refreshed, failures->str);
-      return FALSE;
-    }
-
-  /* Nothing was refreshed: one failure tells it all. */
-  if (self->last_error != NULL)
-    g_set_error_literal (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_PARTIAL, self->last_error);
-  else
-    g_set_error_literal (error, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_PARTIAL, failures->str);
-  return FALSE;
-}
-
-/* Writing, in a worker thread (fsync takes as long as the disk) */
-
-typedef struct {
-  AmtCredStore   *store;
-  char           *target;
-  char           *moved_from;     /* nullable: a session of the old rule to move to target */
-  AmtCredStore   *config_store;   /* nullable: the config file, to add the region to */
-  char           *region;         /* nullable */
-  AmtCredentials *credentials;
-} WriteData;
-
-static void
-write_data_free (WriteData *data)
-{
-  g_clear_object (&data->store);
-  g_free (data->target);
-  g_free (data->moved_from);
-  g_clear_object (&data->config_store);
-  g_free (data->region);
-  g_clear_pointer (&data->credentials, amt_credentials_free);
-  g_free (data);
-}
-
-static void
-write_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  WriteData *data = task_data;
-  GError *error = NULL;
-  gboolean ok;
-
-  if (data->moved_from != NULL)
-    ok = amt_cred_store_move_session (data->store, data->moved_from, data->target,
-                                      data->credentials, &error);
-  else
-    ok = amt_cred_store_replace_section (data->store, data->target, data->credentials, &error);
-
-  /* Clients read the region of [profile TARGET] only: it travels there, never overwriting. */
-  if (ok && data->config_store != NULL && data->region != NULL)
-    {
-      g_autofree char *section = amt_aws_config_dup_config_section (data->target);
-      const char *pair[] = { AMT_AWS_KEY_REGION, data->region };
-
-      ok = amt_cred_store_add_values (data->config_store, section, pair, 1, &error);
-    }
-
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
 
 /* The submit in progress: which items still wait for AWS or the disk. */
 typedef struct {
@@ -720,10 +470,6 @@ caller_cancelled_cb (GCancellable *caller_cancellable,
   g_cancellable_cancel (own_cancellable);
 }
 
-typedef struct {
-  GTask        *submit;    /* owned */
-  AmtLoginItem *item;
-} ItemOp;
 
 static void
 item_op_free (ItemOp *op)
@@ -736,7 +482,7 @@ static void
 step_done (AmtLogin *self,
            GTask    *submit)
 {
-  g_signal_emit (self, signals[STEP_WRITTEN], 0);
+  g_signal_emit (self, amt_login_signals[AMT_LOGIN_SIGNAL_STEP_WRITTEN], 0);
   self->step++;
   self->busy = FALSE;
   g_clear_pointer (&self->last_error, g_free);
@@ -745,8 +491,8 @@ step_done (AmtLogin *self,
   g_task_return_boolean (submit, TRUE);
 }
 
-static void
-item_op_complete (ItemOp *op)
+void
+amt_login_item_op_complete (ItemOp *op)
 {
   AmtLogin *self = g_task_get_source_object (op->submit);
 
@@ -756,8 +502,8 @@ item_op_complete (ItemOp *op)
   item_op_free (op);
 }
 
-static void
-item_failed (AmtLogin     *self,
+void
+amt_login_item_failed (AmtLogin     *self,
              AmtLoginItem *item,
              const GError *error)
 {
@@ -766,60 +512,7 @@ item_failed (AmtLogin     *self,
   g_debug ("%s not refreshed: %s", amt_profile_get_name (item->profile), error->message);
 }
 
-static void
-write_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  ItemOp *op = user_data;
-  AmtLogin *self = g_task_get_source_object (op->submit);
-  WriteData *data = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
 
-  if (g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      op->item->done = TRUE;
-      g_clear_pointer (&op->item->error, g_free);
-      g_signal_emit (self, signals[PROFILE_REFRESHED], 0, op->item->profile,
-                     data->credentials->expiration);
-    }
-  else
-    item_failed (self, op->item, error);
-
-  item_op_complete (op);
-}
-
-static void
-write_item (AmtLogin                       *self,
-            ItemOp                         *op,
-            const AmtAwsSessionCredentials *session)
-{
-  g_autoptr(GTask) task = NULL;
-  WriteData *data = g_new0 (WriteData, 1);
-
-  const AmtProfileConfig *config = amt_profile_get_config (op->item->profile);
-  AmtAwsConfig *files = self->files;
-
-  data->store = g_object_ref (self->store);
-  data->target = g_strdup (config->target);
-  data->moved_from = g_strdup (config->moved_from);
-  /* The region is added only where it is missing: a config file that already has it may be
-   * read-only (a dotfiles manager's link), and then no write of it is needed. */
-  if (files != NULL && config->target_region != NULL &&
-      amt_aws_config_get (files, config->target, AMT_AWS_KEY_REGION) == NULL)
-    {
-      data->region = g_strdup (config->target_region);
-      data->config_store = amt_cred_store_new (amt_aws_config_get_config_path (files));
-    }
-  data->credentials = amt_credentials_new (session->access_key_id, session->secret_access_key,
-                                           session->session_token, session->expiration);
-
-  /* Not cancellable: a write that has begun is finished, so the file stays whole. */
-  task = g_task_new (self, NULL, write_done_cb, op);
-  g_task_set_source_tag (task, write_item);
-  g_task_set_task_data (task, data, (GDestroyNotify) write_data_free);
-  g_task_run_in_thread (task, write_thread);
-}
 
 static char *
 role_session_name (AmtLoginItem *item)
@@ -832,39 +525,6 @@ role_session_name (AmtLoginItem *item)
   return amt_aws_default_role_session_name (NULL);
 }
 
-/* AWS's refusal of a duration, said with what to change: the profile, the duration asked, the
- * key, and for a role that its MaxSessionDuration caps it (as the external-id error names
- * its key). Other errors pass as they are. */
-static void
-explain_duration_error (AmtProfile  *profile,
-                        guint        duration,
-                        gboolean     assume_role,
-                        GError      *error)
-{
-  const AmtProfileConfig *config = amt_profile_get_config (profile);
-  const char *name = amt_profile_get_name (profile);
-  g_autofree char *asked = NULL;
-  char *message;
-
-  if (!g_error_matches (error, AMT_AWS_ERROR, AMT_AWS_ERROR_DURATION_TOO_LONG))
-    return;
-
-  asked = amt_format_duration (duration);
-  if (assume_role)
-    /* Translators: 1: a profile, 2: a duration such as "12 h", 3: seconds, 4: a role ARN */
-    message = g_strdup_printf (_("AWS refused a session of %2$s (%3$u seconds) for %1$s: the role %4$s allows less "
-                                 "(its MaxSessionDuration in IAM). Set duration_seconds in [profile %1$s] to at most "
-                                 "the role's maximum, or raise the role's maximum session duration."),
-                               name, asked, duration, config->role_arn);
-  else
-    /* Translators: 1: a profile, 2: a duration such as "12 h", 3: seconds */
-    message = g_strdup_printf (_("AWS refused a session of %2$s (%3$u seconds) for %1$s: GetSessionToken allows at "
-                                 "most 36 h, and 1 h for an account's root user. Set duration_seconds in "
-                                 "[profile %1$s] lower."),
-                               name, asked, duration);
-  g_free (error->message);
-  error->message = message;
-}
 
 static void
 chained_role_done_cb (GObject      *source,
@@ -879,13 +539,13 @@ chained_role_done_cb (GObject      *source,
   credentials = amt_aws_client_assume_role_finish (AMT_AWS_CLIENT (source), result, &error);
   if (credentials == NULL)
     {
-      explain_duration_error (op->item->profile, op->item->duration, TRUE, error);
-      item_failed (self, op->item, error);
-      item_op_complete (op);
+      amt_login_explain_duration_error (op->item->profile, op->item->duration, TRUE, error);
+      amt_login_item_failed (self, op->item, error);
+      amt_login_item_op_complete (op);
       return;
     }
 
-  write_item (self, op, credentials);
+  amt_login_write_item (self, op, credentials);
 }
 
 static void
@@ -909,9 +569,9 @@ start_chained_role (AmtLogin     *self,
 
 /* Why the code asked for now could not be used, remembered for the profiles it was for,
  * should the login end here. */
-static void
-note_step_failure (AmtLogin     *self,
-                   const GError *error)
+void
+amt_login_note_step_failure (AmtLogin     *self,
+                             const GError *error)
 {
   Step *step;
 
@@ -928,7 +588,7 @@ note_step_failure (AmtLogin     *self,
 
       if (step->kind == STEP_SESSION_TOKEN ? item->code_index == 0 && self->step == 0
                                            : item == step->role)
-        item_failed (self, item, error);
+        amt_login_item_failed (self, item, error);
     }
 }
 
@@ -938,7 +598,7 @@ fail_step (AmtLogin *self,
            GError   *error)
 {
   self->busy = FALSE;
-  note_step_failure (self, error);
+  amt_login_note_step_failure (self, error);
   g_task_return_error (submit, error);
 }
 
@@ -954,7 +614,7 @@ session_token_done_cb (GObject      *source,
   self->mfa_session = amt_aws_client_get_session_token_finish (AMT_AWS_CLIENT (source), result, &error);
   if (self->mfa_session == NULL)
     {
-      explain_duration_error (self->session_item->profile, self->session_duration, FALSE, error);
+      amt_login_explain_duration_error (self->session_item->profile, self->session_duration, FALSE, error);
       fail_step (self, submit, error);
       return;
     }
@@ -975,7 +635,7 @@ session_token_done_cb (GObject      *source,
           op->submit = g_object_ref (submit);
           op->item = item;
           self->pending++;
-          write_item (self, op, self->mfa_session);
+          amt_login_write_item (self, op, self->mfa_session);
         }
       else if (item->chained)
         start_chained_role (self, submit, item);
@@ -1001,7 +661,7 @@ direct_role_done_cb (GObject      *source,
   credentials = amt_aws_client_assume_role_finish (AMT_AWS_CLIENT (source), result, &error);
   if (credentials == NULL)
     {
-      explain_duration_error (step->role->profile, step->role->duration, TRUE, error);
+      amt_login_explain_duration_error (step->role->profile, step->role->duration, TRUE, error);
       fail_step (self, submit, error);
       return;
     }
@@ -1010,7 +670,7 @@ direct_role_done_cb (GObject      *source,
   op->submit = g_object_ref (submit);
   op->item = step->role;
   self->pending = 1;
-  write_item (self, op, credentials);
+  amt_login_write_item (self, op, credentials);
 }
 
 /**
@@ -1314,296 +974,4 @@ amt_login_cancel (AmtLogin *self)
   self->cancelled = TRUE;
   g_cancellable_cancel (self->cancellable);
   finish_login (self);
-}
-
-/* mfa_process: a command that prints the code (DESIGN.md "Profiles") */
-
-typedef struct {
-  GSubprocess *process;
-  guint        polls;
-  guint        timeout_id;
-  char         output[MFA_PROCESS_MAX_OUTPUT + 2];
-  gsize        length;
-} ProcessData;
-
-static void
-process_data_free (ProcessData *data)
-{
-  g_clear_handle_id (&data->timeout_id, g_source_remove);
-  if (data->process != NULL)
-    g_subprocess_force_exit (data->process);
-  g_clear_object (&data->process);
-  amt_secret_wipe (data->output, sizeof data->output);
-  g_free (data);
-}
-
-static void run_mfa_process_once (GTask *task);
-
-static void
-next_code_poll_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  ProcessData *data = g_task_get_task_data (task);
-
-  data->timeout_id = 0;
-  run_mfa_process_once (task);
-}
-
-static void
-process_timeout_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  ProcessData *data = g_task_get_task_data (task);
-
-  data->timeout_id = 0;
-  if (data->process != NULL)
-    g_subprocess_force_exit (data->process);
-}
-
-static void run_submit_done_cb (GObject      *source,
-                                GAsyncResult *result,
-                                gpointer      user_data);
-
-/* mfa_process gave no code: the login's profiles learn why. */
-static void
-process_failed (GTask  *task,
-                GError *error)
-{
-  AmtLogin *self = g_task_get_source_object (task);
-
-  note_step_failure (self, error);
-  g_task_return_error (task, error);
-}
-
-static void read_process_output (GTask *task);
-
-static void
-process_exited_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AmtLogin *self = g_task_get_source_object (task);
-  ProcessData *data = g_task_get_task_data (task);
-  g_autofree char *code = NULL;
-  g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
-
-  g_clear_handle_id (&data->timeout_id, g_source_remove);
-
-  if (!g_subprocess_wait_finish (G_SUBPROCESS (source), result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (!g_subprocess_get_successful (G_SUBPROCESS (source)))
-    {
-      process_failed (task, g_error_new_literal (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
-                                                 _("The mfa_process command failed (it took too long, or exited with an error): check it in a terminal.")));
-      return;
-    }
-
-  data->output[data->length] = '\0';
-  g_clear_object (&data->process);
-  if (!amt_login_check_code (data->output, &code, NULL))
-    {
-      amt_secret_wipe (data->output, sizeof data->output);
-      process_failed (task, g_error_new_literal (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
-                                                 _("The mfa_process command did not print a six-digit code.")));
-      return;
-    }
-  amt_secret_wipe (data->output, sizeof data->output);
-  data->length = 0;
-
-  /* The second code of a login must be a new one: wait for the device to move on. */
-  if (amt_code_ledger_was_sent (amt_client_pool_get_code_ledger (self->clients), self->mfa_serial, code))
-    {
-      amt_secret_free (g_steal_pointer (&code));
-      if (++data->polls > NEXT_CODE_MAX_POLLS)
-        {
-          process_failed (task, amt_aws_error_new_simple (AMT_AWS_ERROR_MFA_CODE_REUSED));
-          return;
-        }
-      data->timeout_id = g_timeout_add_once (NEXT_CODE_POLL_SECONDS * 1000, next_code_poll_cb, task);
-      g_steal_pointer (&task);
-      return;
-    }
-
-  data->polls = 0;
-  /* The cancellable is read before the task is handed over: the order in which arguments
-   * are evaluated is unspecified. */
-  cancellable = g_task_get_cancellable (task);
-  amt_login_submit_code_async (self, code, cancellable, run_submit_done_cb, g_steal_pointer (&task));
-  amt_secret_free (g_steal_pointer (&code));
-}
-
-static void
-process_read_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ProcessData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  gssize n;
-
-  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
-  if (n < 0)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        process_failed (task, g_error_new (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
-                                           _("The mfa_process command could not be read: %s"), error->message));
-      return;
-    }
-
-  data->length += n;
-  if (data->length > MFA_PROCESS_MAX_OUTPUT)
-    {
-      g_subprocess_force_exit (data->process);
-      amt_secret_wipe (data->output, sizeof data->output);
-      process_failed (task, g_error_new_literal (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
-                                                 _("The mfa_process command printed more than one short line: make it print only the six-digit code.")));
-      return;
-    }
-
-  if (n == 0)
-    {
-      GCancellable *cancellable = g_task_get_cancellable (task);
-
-      /* Read before the task is handed over, as above. */
-      g_subprocess_wait_async (data->process, cancellable, process_exited_cb, g_steal_pointer (&task));
-    }
-  else
-    read_process_output (g_steal_pointer (&task));
-}
-
-/* Reads at most one byte over the limit, so that a command printing forever is stopped. */
-static void
-read_process_output (GTask *task)
-{
-  ProcessData *data = g_task_get_task_data (task);
-  GInputStream *stdout_pipe = g_subprocess_get_stdout_pipe (data->process);
-
-  g_input_stream_read_async (stdout_pipe, data->output + data->length,
-                             MFA_PROCESS_MAX_OUTPUT + 1 - data->length, G_PRIORITY_DEFAULT,
-                             g_task_get_cancellable (task), process_read_cb, task);
-}
-
-static void
-run_mfa_process_once (GTask *task)
-{
-  AmtLogin *self = g_task_get_source_object (task);
-  ProcessData *data = g_task_get_task_data (task);
-  g_auto(GStrv) argv = NULL;
-  g_autofree char *missing = NULL;
-  GError *error = NULL;
-
-  if (!g_shell_parse_argv (self->mfa_process, NULL, &argv, &error))
-    {
-      process_failed (task, g_error_new (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
-                                         _("The mfa_process command cannot be read as a command line: %s"),
-                                         error->message));
-      g_error_free (error);
-      g_object_unref (task);
-      return;
-    }
-
-  /* A program that is not there (the sandbox cannot run the host's): say so and what to do,
-   * rather than GLib's "Failed to execute child process". */
-  missing = amt_sandbox_explain_missing_command (argv[0], amt_sandbox_is_flatpak ());
-  if (missing != NULL)
-    {
-      process_failed (task, g_error_new_literal (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE, missing));
-      g_object_unref (task);
-      return;
-    }
-
-  /* Its standard error goes where ours goes: a "touch your key" prompt must be seen. */
-  data->process = g_subprocess_newv ((const char * const *) argv,
-                                     G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_INHERIT,
-                                     &error);
-  if (data->process == NULL)
-    {
-      process_failed (task, g_error_new (AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
-                                         _("The mfa_process command could not be started: %s"),
-                                         error->message));
-      g_error_free (error);
-      g_object_unref (task);
-      return;
-    }
-
-  data->timeout_id = g_timeout_add_once (MFA_PROCESS_TIMEOUT_SECONDS * 1000, process_timeout_cb, task);
-  data->length = 0;
-  read_process_output (task);
-}
-
-static void
-run_submit_done_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AmtLogin *self = AMT_LOGIN (source);
-  GError *error = NULL;
-
-  if (!amt_login_submit_code_finish (self, result, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (self->finished)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  run_mfa_process_once (g_steal_pointer (&task));
-}
-
-/**
- * amt_login_run_mfa_process_async:
- *
- * Gets every code of the login from the profile's mfa_process command and submits it, up to
- * the end of the login or the first failure.
- */
-void
-amt_login_run_mfa_process_async (AmtLogin            *self,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  GTask *task;
-  ProcessData *data;
-
-  g_return_if_fail (AMT_IS_LOGIN (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, amt_login_run_mfa_process_async);
-
-  if (self->mfa_process == NULL)
-    {
-      g_task_return_new_error (task, AMT_LOGIN_ERROR, AMT_LOGIN_ERROR_NO_CODE,
-                               _("No mfa_process command is configured."));
-      g_object_unref (task);
-      return;
-    }
-
-  data = g_new0 (ProcessData, 1);
-  g_task_set_task_data (task, data, (GDestroyNotify) process_data_free);
-  run_mfa_process_once (task);
-}
-
-gboolean
-amt_login_run_mfa_process_finish (AmtLogin      *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  g_return_val_if_fail (AMT_IS_LOGIN (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -23,6 +23,8 @@
 #include "amt-session-state.h"
 #include "amt-sigv4.h"
 
+G_DEFINE_QUARK (amt-profile-edit-error-quark, amt_profile_edit_error)
+
 typedef struct {
   AmtCredStore *store;
   char         *section;
@@ -227,7 +229,7 @@ amt_profile_edit_check_new (AmtAwsConfig  *files,
 
   if (!is_valid_profile_name (name))
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+      g_set_error_literal (error, AMT_PROFILE_EDIT_ERROR, AMT_PROFILE_EDIT_ERROR_INVALID_NAME,
                            _("A profile name is letters, digits and - _ . @ +, with no spaces."));
       return FALSE;
     }
@@ -235,19 +237,19 @@ amt_profile_edit_check_new (AmtAwsConfig  *files,
   if (files != NULL &&
       (amt_aws_config_has_profile (files, name) || amt_aws_config_has_profile (files, long_term)))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+      g_set_error (error, AMT_PROFILE_EDIT_ERROR, AMT_PROFILE_EDIT_ERROR_NAME_TAKEN,
                    _("There is a profile called %s already: choose another name."), name);
       return FALSE;
     }
   if (access_key_id == NULL || !g_str_has_prefix (access_key_id, "AKIA") || strlen (access_key_id) < 16)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+      g_set_error_literal (error, AMT_PROFILE_EDIT_ERROR, AMT_PROFILE_EDIT_ERROR_INVALID_KEYS,
                            _("A long-term access key ID starts with AKIA: copy it from the IAM console or from your old credentials file."));
       return FALSE;
     }
   if (secret_access_key == NULL || strlen (secret_access_key) < 16 || strchr (secret_access_key, ' ') != NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+      g_set_error_literal (error, AMT_PROFILE_EDIT_ERROR, AMT_PROFILE_EDIT_ERROR_INVALID_KEYS,
                            _("The secret access key is the 40 characters shown once when the key was made."));
       return FALSE;
     }
@@ -384,7 +386,7 @@ amt_profile_edit_update (AmtAwsConfig  *files,
       if (config->source_profile == NULL || !g_str_has_prefix (access_key_id, "AKIA") ||
           secret_access_key == NULL || strlen (secret_access_key) < 16)
         {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+          g_set_error_literal (error, AMT_PROFILE_EDIT_ERROR, AMT_PROFILE_EDIT_ERROR_INVALID_KEYS,
                                _("A long-term access key ID starts with AKIA, and its secret is the 40 characters shown once when the key was made."));
           return NULL;
         }

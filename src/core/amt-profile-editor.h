@@ -13,6 +13,18 @@
 
 G_BEGIN_DECLS
 
+/* What the user typed for a profile cannot be written as it is; the message says what to
+ * change. Failures to write the files stay G_IO_ERROR / G_FILE_ERROR. */
+#define AMT_PROFILE_EDIT_ERROR (amt_profile_edit_error_quark ())
+
+typedef enum {
+  AMT_PROFILE_EDIT_ERROR_INVALID_NAME,   /* not a name AWS tools accept in a section header */
+  AMT_PROFILE_EDIT_ERROR_NAME_TAKEN,     /* the profile, or its -long-term one, exists */
+  AMT_PROFILE_EDIT_ERROR_INVALID_KEYS,   /* not a long-term access key and its secret */
+} AmtProfileEditError;
+
+GQuark amt_profile_edit_error_quark (void);
+
 /* The writes one change of the profiles takes, planned (and checked) on the main thread from
  * the files as read, then applied: at once (the command line), or on a worker thread. */
 typedef struct _AmtProfileEdit AmtProfileEdit;

@@ -578,15 +578,15 @@ test_profile_editing (Fixture       *fixture,
   /* Refused: a name taken, a name with a space, a key that is not long-term. */
   g_assert_false (amt_sessions_save_new_profile (fixture->sessions, "dev", "AKIADEVEXAMPLE000001",
                                                  "secret-0123456789abcdef", NULL, NULL, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_assert_error (error, AMT_PROFILE_EDIT_ERROR, AMT_PROFILE_EDIT_ERROR_NAME_TAKEN);
   g_clear_error (&error);
   g_assert_false (amt_sessions_save_new_profile (fixture->sessions, "my dev", "AKIADEVEXAMPLE000001",
                                                  "secret-0123456789abcdef", NULL, NULL, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, AMT_PROFILE_EDIT_ERROR, AMT_PROFILE_EDIT_ERROR_INVALID_NAME);
   g_clear_error (&error);
   g_assert_false (amt_sessions_save_new_profile (fixture->sessions, "temp", "ASIATEMPEXAMPLE00001",
                                                  "secret-0123456789abcdef", NULL, NULL, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, AMT_PROFILE_EDIT_ERROR, AMT_PROFILE_EDIT_ERROR_INVALID_KEYS);
   g_clear_error (&error);
 
   /* The device found later, and a new region. */

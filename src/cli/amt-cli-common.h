@@ -1,0 +1,20 @@
+/* amt-cli-common.h
+ *
+ * Helpers every command of amt-cli*.c shares.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "amt-sessions.h"
+
+G_BEGIN_DECLS
+
+/* A command line that cannot be understood. */
+#define AMT_CLI_EXIT_USAGE 2
+
+int          amt_cli_fail          (const char  *message);
+int          amt_cli_finish_output (void);
+AmtSessions *amt_cli_load_sessions (GError     **error);
+
+G_END_DECLS
