@@ -48,8 +48,8 @@ class Bench:
 
     def __init__(self, opts):
         self.build_dir = os.path.abspath(opts.build_dir)
-        # The HTTPS module of the build tree (src/core/amt-https.c), for every program run here
-        os.environ["AMT_MODULE_DIR"] = os.path.join(self.build_dir, "src", "core")
+        # The HTTPS module of the build tree (src/aws/amt-https.c), for every program run here
+        os.environ["AMT_MODULE_DIR"] = os.path.join(self.build_dir, "src", "aws")
         self.runs = opts.runs
         self.idle_seconds = opts.idle_seconds
         self.tmp = tempfile.mkdtemp(prefix="amt-bench-")

@@ -239,7 +239,7 @@ def main():
             assert home.read_credentials() == before
 
         def https_module_missing():
-            # The HTTPS stack is a module loaded on the first call (src/core/amt-https.c): when
+            # The HTTPS stack is a module loaded on the first call (src/aws/amt-https.c): when
             # it cannot be loaded, one sentence, and the code is not spent.
             home = Home(aws, *alice_files(aws))
             before = home.read_credentials()

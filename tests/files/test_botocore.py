@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# The INI reading of src/core agrees with botocore's, and what we write is read back by botocore
+# The INI reading of src/files agrees with botocore's, and what we write is read back by botocore
 # and by the AWS CLI with exactly the values we wrote, for the profiles we wrote and for every
 # profile we did not touch.
 #

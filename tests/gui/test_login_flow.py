@@ -106,7 +106,7 @@ def main():
 
         with Applet(args=['--background'], env=env, notifications=True, checks=checks) as applet:
             checks.check(True, 'the applet registers its tray item')
-            # The HTTPS stack is loaded on the first call to AWS (src/core/amt-https.c).
+            # The HTTPS stack is loaded on the first call to AWS (src/aws/amt-https.c).
             maps = mapped_files(applet.proc.pid)
             checks.check(maps and not any('libcurl' in m or 'libgnutls' in m for m in maps),
                          'before a login, neither libcurl nor GnuTLS is mapped',

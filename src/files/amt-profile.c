@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-#include "amt-core-enums.h"
+#include "amt-files-enums.h"
 #include "amt-profile.h"
 
 struct _AmtProfile
