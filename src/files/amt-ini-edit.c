@@ -147,6 +147,24 @@ check_editable (AmtIniDocument  *doc,
   return amt_ini_document_check (doc, _("the file"), error);
 }
 
+/* @section of a document that may be edited, or %NULL with the error that says why not. */
+static Block *
+editable_section (AmtIniDocument  *doc,
+                  const char      *section,
+                  GError         **error)
+{
+  Block *block;
+
+  if (!check_editable (doc, error))
+    return NULL;
+
+  block = amt_ini_find_section (doc, section);
+  if (block == NULL)
+    g_set_error (error, AMT_INI_ERROR, AMT_INI_ERROR_NOT_FOUND,
+                 _("There is no section [%s]."), section);
+  return block;
+}
+
 /* What botocore reads, but @skip_section (all of it, or only its keys @skip_keys when they
  * are given), hashed, to prove that an edit changed nothing else. A 64-bit FNV-1a over the
  * names and values with their lengths: the comparison guards against our own mistakes, and
@@ -379,16 +397,9 @@ amt_ini_document_set_values (AmtIniDocument     *doc,
           (pairs[2 * i + 1] != NULL && !check_value (pairs[2 * i + 1], error)))
         return FALSE;
     }
-  if (!check_editable (doc, error))
-    return FALSE;
-
-  block = amt_ini_find_section (doc, section);
+  block = editable_section (doc, section, error);
   if (block == NULL)
-    {
-      g_set_error (error, AMT_INI_ERROR, AMT_INI_ERROR_NOT_FOUND,
-                   _("There is no section [%s]."), section);
-      return FALSE;
-    }
+    return FALSE;
 
   edits = g_array_sized_new (FALSE, TRUE, sizeof (KeyEdit), n_pairs);
   lowers = g_ptr_array_new_with_free_func (g_free);
@@ -660,16 +671,9 @@ amt_ini_document_remove_section (AmtIniDocument  *doc,
   g_return_val_if_fail (doc != NULL, FALSE);
   g_return_val_if_fail (section != NULL, FALSE);
 
-  if (!check_editable (doc, error))
-    return FALSE;
-
-  block = amt_ini_find_section (doc, section);
+  block = editable_section (doc, section, error);
   if (block == NULL)
-    {
-      g_set_error (error, AMT_INI_ERROR, AMT_INI_ERROR_NOT_FOUND,
-                   _("There is no section [%s]."), section);
-      return FALSE;
-    }
+    return FALSE;
 
   before = fingerprint (doc, section, NULL);
   snapshot_take (doc, &snapshot);
