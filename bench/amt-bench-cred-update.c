@@ -84,7 +84,7 @@ main (int   argc,
       return 2;
     }
   section = argv[2];
-  /* What programs using the store do (amt-cred-store.c): EFBIG instead of a signal. */
+  /* What programs using the store do (amt-cred-store-write.c): EFBIG instead of a signal. */
   signal (SIGXFSZ, SIG_IGN);
 
   store = amt_cred_store_new (argv[1]);

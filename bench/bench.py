@@ -127,8 +127,8 @@ def callgrind_breakdown(out, program_name, limit=6):
     proc = subprocess.run(["callgrind_annotate", "--inclusive=yes", out],
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     rows = []
-    skip = {"main", "amt_cred_store_replace_section", "update_file", "update_locked",
-            "replace_section_edit", "replace_section_splice", "(below main)"}
+    skip = {"main", "amt_cred_store_replace_section", "amt_cred_store_update_file",
+            "update_locked", "set_values_edit", "set_values_splice", "(below main)"}
     for line in proc.stdout.splitlines():
         m = re.match(r"\s*([\d,]+)\s+\(\s*([\d.]+)%\)\s+\S*?:?([\w.'$]+) \[(.*)\]\s*$", line)
         if not m or not m.group(4).endswith(program_name):

@@ -3,8 +3,9 @@
  * One pass over the bytes of an INI file that tells whether botocore reads it and where one
  * section lies, so that an update of a section in a file of 100,000 profiles touches only that
  * section's lines (amt_ini_splice_set_values()). Lines are found with memchr() and classified
- * in place, the way amt-ini.c's classify_lines() classifies them; nothing is copied or
- * allocated per line (one small allocation per section name, to find repeated sections).
+ * in place, the way amt-ini-read.c's amt_ini_classify_lines() classifies them; nothing is
+ * copied or allocated per line (one small allocation per section name, to find repeated
+ * sections).
  *
  * The scan vouches only for what it can prove cheaply: a byte-order mark, bytes that are not
  * UTF-8, a problem of any kind, more than one [DEFAULT] block, a key name that is not ASCII, a
@@ -286,7 +287,7 @@ is_utf8_without_nul (const char *data,
   return TRUE;
 }
 
-/* The state of configparser's reading between lines, as classify_lines() keeps it. */
+/* The state of configparser's reading between lines, as amt_ini_classify_lines() keeps it. */
 typedef struct {
   const char *section;
   gsize       section_len;

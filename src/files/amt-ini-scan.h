@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-/* Characters and spans the way Python reads them (amt-ini.c's header comment says why). */
+/* Characters and spans the way Python reads them (amt-ini-read.c's header comment says why). */
 gboolean  amt_ini_is_py_space       (gunichar     c);
 gboolean  amt_ini_is_py_line_break  (gunichar     c);
 gsize     amt_ini_char_at           (const char  *text,
@@ -28,7 +28,7 @@ guint     amt_ini_indent_of         (const char  *text,
 
 #define AMT_INI_INVALID_CHAR ((gunichar) -1)
 
-/* Line endings; the same order as amt-ini.c's. */
+/* Line endings; the same order as amt-ini-private.h's. */
 typedef enum {
   AMT_INI_EOL_NONE,
   AMT_INI_EOL_LF,

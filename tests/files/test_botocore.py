@@ -20,7 +20,7 @@ from filetest import (AWS, CORPUS, Checks, aws_env, botocore_credentials, botoco
 
 checks = Checks()
 
-# Files botocore reads but we refuse, on purpose (amt-ini.c says why).
+# Files botocore reads but we refuse, on purpose (amt-ini-read.c says why).
 REFUSED_ON_PURPOSE = {"nul-byte.ini"}
 
 

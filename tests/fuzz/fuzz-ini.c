@@ -218,7 +218,7 @@ splice_and_compare (AmtIniDocument *doc,
   if (amt_ini_scan ((const char *) data, size, section, &scan) && !valid)
     g_error ("the scan vouched for a file the document refuses");
 
-  /* The key set the credentials store compares to see a torn file (amt-cred-store.c). */
+  /* The key set the credentials store compares to see a torn file (amt-cred-store-torn.c). */
   {
     g_autoptr(AmtIniKeySet) scanned = amt_ini_scan_keys ((const char *) data, size);
     g_autoptr(AmtIniKeySet) listed = amt_ini_key_set_new ();
@@ -274,7 +274,7 @@ splice_and_compare (AmtIniDocument *doc,
   }
 
   /* The store updates the key set of the bytes it read with the edit instead of scanning its
-   * output (amt-cred-store.c): both must give the same keys. */
+   * output (amt-cred-store-write.c): both must give the same keys. */
   {
     g_autoptr(AmtIniKeySet) before = amt_ini_scan_keys ((const char *) data, size);
     g_autoptr(AmtIniKeySet) after = amt_ini_scan_keys (output, output_length);

@@ -1,5 +1,5 @@
-/* test-cred-store-race.c: the moments of the write protocol (amt-cred-store.c) that a race
- * reaches only by chance, made to happen every time.
+/* test-cred-store-race.c: the moments of the write protocol (amt-cred-store-write.c) that a
+ * race reaches only by chance, made to happen every time.
  *
  * A program that rewrites the credentials file in place (configparser, an editor, `aws
  * configure set`) and had it open before our rename writes its bytes into the inode we read,

@@ -424,6 +424,51 @@ test_cred_store_same_length_torn (void)
   g_assert_true (g_str_has_prefix (text, WHOLE_FILE "\n[dev]\n"));
 }
 
+/* Removing keys removes what the section itself has, as one edit: a key it only inherits
+ * from [DEFAULT] is no error and [DEFAULT] keeps it; a section left without keys goes. (One
+ * that still inherits keys from [DEFAULT] is not empty, and stays.) */
+static void
+test_cred_store_remove_keys (void)
+{
+  g_autofree char *dir = fresh_dir ("remove-keys");
+  g_autofree char *path = g_build_filename (dir, "credentials", NULL);
+  g_autoptr(AmtCredStore) store = amt_cred_store_new (path);
+  const char *keys[] = { "aws_session_token", "region", "expiration", NULL };
+  const char *last[] = { "aws_access_key_id", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *emptied = NULL;
+
+  g_assert_true (g_file_set_contents (path,
+                                      "[DEFAULT]\nregion = eu-west-1\n\n"
+                                      "[dev]\n# mine\naws_access_key_id = AKIADEV\n"
+                                      "aws_session_token = FwoG\n  continued\n\n"
+                                      "[prod]\naws_access_key_id = AKIAPROD\n", -1, NULL));
+
+  g_assert_true (amt_cred_store_remove_keys (store, "dev", keys, &error));
+  g_assert_no_error (error);
+  text = read_text (path);
+  g_assert_cmpstr (text, ==,
+                   "[DEFAULT]\nregion = eu-west-1\n\n"
+                   "[dev]\n# mine\naws_access_key_id = AKIADEV\n\n"
+                   "[prod]\naws_access_key_id = AKIAPROD\n");
+
+  /* A missing section is no error, and changes nothing. */
+  g_assert_true (amt_cred_store_remove_keys (store, "staging", keys, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_set_contents (path,
+                                      "[dev]\naws_access_key_id = AKIADEV\n\n"
+                                      "[prod]\naws_access_key_id = AKIAPROD\n", -1, NULL));
+  /* A store that has not seen the longer file: this one would wait for it to be whole. */
+  g_clear_object (&store);
+  store = amt_cred_store_new (path);
+  g_assert_true (amt_cred_store_remove_keys (store, "prod", last, &error));
+  g_assert_no_error (error);
+  emptied = read_text (path);
+  g_assert_cmpstr (emptied, ==, "[dev]\naws_access_key_id = AKIADEV\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -440,6 +485,7 @@ main (int   argc,
   g_test_add_func ("/cred-store/default-path", test_cred_store_default_path);
   g_test_add_func ("/cred-store/threads", test_cred_store_threads);
   g_test_add_func ("/cred-store/same-length-torn", test_cred_store_same_length_torn);
+  g_test_add_func ("/cred-store/remove-keys", test_cred_store_remove_keys);
 
   return g_test_run ();
 }
