@@ -100,103 +100,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Credentials */
-
-static void
-wipe_string (char *str)
-{
-  if (str != NULL)
-    amt_ini_wipe_and_free (str, strlen (str));
-}
-
-/**
- * amt_credentials_new:
- * @access_key_id: the access key ID
- * @secret_access_key: the secret access key
- * @session_token: (nullable): the session token
- * @expiration: (nullable): when the session ends
- *
- * Returns: (transfer full): a copy of the credentials, wiped when freed
- */
-AmtCredentials *
-amt_credentials_new (const char *access_key_id,
-                     const char *secret_access_key,
-                     const char *session_token,
-                     GDateTime  *expiration)
-{
-  AmtCredentials *credentials;
-
-  g_return_val_if_fail (access_key_id != NULL, NULL);
-  g_return_val_if_fail (secret_access_key != NULL, NULL);
-
-  credentials = g_new0 (AmtCredentials, 1);
-  credentials->access_key_id = g_strdup (access_key_id);
-  credentials->secret_access_key = g_strdup (secret_access_key);
-  credentials->session_token = g_strdup (session_token);
-  credentials->expiration = expiration != NULL ? g_date_time_ref (expiration) : NULL;
-
-  return credentials;
-}
-
-AmtCredentials *
-amt_credentials_copy (const AmtCredentials *credentials)
-{
-  g_return_val_if_fail (credentials != NULL, NULL);
-
-  return amt_credentials_new (credentials->access_key_id, credentials->secret_access_key,
-                              credentials->session_token, credentials->expiration);
-}
-
-void
-amt_credentials_free (AmtCredentials *credentials)
-{
-  if (credentials == NULL)
-    return;
-
-  wipe_string (credentials->access_key_id);
-  wipe_string (credentials->secret_access_key);
-  wipe_string (credentials->session_token);
-  g_clear_pointer (&credentials->expiration, g_date_time_unref);
-  g_free (credentials);
-}
-
-/**
- * amt_credentials_parse_expiration:
- * @text: an ISO 8601 time, "2026-11-23T18:04:05Z", or aws-mfa's "2026-11-23 18:04:05" (UTC)
- *
- * Returns: (transfer full) (nullable): the time, or %NULL when @text is none
- */
-GDateTime *
-amt_credentials_parse_expiration (const char *text)
-{
-  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr(GDateTime) parsed = NULL;
-
-  g_return_val_if_fail (text != NULL, NULL);
-
-  parsed = g_date_time_new_from_iso8601 (text, utc);
-  if (parsed == NULL)
-    return NULL;
-
-  return g_date_time_to_utc (parsed);
-}
-
-/**
- * amt_credentials_format_expiration:
- *
- * Returns: (transfer full): @expiration as written to the file, "2026-11-23T18:04:05Z"
- */
-char *
-amt_credentials_format_expiration (GDateTime *expiration)
-{
-  g_autoptr(GDateTime) utc = NULL;
-
-  g_return_val_if_fail (expiration != NULL, NULL);
-
-  utc = g_date_time_to_utc (expiration);
-  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
-}
-
 /* The store */
 
 static void
@@ -461,7 +364,7 @@ read_all (int     fd,
           char *bigger = g_malloc (size * 2);
 
           memcpy (bigger, buffer, used);
-          amt_ini_wipe_and_free (buffer, size);
+          amt_secret_free_sized (buffer, size);
           buffer = bigger;
           size *= 2;
         }
@@ -472,7 +375,7 @@ read_all (int     fd,
       if (n < 0)
         {
           *saved_errno = errno;
-          amt_ini_wipe_and_free (buffer, size);
+          amt_secret_free_sized (buffer, size);
           return FALSE;
         }
       if (n == 0)
@@ -502,7 +405,7 @@ typedef struct {
 static void
 file_contents_clear_data (FileContents *contents)
 {
-  amt_ini_wipe_and_free (contents->data, contents->length);
+  amt_secret_free_sized (contents->data, contents->length);
   contents->data = NULL;
   contents->length = 0;
 }
@@ -641,7 +544,7 @@ fd_holds (int         fd,
       offset += n;
     }
 
-  amt_ini_wipe_and_free (block, COMPARE_BLOCK_SIZE);
+  amt_secret_free_sized (block, COMPARE_BLOCK_SIZE);
   return same;
 }
 
@@ -1228,7 +1131,7 @@ update_locked (AmtCredStore   *self,
           bytes_equal (output, output_length, original.data, original.length))
         {
           /* Nothing to change. */
-          amt_ini_wipe_and_free (output, output_length);
+          amt_secret_free_sized (output, output_length);
           remember_locked (self, doc, original.data, original.length);
           ok = TRUE;
           goto out;
@@ -1239,7 +1142,7 @@ update_locked (AmtCredStore   *self,
       if (from_old_inode ? !file_holds (target, TRUE, written, written_length)
                          : !file_holds (target, original.exists, original.data, original.length))
         {
-          amt_ini_wipe_and_free (output, output_length);
+          amt_secret_free_sized (output, output_length);
           /* After an edit of the old inode's bytes: the program that wrote them has written
            * the file again since, from what it read there, so its latest is in the file. */
           from_old_inode = FALSE;
@@ -1254,7 +1157,7 @@ update_locked (AmtCredStore   *self,
           temp = write_temp_file (dir, base, lock_fd, output, output_length, &original, &saved_errno);
           if (temp == NULL)
             {
-              amt_ini_wipe_and_free (output, output_length);
+              amt_secret_free_sized (output, output_length);
               set_write_error (error, saved_errno, display);
               goto out;
             }
@@ -1268,7 +1171,7 @@ update_locked (AmtCredStore   *self,
               in_place = saved_errno == EBUSY;
               if (!in_place)
                 {
-                  amt_ini_wipe_and_free (output, output_length);
+                  amt_secret_free_sized (output, output_length);
                   set_write_error (error, saved_errno, display);
                   goto out;
                 }
@@ -1284,7 +1187,7 @@ update_locked (AmtCredStore   *self,
         {
           if (!write_in_place (target, output, output_length, &saved_errno))
             {
-              amt_ini_wipe_and_free (output, output_length);
+              amt_secret_free_sized (output, output_length);
               set_write_error (error, saved_errno, display);
               goto out;
             }
@@ -1293,12 +1196,12 @@ update_locked (AmtCredStore   *self,
             remember_keys_locked (self, g_steal_pointer (&output_keys), TRUE, output, output_length);
           else
             remember_locked (self, doc, output, output_length);
-          amt_ini_wipe_and_free (output, output_length);
+          amt_secret_free_sized (output, output_length);
           ok = TRUE;
           goto out;
         }
 
-      amt_ini_wipe_and_free (written, written_length);
+      amt_secret_free_sized (written, written_length);
       written = output;
       written_length = output_length;
 
@@ -1336,7 +1239,7 @@ update_locked (AmtCredStore   *self,
 
 out:
   amt_ini_key_set_free (output_keys);
-  amt_ini_wipe_and_free (written, written_length);
+  amt_secret_free_sized (written, written_length);
   file_contents_clear (&original);
   return ok;
 }

@@ -114,44 +114,10 @@ struct _AmtIniDocument
 
 G_DEFINE_QUARK (amt-ini-error-quark, amt_ini_error)
 
-/**
- * amt_ini_wipe_and_free:
- * @data: (nullable) (transfer full): a buffer
- * @length: its length
- *
- * Overwrites @data with zeroes in a way the compiler cannot drop, then frees it.
- */
-void
-amt_ini_wipe_and_free (char  *data,
-                       gsize  length)
-{
-  if (data == NULL)
-    return;
-
-  explicit_bzero (data, length);
-  g_free (data);
-}
-
-static void
-wipe_string (char *str)
-{
-  if (str != NULL)
-    amt_ini_wipe_and_free (str, strlen (str));
-}
-
-static void
-wipe_gstring (GString *string)
-{
-  if (string == NULL)
-    return;
-  explicit_bzero (string->str, string->allocated_len);
-  g_string_free (string, TRUE);
-}
-
 static void
 line_free (Line *line)
 {
-  amt_ini_wipe_and_free (line->text, line->len);
+  amt_secret_free_sized (line->text, line->len);
   g_free (line);
 }
 
@@ -175,7 +141,7 @@ static void
 key_free (Key *key)
 {
   g_free (key->name);
-  wipe_gstring (key->value);
+  amt_secret_free_gstring (key->value);
   g_free (key);
 }
 
@@ -282,7 +248,7 @@ rstrip_value (GString *value)
 
   if (end < value->len)
     {
-      explicit_bzero (value->str + end, value->len - end);
+      amt_secret_wipe (value->str + end, value->len - end);
       g_string_truncate (value, end);
     }
 }
@@ -694,7 +660,7 @@ amt_ini_document_check (AmtIniDocument  *doc,
  * @length: (out): the length of the result
  *
  * Returns: (transfer full): the bytes of the file, NUL-terminated. They may hold secrets: free
- *   them with amt_ini_wipe_and_free().
+ *   them with amt_secret_free_sized().
  */
 char *
 amt_ini_document_serialize (AmtIniDocument *doc,
@@ -927,7 +893,7 @@ amt_ini_document_get_nested (AmtIniDocument *doc,
   if (found == NULL || found->value->len == 0 || found->value->str[0] != '\n')
     return NULL;
 
-  nested = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) wipe_string);
+  nested = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) amt_secret_free);
   if (!parse_nested (found->value->str, found->value->len, nested_insert, nested))
     return NULL;
 
@@ -1163,7 +1129,7 @@ snapshot_restore (AmtIniDocument *doc,
 static void
 snapshot_clear (Snapshot *snapshot)
 {
-  amt_ini_wipe_and_free (snapshot->data, snapshot->len);
+  amt_secret_free_sized (snapshot->data, snapshot->len);
   snapshot->data = NULL;
 }
 
@@ -1235,7 +1201,7 @@ replace_key_line (AmtIniDocument *doc,
   else
     g_string_append (text, " =");
 
-  amt_ini_wipe_and_free (line->text, line->len);
+  amt_secret_free_sized (line->text, line->len);
   line->len = text->len;
   line->text = g_string_free (g_steal_pointer (&text), FALSE);
 
@@ -1386,7 +1352,7 @@ amt_ini_document_set_values (AmtIniDocument     *doc,
                                   : g_strdup_printf ("%s%s =", indent, edit->key);
 
           g_ptr_array_insert (doc->lines, insert_at + i, line_new (text, strlen (text), eol));
-          wipe_string (g_steal_pointer (&text));
+          amt_secret_free (g_steal_pointer (&text));
         }
     }
 
@@ -1648,7 +1614,7 @@ cut_section (const char       *data,
  * @pairs: (array): as amt_ini_document_set_values() takes them
  * @n_pairs: the number of pairs
  * @output: (out) (transfer full): on %AMT_INI_SPLICE_DONE, the bytes of the edited file (free
- *   them with amt_ini_wipe_and_free())
+ *   them with amt_secret_free_sized())
  * @output_length: (out): their length
  * @error: return location for an #AMT_INI_ERROR, on %AMT_INI_SPLICE_FAILED
  *
@@ -1696,7 +1662,7 @@ amt_ini_splice_set_values (const char          *data,
   memcpy (out + scan.section_start, middle, middle_length);
   memcpy (out + scan.section_start + middle_length, data + scan.next_end, tail_length);
   out[*output_length] = '\0';
-  amt_ini_wipe_and_free (middle, middle_length);
+  amt_secret_free_sized (middle, middle_length);
 
   *output = out;
   return AMT_INI_SPLICE_DONE;

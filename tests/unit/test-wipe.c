@@ -18,6 +18,7 @@
 
 #include "amt-aws-client.h"
 #include "amt-cred-store.h"
+#include "amt-secret.h"
 #include "amt-session-env.h"
 
 #define SESSION_SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETMARK"
@@ -122,9 +123,9 @@ login_once (const char *body,
   const char * const env[] = { NULL };
   g_autoptr(FakeHttp) http = g_object_new (FAKE_TYPE_HTTP, NULL);
   g_autoptr(AmtAwsClient) client = NULL;
-  g_autoptr(AmtAwsCredentials) alice = amt_aws_credentials_new ("AKIAALICE0EXAMPLE001",
-                                                                "ocihcQIAk0Ud6KDXGz9WvuS1hRfF+0I0EXAMPLEK", NULL);
-  g_autoptr(AmtAwsSessionCredentials) session = NULL;
+  g_autoptr(AmtCredentials) alice = amt_credentials_new ("AKIAALICE0EXAMPLE001",
+                                                         "ocihcQIAk0Ud6KDXGz9WvuS1hRfF+0I0EXAMPLEK", NULL, NULL);
+  g_autoptr(AmtCredentials) session = NULL;
   g_autoptr(AmtCredentials) written = NULL;
   g_autoptr(AmtCredentials) read_back = NULL;
   g_autoptr(AmtCredStore) store = NULL;
