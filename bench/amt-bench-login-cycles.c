@@ -37,9 +37,10 @@
 
 #include "amt-aws-client.h"
 #include "amt-cred-store.h"
+#include "amt-secret.h"
 
 typedef struct {
-  AmtAwsCredentials *long_term;
+  AmtCredentials    *long_term;
   char              *serial_number;
   char              *code;
   char              *region;
@@ -52,7 +53,7 @@ typedef struct {
 static void
 login_bench_free (LoginBench *bench)
 {
-  g_clear_pointer (&bench->long_term, amt_aws_credentials_free);
+  g_clear_pointer (&bench->long_term, amt_credentials_free);
   g_free (bench->serial_number);
   g_clear_pointer (&bench->code, amt_secret_free);
   g_free (bench->region);
@@ -95,7 +96,7 @@ login_bench_load (const char  *path,
   secret = g_key_file_get_string (keys, "login", "secret_access_key", error);
   if (secret == NULL)
     return NULL;
-  bench->long_term = amt_aws_credentials_new (access_key_id, secret, NULL);
+  bench->long_term = amt_credentials_new (access_key_id, secret, NULL, NULL);
   amt_secret_free (secret);
 
   return g_steal_pointer (&bench);
@@ -120,7 +121,7 @@ login_cycle (LoginBench  *bench,
   g_autoptr(AmtCredStore) store = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(AmtAwsSessionCredentials) session = NULL;
+  g_autoptr(AmtCredentials) session = NULL;
   g_autoptr(AmtCredentials) credentials = NULL;
 
   client = amt_aws_client_new (bench->region, bench->endpoint_url, bench->ca_bundle);

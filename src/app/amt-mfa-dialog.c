@@ -505,7 +505,7 @@ code_entry_insert_text_cb (GtkEditable  *editable,
     }
   g_signal_handlers_unblock_by_func (editable, code_entry_insert_text_cb, self);
 
-  memset (digits, 0, sizeof digits);
+  amt_secret_wipe (digits, sizeof digits);
 }
 
 static void

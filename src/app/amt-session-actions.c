@@ -24,9 +24,9 @@
 #include <glib/gi18n.h>
 
 #include "amt-console.h"
+#include "amt-secret.h"
 #include "amt-session-actions.h"
 #include "amt-session-env.h"
-#include "amt-sigv4.h"
 
 /* How long a request waits for the login it started; a code dialog left open longer than this
  * does not open a console out of the blue. */

@@ -18,6 +18,7 @@
 #include "amt-aws-client-private.h"
 #include "amt-aws-response.h"
 #include "amt-https.h"
+#include "amt-secret.h"
 
 #define MAX_RETRY_DELAY_MS          5000
 /* A Date header further off than this is a wrong clock, not network latency. */
@@ -28,7 +29,7 @@ void
 amt_aws_call_data_free (CallData *data)
 {
   g_clear_pointer (&data->endpoint, amt_aws_endpoint_free);
-  g_clear_pointer (&data->credentials, amt_aws_credentials_free);
+  g_clear_pointer (&data->credentials, amt_credentials_free);
   g_clear_pointer (&data->params, g_ptr_array_unref);
   g_free (data->used_serial);
   g_clear_pointer (&data->used_code, amt_secret_free);
@@ -277,7 +278,7 @@ set_invalid_response (GError     **error,
 /* Clock differences under this are not noticed as skew (AWS refuses from 5 minutes on). */
 #define UNNOTICED_SKEW_SECONDS (5 * 60)
 
-static AmtAwsSessionCredentials *
+static AmtCredentials *
 parse_session_credentials (AmtAwsNode  *root,
                            const char  *action,
                            gint64       clock_skew,
@@ -287,7 +288,8 @@ parse_session_credentials (AmtAwsNode  *root,
   g_autoptr(GDateTime) latest = g_date_time_add_seconds (now, (gdouble) (clock_skew + LONGEST_SESSION_SECONDS +
                                                                          UNNOTICED_SKEW_SECONDS));
   g_autofree char *result_path = g_strdup_printf ("%sResponse/%sResult", action, action);
-  g_autoptr(AmtAwsSessionCredentials) credentials = g_new0 (AmtAwsSessionCredentials, 1);
+  g_autoptr(GDateTime) expires = NULL;
+  AmtCredentials *credentials;
   AmtAwsNode *result = amt_aws_node_lookup (root, result_path);
   const char *key_id;
   const char *secret;
@@ -312,24 +314,22 @@ parse_session_credentials (AmtAwsNode  *root,
       return NULL;
     }
 
-  credentials->expiration = amt_aws_parse_timestamp (expiration);
-  if (credentials->expiration == NULL)
+  expires = amt_aws_parse_timestamp (expiration);
+  if (expires == NULL)
     {
       set_invalid_response (error, "a valid Expiration");
       return NULL;
     }
-  if (g_date_time_compare (credentials->expiration, latest) > 0)
+  if (g_date_time_compare (expires, latest) > 0)
     {
       set_invalid_response (error, "an Expiration within 36 h");
       return NULL;
     }
 
-  credentials->access_key_id = g_strdup (key_id);
-  credentials->secret_access_key = g_strdup (secret);
-  credentials->session_token = g_strdup (token);
+  credentials = amt_credentials_new (key_id, secret, token, expires);
   credentials->assumed_role_arn = g_strdup (amt_aws_node_lookup_text (result, "AssumedRoleUser/Arn"));
 
-  return g_steal_pointer (&credentials);
+  return credentials;
 }
 
 static AmtAwsCallerIdentity *
@@ -441,13 +441,13 @@ amt_aws_client_call_thread (GTask        *task,
         }
       else
         {
-          AmtAwsSessionCredentials *credentials = parse_session_credentials (root, data->action, data->clock_skew, &error);
+          AmtCredentials *credentials = parse_session_credentials (root, data->action, data->clock_skew, &error);
 
           if (credentials == NULL)
             g_task_return_error (task, error);
           else
             g_task_return_pointer (task, credentials,
-                                   (GDestroyNotify) amt_aws_session_credentials_free);
+                                   (GDestroyNotify) amt_credentials_free);
         }
     }
 }

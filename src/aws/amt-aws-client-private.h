@@ -24,7 +24,7 @@ typedef struct {
   CallKind           kind;
   const char        *action;
   AmtAwsEndpoint    *endpoint;
-  AmtAwsCredentials *credentials;
+  AmtCredentials    *credentials;
   GPtrArray         *params;          /* name, value, …: wiped (TokenCode) */
   char              *used_serial;     /* the device of the code sent, or NULL */
   char              *used_code;       /* the code sent, or NULL */

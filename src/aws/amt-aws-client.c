@@ -25,6 +25,7 @@
 #include "amt-aws-client-private.h"
 #include "amt-aws-response.h"
 #include "amt-https.h"
+#include "amt-secret.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS  10000
 #define DEFAULT_TIMEOUT_MS          30000
@@ -78,55 +79,6 @@ static GParamSpec *properties[N_PROPS];
 
 /* ---------------------------------------------------------------------------------------- */
 /* Result types                                                                             */
-
-G_DEFINE_BOXED_TYPE (AmtAwsSessionCredentials, amt_aws_session_credentials,
-                     amt_aws_session_credentials_copy, amt_aws_session_credentials_free)
-
-AmtAwsSessionCredentials *
-amt_aws_session_credentials_copy (const AmtAwsSessionCredentials *self)
-{
-  AmtAwsSessionCredentials *copy;
-
-  g_return_val_if_fail (self != NULL, NULL);
-
-  copy = g_new0 (AmtAwsSessionCredentials, 1);
-  copy->access_key_id = g_strdup (self->access_key_id);
-  copy->secret_access_key = g_strdup (self->secret_access_key);
-  copy->session_token = g_strdup (self->session_token);
-  copy->expiration = self->expiration ? g_date_time_ref (self->expiration) : NULL;
-  copy->assumed_role_arn = g_strdup (self->assumed_role_arn);
-
-  return copy;
-}
-
-void
-amt_aws_session_credentials_free (AmtAwsSessionCredentials *self)
-{
-  if (self == NULL)
-    return;
-
-  g_free (self->access_key_id);
-  amt_secret_free (self->secret_access_key);
-  amt_secret_free (self->session_token);
-  g_clear_pointer (&self->expiration, g_date_time_unref);
-  g_free (self->assumed_role_arn);
-  g_free (self);
-}
-
-/**
- * amt_aws_session_credentials_to_credentials:
- *
- * Returns: (transfer full): credentials to sign the next call with (AssumeRole with the
- *   MFA-bearing session of GetSessionToken)
- */
-AmtAwsCredentials *
-amt_aws_session_credentials_to_credentials (const AmtAwsSessionCredentials *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-
-  return amt_aws_credentials_new (self->access_key_id, self->secret_access_key,
-                                  self->session_token);
-}
 
 G_DEFINE_BOXED_TYPE (AmtAwsCallerIdentity, amt_aws_caller_identity,
                      amt_aws_caller_identity_copy, amt_aws_caller_identity_free)
@@ -198,7 +150,7 @@ call_data_new (AmtAwsClient             *self,
                CallKind                  kind,
                const char               *action,
                AmtAwsService             service,
-               const AmtAwsCredentials  *credentials,
+               const AmtCredentials     *credentials,
                GError                  **error)
 {
   g_autoptr(CallData) data = g_new0 (CallData, 1);
@@ -209,7 +161,7 @@ call_data_new (AmtAwsClient             *self,
 
   data->kind = kind;
   data->action = action;
-  data->credentials = amt_aws_credentials_copy (credentials);
+  data->credentials = amt_credentials_copy (credentials);
   data->params = g_ptr_array_new_with_free_func (params_free);
   /* NULL: the HTTPS stack's, loaded by the worker (amt-https.c). */
   data->transport = self->transport != NULL ? g_object_ref (self->transport) : NULL;
@@ -344,7 +296,7 @@ finish_call (AmtAwsClient  *self,
  */
 void
 amt_aws_client_get_session_token_async (AmtAwsClient            *self,
-                                        const AmtAwsCredentials *long_term,
+                                        const AmtCredentials    *long_term,
                                         const char              *serial_number,
                                         const char              *token_code,
                                         guint                    duration_seconds,
@@ -383,7 +335,7 @@ amt_aws_client_get_session_token_async (AmtAwsClient            *self,
  * Returns: (transfer full): the session credentials, or %NULL with an AMT_AWS_ERROR or
  *   G_IO_ERROR_CANCELLED
  */
-AmtAwsSessionCredentials *
+AmtCredentials *
 amt_aws_client_get_session_token_finish (AmtAwsClient  *self,
                                          GAsyncResult  *result,
                                          GError       **error)
@@ -402,7 +354,7 @@ amt_aws_client_get_session_token_finish (AmtAwsClient  *self,
  */
 void
 amt_aws_client_assume_role_async (AmtAwsClient            *self,
-                                  const AmtAwsCredentials *credentials,
+                                  const AmtCredentials    *credentials,
                                   const char              *role_arn,
                                   const char              *role_session_name,
                                   const char              *external_id,
@@ -456,7 +408,7 @@ amt_aws_client_assume_role_async (AmtAwsClient            *self,
  *
  * Returns: (transfer full): the role session's credentials, or %NULL with an error
  */
-AmtAwsSessionCredentials *
+AmtCredentials *
 amt_aws_client_assume_role_finish (AmtAwsClient  *self,
                                    GAsyncResult  *result,
                                    GError       **error)
@@ -466,7 +418,7 @@ amt_aws_client_assume_role_finish (AmtAwsClient  *self,
 
 void
 amt_aws_client_get_caller_identity_async (AmtAwsClient            *self,
-                                          const AmtAwsCredentials *credentials,
+                                          const AmtCredentials    *credentials,
                                           GCancellable            *cancellable,
                                           GAsyncReadyCallback      callback,
                                           gpointer                 user_data)
@@ -510,7 +462,7 @@ amt_aws_client_get_caller_identity_finish (AmtAwsClient  *self,
  */
 void
 amt_aws_client_list_mfa_devices_async (AmtAwsClient            *self,
-                                       const AmtAwsCredentials *credentials,
+                                       const AmtCredentials    *credentials,
                                        const char              *user_name,
                                        guint                    page_size,
                                        GCancellable            *cancellable,

@@ -14,22 +14,6 @@
 
 G_BEGIN_DECLS
 
-/* What GetSessionToken and AssumeRole return. The secret and the token are wiped on free. */
-typedef struct {
-  char      *access_key_id;
-  char      *secret_access_key;
-  char      *session_token;
-  GDateTime *expiration;          /* UTC */
-  char      *assumed_role_arn;    /* AssumeRole only: AssumedRoleUser/Arn, else NULL */
-} AmtAwsSessionCredentials;
-
-#define AMT_TYPE_AWS_SESSION_CREDENTIALS (amt_aws_session_credentials_get_type ())
-
-GType                      amt_aws_session_credentials_get_type  (void) G_GNUC_CONST;
-AmtAwsSessionCredentials  *amt_aws_session_credentials_copy      (const AmtAwsSessionCredentials *self);
-void                       amt_aws_session_credentials_free      (AmtAwsSessionCredentials       *self);
-AmtAwsCredentials         *amt_aws_session_credentials_to_credentials (const AmtAwsSessionCredentials *self);
-
 /* What GetCallerIdentity returns. */
 typedef struct {
   char *account;
@@ -67,19 +51,19 @@ AmtAwsEndpoint            *amt_aws_client_dup_endpoint             (AmtAwsClient
                                                                     GError             **error);
 
 void                       amt_aws_client_get_session_token_async  (AmtAwsClient              *self,
-                                                                    const AmtAwsCredentials   *long_term,
+                                                                    const AmtCredentials      *long_term,
                                                                     const char                *serial_number,
                                                                     const char                *token_code,
                                                                     guint                      duration_seconds,
                                                                     GCancellable              *cancellable,
                                                                     GAsyncReadyCallback        callback,
                                                                     gpointer                   user_data);
-AmtAwsSessionCredentials  *amt_aws_client_get_session_token_finish (AmtAwsClient              *self,
+AmtCredentials            *amt_aws_client_get_session_token_finish (AmtAwsClient              *self,
                                                                     GAsyncResult              *result,
                                                                     GError                   **error);
 
 void                       amt_aws_client_assume_role_async        (AmtAwsClient              *self,
-                                                                    const AmtAwsCredentials   *credentials,
+                                                                    const AmtCredentials      *credentials,
                                                                     const char                *role_arn,
                                                                     const char                *role_session_name,
                                                                     const char                *external_id,
@@ -89,12 +73,12 @@ void                       amt_aws_client_assume_role_async        (AmtAwsClient
                                                                     GCancellable              *cancellable,
                                                                     GAsyncReadyCallback        callback,
                                                                     gpointer                   user_data);
-AmtAwsSessionCredentials  *amt_aws_client_assume_role_finish       (AmtAwsClient              *self,
+AmtCredentials            *amt_aws_client_assume_role_finish       (AmtAwsClient              *self,
                                                                     GAsyncResult              *result,
                                                                     GError                   **error);
 
 void                       amt_aws_client_get_caller_identity_async  (AmtAwsClient            *self,
-                                                                      const AmtAwsCredentials *credentials,
+                                                                      const AmtCredentials    *credentials,
                                                                       GCancellable            *cancellable,
                                                                       GAsyncReadyCallback      callback,
                                                                       gpointer                 user_data);
@@ -103,7 +87,7 @@ AmtAwsCallerIdentity      *amt_aws_client_get_caller_identity_finish (AmtAwsClie
                                                                       GError                 **error);
 
 void                       amt_aws_client_list_mfa_devices_async   (AmtAwsClient              *self,
-                                                                    const AmtAwsCredentials   *credentials,
+                                                                    const AmtCredentials      *credentials,
                                                                     const char                *user_name,
                                                                     guint                      page_size,
                                                                     GCancellable              *cancellable,
@@ -115,7 +99,6 @@ GStrv                      amt_aws_client_list_mfa_devices_finish  (AmtAwsClient
 
 char                      *amt_aws_default_role_session_name       (const char                *user_name);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmtAwsSessionCredentials, amt_aws_session_credentials_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmtAwsCallerIdentity, amt_aws_caller_identity_free)
 
 G_END_DECLS

@@ -17,7 +17,7 @@
 
 #include "amt-aws-response.h"
 #include "amt-json-wipe.h"
-#include "amt-sigv4.h"
+#include "amt-secret.h"
 
 /* A well-formed answer is a few kilobytes; this only stops a hostile one from recursing. */
 #define MAX_DEPTH 32
@@ -49,8 +49,7 @@ amt_aws_node_free (AmtAwsNode *self)
     return;
 
   g_free (self->name);
-  amt_secret_wipe (self->text->str, self->text->len);
-  g_string_free (self->text, TRUE);
+  amt_secret_free_gstring (self->text);
   g_clear_pointer (&self->children, g_ptr_array_unref);
   g_free (self);
 }
@@ -67,8 +66,7 @@ node_append_text (AmtAwsNode *self,
       GString *bigger = g_string_sized_new (self->text->len + len + 1);
 
       g_string_append_len (bigger, self->text->str, (gssize) self->text->len);
-      amt_secret_wipe (self->text->str, self->text->len);
-      g_string_free (self->text, TRUE);
+      amt_secret_free_gstring (self->text);
       self->text = bigger;
     }
   g_string_append_len (self->text, text, (gssize) len);

@@ -16,6 +16,7 @@
 
 #include "amt-aws-error.h"
 #include "amt-curl-http.h"
+#include "amt-secret.h"
 
 struct _AmtCurlHttp
 {
@@ -80,8 +81,7 @@ write_cb (char   *data,
       GByteArray *bigger = g_byte_array_sized_new ((guint) capacity);
 
       g_byte_array_append (bigger, transfer->body->data, transfer->body->len);
-      amt_secret_wipe (transfer->body->data, transfer->body->len);
-      g_byte_array_unref (transfer->body);
+      amt_secret_free_bytes (transfer->body);
       transfer->body = bigger;
       transfer->capacity = capacity;
     }
@@ -304,8 +304,7 @@ amt_curl_http_send (AmtHttpTransport      *transport,
 
   if (res == CURLE_ABORTED_BY_CALLBACK && g_cancellable_is_cancelled (cancellable))
     {
-      amt_secret_wipe (transfer.body->data, transfer.body->len);
-      g_byte_array_unref (transfer.body);
+      amt_secret_free_bytes (transfer.body);
       g_cancellable_set_error_if_cancelled (cancellable, error);
       return NULL;
     }
@@ -317,8 +316,7 @@ amt_curl_http_send (AmtHttpTransport      *transport,
 
       g_debug ("%s %.*s: curl error %d (%s): %s", method, url_without_query (request->url), request->url, res,
                curl_easy_strerror (res), error_buffer);
-      amt_secret_wipe (transfer.body->data, transfer.body->len);
-      g_byte_array_unref (transfer.body);
+      amt_secret_free_bytes (transfer.body);
       g_set_error_literal (error, AMT_AWS_ERROR, code, sentence);
       return NULL;
     }

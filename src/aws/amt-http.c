@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "amt-http.h"
+#include "amt-secret.h"
 
 G_DEFINE_INTERFACE (AmtHttpTransport, amt_http_transport, G_TYPE_OBJECT)
 
@@ -42,15 +43,6 @@ amt_http_transport_send (AmtHttpTransport      *self,
   return AMT_HTTP_TRANSPORT_GET_IFACE (self)->send (self, request, cancellable, error);
 }
 
-static void
-secret_bytes_free (gpointer data)
-{
-  GByteArray *array = data;
-
-  amt_secret_wipe (array->data, array->len);
-  g_byte_array_unref (array);
-}
-
 /**
  * amt_http_bytes_new_secret:
  * @array: (transfer full): the bytes
@@ -62,7 +54,7 @@ amt_http_bytes_new_secret (GByteArray *array)
 {
   g_return_val_if_fail (array != NULL, NULL);
 
-  return g_bytes_new_with_free_func (array->data, array->len, secret_bytes_free, array);
+  return g_bytes_new_with_free_func (array->data, array->len, (GDestroyNotify) amt_secret_free_bytes, array);
 }
 
 /**

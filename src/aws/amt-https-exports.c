@@ -12,6 +12,7 @@
 
 #include "amt-aws-error.h"
 #include "amt-http.h"
+#include "amt-secret.h"
 #include "amt-sigv4.h"
 
 extern gpointer const amt_https_used_by_module[];
@@ -24,4 +25,6 @@ gpointer const amt_https_used_by_module[] = {
   (gpointer) amt_sigv4_request_get_method,
   (gpointer) amt_sigv4_request_get_body,
   (gpointer) amt_aws_error_quark,
+  (gpointer) amt_secret_wipe,
+  (gpointer) amt_secret_free_bytes,
 };

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "amt-json-wipe.h"
-#include "amt-sigv4.h"
+#include "amt-secret.h"
 
 static int
 hex_value (char c)
@@ -116,8 +116,7 @@ decode_string (const char  *p,
   return close + 1;
 
 invalid:
-  amt_secret_wipe (out, (gsize) (o - out));
-  g_free (out);
+  amt_secret_free_sized (out, (gsize) (o - out));
   return NULL;
 }
 

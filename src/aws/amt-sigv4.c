@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "amt-https.h"
+#include "amt-secret.h"
 #include "amt-sigv4.h"
 
 #define SHA256_LEN AMT_HTTPS_SHA256_LEN
@@ -24,49 +25,6 @@
 static const char * const unsigned_headers[] = {
   "authorization", "expect", "transfer-encoding", "user-agent", "x-amzn-trace-id",
 };
-
-G_DEFINE_BOXED_TYPE (AmtAwsCredentials, amt_aws_credentials,
-                     amt_aws_credentials_copy, amt_aws_credentials_free)
-
-AmtAwsCredentials *
-amt_aws_credentials_new (const char *access_key_id,
-                         const char *secret_access_key,
-                         const char *session_token)
-{
-  AmtAwsCredentials *self;
-
-  g_return_val_if_fail (access_key_id != NULL, NULL);
-  g_return_val_if_fail (secret_access_key != NULL, NULL);
-
-  self = g_new0 (AmtAwsCredentials, 1);
-  self->access_key_id = g_strdup (access_key_id);
-  self->secret_access_key = g_strdup (secret_access_key);
-  self->session_token = (session_token != NULL && *session_token != '\0')
-                        ? g_strdup (session_token) : NULL;
-
-  return self;
-}
-
-AmtAwsCredentials *
-amt_aws_credentials_copy (const AmtAwsCredentials *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-
-  return amt_aws_credentials_new (self->access_key_id, self->secret_access_key,
-                                  self->session_token);
-}
-
-void
-amt_aws_credentials_free (AmtAwsCredentials *self)
-{
-  if (self == NULL)
-    return;
-
-  g_free (self->access_key_id);
-  amt_secret_free (self->secret_access_key);
-  amt_secret_free (self->session_token);
-  g_free (self);
-}
 
 /* ---------------------------------------------------------------------------------------- */
 /* Requests                                                                                 */
@@ -126,8 +84,7 @@ amt_sigv4_request_free (AmtSigV4Request *self)
   g_array_unref (self->query);
   g_array_unref (self->headers);
   /* The body carries the MFA code. */
-  amt_secret_wipe (self->body->data, self->body->len);
-  g_byte_array_unref (self->body);
+  amt_secret_free_bytes (self->body);
   g_free (self);
 }
 
@@ -674,7 +631,7 @@ amt_sigv4_signing_key (const char *secret_access_key,
  */
 void
 amt_sigv4_sign (AmtSigV4Request         *self,
-                const AmtAwsCredentials *credentials,
+                const AmtCredentials    *credentials,
                 const char              *region,
                 const char              *service,
                 GDateTime               *when)

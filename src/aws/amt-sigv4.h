@@ -6,26 +6,9 @@
 
 #include <glib-object.h>
 
-#include "amt-secret.h"
+#include "amt-credentials.h"
 
 G_BEGIN_DECLS
-
-/* Credentials to sign with: long-term (AKIA…, no token) or temporary (ASIA…, with token).
- * The secret and the token are wiped when the struct is freed. */
-typedef struct {
-  char *access_key_id;
-  char *secret_access_key;
-  char *session_token;     /* NULL for long-term keys */
-} AmtAwsCredentials;
-
-#define AMT_TYPE_AWS_CREDENTIALS (amt_aws_credentials_get_type ())
-
-GType               amt_aws_credentials_get_type  (void) G_GNUC_CONST;
-AmtAwsCredentials  *amt_aws_credentials_new       (const char              *access_key_id,
-                                                   const char              *secret_access_key,
-                                                   const char              *session_token);
-AmtAwsCredentials  *amt_aws_credentials_copy      (const AmtAwsCredentials *self);
-void                amt_aws_credentials_free      (AmtAwsCredentials       *self);
 
 /* One HTTP request, as it will be sent: method, path, query, headers, body. */
 typedef struct _AmtSigV4Request AmtSigV4Request;
@@ -75,12 +58,11 @@ void                amt_sigv4_signing_key         (const char              *secr
                                                    const char              *service,
                                                    guint8                   key[32]);
 void                amt_sigv4_sign                (AmtSigV4Request         *self,
-                                                   const AmtAwsCredentials *credentials,
+                                                   const AmtCredentials    *credentials,
                                                    const char              *region,
                                                    const char              *service,
                                                    GDateTime               *when);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmtAwsCredentials, amt_aws_credentials_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmtSigV4Request, amt_sigv4_request_free)
 
 G_END_DECLS

@@ -137,8 +137,7 @@ run_login_with_codes (AmtLogin    *login,
         }
 
       amt_login_submit_code_async (login, code, NULL, amt_cli_wait_cb, &wait);
-      amt_secret_wipe (code, strlen (code));
-      g_free (code);
+      amt_secret_free (code);
       result = amt_cli_wait_for (&wait);
 
       if (!amt_login_submit_code_finish (login, result, error))

@@ -22,6 +22,7 @@
 #include "amt-cli-login.h"
 #include "amt-cli-session.h"
 #include "amt-console.h"
+#include "amt-secret.h"
 #include "amt-session-env.h"
 
 extern char **environ;

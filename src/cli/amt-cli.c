@@ -30,6 +30,7 @@
 #include "amt-cli-session.h"
 #include "amt-cli-keys.h"
 #include "amt-json-wipe.h"
+#include "amt-secret.h"
 #include "amt-sessions.h"
 
 static const char * const commands[] = { "status", "login", "credential-process", "console", "env", "exec", "keys", "help" };
@@ -443,8 +444,7 @@ print_credential_process (const AmtCredentials *credentials)
   g_string_append (text, "}\n");
 
   fputs (text->str, stdout);
-  amt_secret_wipe (text->str, text->allocated_len);
-  g_string_free (text, TRUE);
+  amt_secret_free_gstring (text);
 }
 
 static int

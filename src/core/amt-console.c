@@ -30,6 +30,7 @@
 #include "amt-console.h"
 #include "amt-https.h"
 #include "amt-json-wipe.h"
+#include "amt-secret.h"
 #include "amt-sigv4.h"
 
 #define CONNECT_TIMEOUT_MS  10000

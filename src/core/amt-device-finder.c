@@ -20,14 +20,14 @@ G_DEFINE_QUARK (amt-device-finder-error-quark, amt_device_finder_error)
 
 typedef struct {
   AmtAwsClient      *client;
-  AmtAwsCredentials *long_term;
+  AmtCredentials    *long_term;
 } FindDevicesData;
 
 static void
 find_devices_data_free (FindDevicesData *data)
 {
   g_clear_object (&data->client);
-  g_clear_pointer (&data->long_term, amt_aws_credentials_free);
+  g_clear_pointer (&data->long_term, amt_credentials_free);
   g_free (data);
 }
 

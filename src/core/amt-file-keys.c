@@ -72,11 +72,11 @@ file_keys_lookup_async (AmtKeySource        *source,
       return;
     }
 
-  g_task_return_pointer (task, amt_aws_credentials_new (key_id, secret, NULL),
-                         (GDestroyNotify) amt_aws_credentials_free);
+  g_task_return_pointer (task, amt_credentials_new (key_id, secret, NULL, NULL),
+                         (GDestroyNotify) amt_credentials_free);
 }
 
-static AmtAwsCredentials *
+static AmtCredentials *
 file_keys_lookup_finish (AmtKeySource  *source,
                          GAsyncResult  *result,
                          GError       **error)
@@ -89,7 +89,7 @@ file_keys_lookup_finish (AmtKeySource  *source,
 static void
 file_keys_store_async (AmtKeySource            *source,
                        const char              *profile,
-                       const AmtAwsCredentials *keys,
+                       const AmtCredentials    *keys,
                        GCancellable            *cancellable,
                        GAsyncReadyCallback      callback,
                        gpointer                 user_data)

@@ -55,7 +55,7 @@ typedef struct {
   char              *holder;
   AmtKeySource      *keyring;
   AmtKeySource      *file;
-  AmtAwsCredentials *keys;
+  AmtCredentials    *keys;
 } MoveData;
 
 static void
@@ -65,7 +65,7 @@ move_data_free (MoveData *data)
   g_free (data->holder);
   g_clear_object (&data->keyring);
   g_clear_object (&data->file);
-  g_clear_pointer (&data->keys, amt_aws_credentials_free);
+  g_clear_pointer (&data->keys, amt_credentials_free);
   g_free (data);
 }
 
@@ -133,7 +133,7 @@ keyring_read_back_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   MoveData *data = g_task_get_task_data (task);
-  g_autoptr(AmtAwsCredentials) stored = NULL;
+  g_autoptr(AmtCredentials) stored = NULL;
   GError *error = NULL;
 
   stored = amt_key_source_lookup_finish (AMT_KEY_SOURCE (source), result, &error);

@@ -45,7 +45,7 @@ amt_key_source_lookup_async (AmtKeySource        *self,
  *
  * Returns: (transfer full): the keys (wiped when freed); %NULL with a sentence for the user
  */
-AmtAwsCredentials *
+AmtCredentials *
 amt_key_source_lookup_finish (AmtKeySource  *self,
                               GAsyncResult  *result,
                               GError       **error)
@@ -63,7 +63,7 @@ amt_key_source_lookup_finish (AmtKeySource  *self,
 void
 amt_key_source_store_async (AmtKeySource            *self,
                             const char              *profile,
-                            const AmtAwsCredentials *keys,
+                            const AmtCredentials    *keys,
                             GCancellable            *cancellable,
                             GAsyncReadyCallback      callback,
                             gpointer                 user_data)

@@ -34,12 +34,12 @@ struct _AmtKeySourceInterface
                                         GCancellable             *cancellable,
                                         GAsyncReadyCallback       callback,
                                         gpointer                  user_data);
-  AmtAwsCredentials  *(*lookup_finish) (AmtKeySource             *self,
+  AmtCredentials     *(*lookup_finish) (AmtKeySource             *self,
                                         GAsyncResult             *result,
                                         GError                  **error);
   void                (*store_async)   (AmtKeySource             *self,
                                         const char               *profile,
-                                        const AmtAwsCredentials  *keys,
+                                        const AmtCredentials     *keys,
                                         GCancellable             *cancellable,
                                         GAsyncReadyCallback       callback,
                                         gpointer                  user_data);
@@ -61,12 +61,12 @@ void                amt_key_source_lookup_async  (AmtKeySource             *self
                                                   GCancellable             *cancellable,
                                                   GAsyncReadyCallback       callback,
                                                   gpointer                  user_data);
-AmtAwsCredentials  *amt_key_source_lookup_finish (AmtKeySource             *self,
+AmtCredentials     *amt_key_source_lookup_finish (AmtKeySource             *self,
                                                   GAsyncResult             *result,
                                                   GError                  **error);
 void                amt_key_source_store_async   (AmtKeySource             *self,
                                                   const char               *profile,
-                                                  const AmtAwsCredentials  *keys,
+                                                  const AmtCredentials     *keys,
                                                   GCancellable             *cancellable,
                                                   GAsyncReadyCallback       callback,
                                                   gpointer                  user_data);

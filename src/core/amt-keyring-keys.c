@@ -195,8 +195,8 @@ secret_loaded_cb (GObject      *source,
                              _("The keyring’s item for %s holds no usable keys: add them again (aws-mfa-tray keys move-to-keyring, or Add Profile)."),
                              profile);
   else
-    g_task_return_pointer (task, amt_aws_credentials_new (key_id, secret, NULL),
-                           (GDestroyNotify) amt_aws_credentials_free);
+    g_task_return_pointer (task, amt_credentials_new (key_id, secret, NULL, NULL),
+                           (GDestroyNotify) amt_credentials_free);
 }
 
 static void
@@ -262,7 +262,7 @@ keyring_keys_lookup_async (AmtKeySource        *source,
                          cancellable, search_done_cb, g_steal_pointer (&task));
 }
 
-static AmtAwsCredentials *
+static AmtCredentials *
 keyring_keys_lookup_finish (AmtKeySource  *source,
                             GAsyncResult  *result,
                             GError       **error)
@@ -276,14 +276,14 @@ keyring_keys_lookup_finish (AmtKeySource  *source,
 
 typedef struct {
   char              *profile;
-  AmtAwsCredentials *keys;
+  AmtCredentials    *keys;
 } StoreData;
 
 static void
 store_data_free (StoreData *data)
 {
   g_free (data->profile);
-  amt_aws_credentials_free (data->keys);
+  amt_credentials_free (data->keys);
   g_free (data);
 }
 
@@ -333,7 +333,7 @@ old_item_cleared_cb (GObject      *source,
 static void
 keyring_keys_store_async (AmtKeySource            *source,
                           const char              *profile,
-                          const AmtAwsCredentials *keys,
+                          const AmtCredentials    *keys,
                           GCancellable            *cancellable,
                           GAsyncReadyCallback      callback,
                           gpointer                 user_data)
@@ -344,7 +344,7 @@ keyring_keys_store_async (AmtKeySource            *source,
 
   g_task_set_source_tag (task, keyring_keys_store_async);
   data->profile = g_strdup (profile);
-  data->keys = amt_aws_credentials_copy (keys);
+  data->keys = amt_credentials_copy (keys);
   g_task_set_task_data (task, data, (GDestroyNotify) store_data_free);
   if (amt_sandbox_is_flatpak ())
     {

@@ -38,13 +38,13 @@ struct _AmtLogin
   guint                      session_duration;
 
   AmtLoginItem              *session_item;  /* the profile whose keys GetSessionToken signs with */
-  AmtAwsSessionCredentials  *mfa_session;
+  AmtCredentials            *mfa_session;
 
   GCancellable              *cancellable;   /* cancels whatever runs */
 
   /* The first code's long-term keys, looked up as the login is made: a keyring asks to be
    * unlocked before the code is asked for, and a dismissed prompt ends the login at once. */
-  AmtAwsCredentials         *first_keys;
+  AmtCredentials            *first_keys;
   gboolean                   first_keys_pending;
   GTask                     *waiting_submit;  /* a submit that came before them */
   char                      *last_error;
@@ -70,18 +70,18 @@ enum {
 
 extern guint amt_login_signals[AMT_LOGIN_N_SIGNALS];
 
-void amt_login_note_step_failure      (AmtLogin                       *self,
-                                       const GError                   *error);
-void amt_login_item_failed            (AmtLogin                       *self,
-                                       AmtLoginItem                   *item,
-                                       const GError                   *error);
-void amt_login_item_op_complete       (ItemOp                         *op);
-void amt_login_write_item             (AmtLogin                       *self,
-                                       ItemOp                         *op,
-                                       const AmtAwsSessionCredentials *session);
-void amt_login_explain_duration_error (AmtProfile                     *profile,
-                                       guint                           duration,
-                                       gboolean                        assume_role,
-                                       GError                         *error);
+void amt_login_note_step_failure      (AmtLogin             *self,
+                                       const GError         *error);
+void amt_login_item_failed            (AmtLogin             *self,
+                                       AmtLoginItem         *item,
+                                       const GError         *error);
+void amt_login_item_op_complete       (ItemOp               *op);
+void amt_login_write_item             (AmtLogin             *self,
+                                       ItemOp               *op,
+                                       const AmtCredentials *session);
+void amt_login_explain_duration_error (AmtProfile           *profile,
+                                       guint                 duration,
+                                       gboolean              assume_role,
+                                       GError               *error);
 
 G_END_DECLS

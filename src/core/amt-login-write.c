@@ -91,9 +91,9 @@ write_done_cb (GObject      *source,
 }
 
 void
-amt_login_write_item (AmtLogin                       *self,
-            ItemOp                         *op,
-            const AmtAwsSessionCredentials *session)
+amt_login_write_item (AmtLogin             *self,
+                      ItemOp               *op,
+                      const AmtCredentials *session)
 {
   g_autoptr(GTask) task = NULL;
   WriteData *data = g_new0 (WriteData, 1);
@@ -112,8 +112,7 @@ amt_login_write_item (AmtLogin                       *self,
       data->region = g_strdup (config->target_region);
       data->config_store = amt_cred_store_new (amt_aws_config_get_config_path (files));
     }
-  data->credentials = amt_credentials_new (session->access_key_id, session->secret_access_key,
-                                           session->session_token, session->expiration);
+  data->credentials = amt_credentials_copy (session);
 
   /* Not cancellable: a write that has begun is finished, so the file stays whole. */
   task = g_task_new (self, NULL, write_done_cb, op);

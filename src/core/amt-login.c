@@ -28,6 +28,7 @@
 #include "amt-mfa-code.h"
 #include "amt-sandbox.h"
 #include "amt-login-private.h"
+#include "amt-secret.h"
 #include "amt-target-check.h"
 
 
@@ -67,10 +68,10 @@ amt_login_finalize (GObject *object)
   g_free (self->mfa_process);
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->steps, g_array_unref);
-  g_clear_pointer (&self->mfa_session, amt_aws_session_credentials_free);
+  g_clear_pointer (&self->mfa_session, amt_credentials_free);
   g_clear_object (&self->cancellable);
   g_free (self->last_error);
-  g_clear_pointer (&self->first_keys, amt_aws_credentials_free);
+  g_clear_pointer (&self->first_keys, amt_credentials_free);
 
   G_OBJECT_CLASS (amt_login_parent_class)->finalize (object);
 }
@@ -158,7 +159,7 @@ static void fail_step         (AmtLogin     *self,
                                GError       *error);
 static void send_code         (AmtLogin                *self,
                                GTask                   *submit,
-                               const AmtAwsCredentials *long_term);
+                               const AmtCredentials    *long_term);
 
 /* The profile whose keys sign the call of @step. */
 static AmtProfile *
@@ -432,7 +433,7 @@ finish_login (AmtLogin *self)
 
   self->finished = TRUE;
   self->busy = FALSE;
-  g_clear_pointer (&self->mfa_session, amt_aws_session_credentials_free);
+  g_clear_pointer (&self->mfa_session, amt_credentials_free);
 
   for (guint i = 0; i < self->items->len; i++)
     {
@@ -533,7 +534,7 @@ chained_role_done_cb (GObject      *source,
 {
   ItemOp *op = user_data;
   AmtLogin *self = g_task_get_source_object (op->submit);
-  g_autoptr(AmtAwsSessionCredentials) credentials = NULL;
+  g_autoptr(AmtCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
 
   credentials = amt_aws_client_assume_role_finish (AMT_AWS_CLIENT (source), result, &error);
@@ -554,7 +555,6 @@ start_chained_role (AmtLogin     *self,
                     AmtLoginItem *item)
 {
   const AmtProfileConfig *config = amt_profile_get_config (item->profile);
-  g_autoptr(AmtAwsCredentials) signing = amt_aws_session_credentials_to_credentials (self->mfa_session);
   g_autofree char *session_name = role_session_name (item);
   ItemOp *op = g_new0 (ItemOp, 1);
 
@@ -562,7 +562,7 @@ start_chained_role (AmtLogin     *self,
   op->item = item;
   self->pending++;
   amt_aws_client_assume_role_async (amt_client_pool_get_client (self->clients, item->profile),
-                                    signing, config->role_arn, session_name, config->external_id,
+                                    self->mfa_session, config->role_arn, session_name, config->external_id,
                                     item->duration, NULL, NULL,
                                     self->cancellable, chained_role_done_cb, op);
 }
@@ -654,7 +654,7 @@ direct_role_done_cb (GObject      *source,
   g_autoptr(GTask) submit = user_data;
   AmtLogin *self = g_task_get_source_object (submit);
   Step *step = &g_array_index (self->steps, Step, self->step);
-  g_autoptr(AmtAwsSessionCredentials) credentials = NULL;
+  g_autoptr(AmtCredentials) credentials = NULL;
   GError *error = NULL;
   ItemOp *op;
 
@@ -873,7 +873,7 @@ long_term_found_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   AmtLogin *self = g_task_get_source_object (task);
-  g_autoptr(AmtAwsCredentials) long_term = NULL;
+  g_autoptr(AmtCredentials) long_term = NULL;
   GError *error = NULL;
 
   long_term = amt_key_source_lookup_finish (AMT_KEY_SOURCE (source), result, &error);
@@ -890,7 +890,7 @@ long_term_found_cb (GObject      *source,
 static void
 send_code (AmtLogin                *self,
            GTask                   *submit,
-           const AmtAwsCredentials *long_term)
+           const AmtCredentials    *long_term)
 {
   g_autoptr(GTask) task = g_object_ref (submit);
   SubmitData *data = g_task_get_task_data (task);

@@ -20,8 +20,8 @@
 
 #include "amt-discovery.h"
 #include "amt-profile-editor.h"
+#include "amt-secret.h"
 #include "amt-session-state.h"
-#include "amt-sigv4.h"
 
 G_DEFINE_QUARK (amt-profile-edit-error-quark, amt_profile_edit_error)
 

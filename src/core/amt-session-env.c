@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "amt-json-wipe.h"
+#include "amt-secret.h"
 #include "amt-session-env.h"
-#include "amt-sigv4.h"
 
 /* Removed for `exec`: with either set, an SDK would resolve that profile's files instead of
  * the keys in the environment (botocore prefers a named profile's keys). */
@@ -144,13 +144,6 @@ append_fish_quoted (GString    *out,
   g_string_append_c (out, '\'');
 }
 
-static void
-wipe_gstring (GString *string)
-{
-  amt_secret_wipe (string->str, string->allocated_len);
-  g_string_free (string, TRUE);
-}
-
 /**
  * amt_session_env_format:
  *
@@ -207,7 +200,7 @@ amt_session_env_format (const char * const  *variables,
     }
 
   text = g_strdup (out->str);
-  wipe_gstring (out);
+  amt_secret_free_gstring (out);
   return text;
 }
 

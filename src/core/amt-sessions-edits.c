@@ -229,7 +229,7 @@ amt_sessions_save_new_profile_in_keyring_async (AmtSessions         *self,
                                                 gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(AmtAwsCredentials) keys = NULL;
+  g_autoptr(AmtCredentials) keys = NULL;
   g_autofree char *long_term = NULL;
   NewProfileData *data;
   GError *error = NULL;
@@ -252,7 +252,7 @@ amt_sessions_save_new_profile_in_keyring_async (AmtSessions         *self,
   g_task_set_task_data (task, data, (GDestroyNotify) new_profile_data_free);
 
   long_term = amt_aws_config_dup_long_term_name (name);
-  keys = amt_aws_credentials_new (access_key_id, secret_access_key, NULL);
+  keys = amt_credentials_new (access_key_id, secret_access_key, NULL, NULL);
   amt_key_source_store_async (get_keyring (self), long_term, keys, cancellable,
                               new_keys_stored_cb, g_steal_pointer (&task));
 }

@@ -352,7 +352,7 @@ load_document (const char  *path,
     }
 
   doc = amt_ini_document_new_from_data (data, length);
-  amt_ini_wipe_and_free (data, length);
+  amt_secret_free_sized (data, length);
 
   if (!amt_ini_document_check (doc, display, error))
     return NULL;

@@ -20,6 +20,7 @@
 
 #include "amt-aws-config.h"
 #include "amt-cred-store-private.h"
+#include "amt-secret.h"
 
 /* Follows a chain of symlinks to the file that is to be replaced; a dangling link gives the
  * path it points to, which will be created. */
@@ -96,7 +97,7 @@ read_all (int     fd,
           char *bigger = g_malloc (size * 2);
 
           memcpy (bigger, buffer, used);
-          amt_ini_wipe_and_free (buffer, size);
+          amt_secret_free_sized (buffer, size);
           buffer = bigger;
           size *= 2;
         }
@@ -107,7 +108,7 @@ read_all (int     fd,
       if (n < 0)
         {
           *saved_errno = errno;
-          amt_ini_wipe_and_free (buffer, size);
+          amt_secret_free_sized (buffer, size);
           return FALSE;
         }
       if (n == 0)
@@ -124,7 +125,7 @@ read_all (int     fd,
 void
 amt_cred_store_clear_data (FileContents *contents)
 {
-  amt_ini_wipe_and_free (contents->data, contents->length);
+  amt_secret_free_sized (contents->data, contents->length);
   contents->data = NULL;
   contents->length = 0;
 }

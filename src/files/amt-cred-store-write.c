@@ -50,6 +50,7 @@
 
 #include "amt-aws-config.h"
 #include "amt-cred-store-private.h"
+#include "amt-secret.h"
 
 /* How long to wait for another writer of ours; a writer holds the lock for milliseconds. */
 #define LOCK_TIMEOUT_USEC (15 * G_USEC_PER_SEC)
@@ -95,7 +96,7 @@ fd_holds (int         fd,
       offset += n;
     }
 
-  amt_ini_wipe_and_free (block, COMPARE_BLOCK_SIZE);
+  amt_secret_free_sized (block, COMPARE_BLOCK_SIZE);
   return same;
 }
 
@@ -453,7 +454,7 @@ update_locked (AmtCredStore   *self,
           amt_cred_store_bytes_equal (output, output_length, original.data, original.length))
         {
           /* Nothing to change. */
-          amt_ini_wipe_and_free (output, output_length);
+          amt_secret_free_sized (output, output_length);
           amt_cred_store_remember (self, doc, original.data, original.length);
           ok = TRUE;
           goto out;
@@ -464,7 +465,7 @@ update_locked (AmtCredStore   *self,
       if (from_old_inode ? !file_holds (target, TRUE, written, written_length)
                          : !file_holds (target, original.exists, original.data, original.length))
         {
-          amt_ini_wipe_and_free (output, output_length);
+          amt_secret_free_sized (output, output_length);
           /* After an edit of the old inode's bytes: the program that wrote them has written
            * the file again since, from what it read there, so its latest is in the file. */
           from_old_inode = FALSE;
@@ -479,7 +480,7 @@ update_locked (AmtCredStore   *self,
           temp = write_temp_file (dir, base, lock_fd, output, output_length, &original, &saved_errno);
           if (temp == NULL)
             {
-              amt_ini_wipe_and_free (output, output_length);
+              amt_secret_free_sized (output, output_length);
               amt_cred_store_set_write_error (error, saved_errno, display);
               goto out;
             }
@@ -493,7 +494,7 @@ update_locked (AmtCredStore   *self,
               in_place = saved_errno == EBUSY;
               if (!in_place)
                 {
-                  amt_ini_wipe_and_free (output, output_length);
+                  amt_secret_free_sized (output, output_length);
                   amt_cred_store_set_write_error (error, saved_errno, display);
                   goto out;
                 }
@@ -509,7 +510,7 @@ update_locked (AmtCredStore   *self,
         {
           if (!write_in_place (target, output, output_length, &saved_errno))
             {
-              amt_ini_wipe_and_free (output, output_length);
+              amt_secret_free_sized (output, output_length);
               amt_cred_store_set_write_error (error, saved_errno, display);
               goto out;
             }
@@ -519,12 +520,12 @@ update_locked (AmtCredStore   *self,
                                           output, output_length);
           else
             amt_cred_store_remember (self, doc, output, output_length);
-          amt_ini_wipe_and_free (output, output_length);
+          amt_secret_free_sized (output, output_length);
           ok = TRUE;
           goto out;
         }
 
-      amt_ini_wipe_and_free (written, written_length);
+      amt_secret_free_sized (written, written_length);
       written = output;
       written_length = output_length;
 
@@ -564,7 +565,7 @@ update_locked (AmtCredStore   *self,
 
 out:
   amt_ini_key_set_free (output_keys);
-  amt_ini_wipe_and_free (written, written_length);
+  amt_secret_free_sized (written, written_length);
   amt_cred_store_clear_contents (&original);
   return ok;
 }

@@ -25,11 +25,11 @@
 #include "config.h"
 
 #include <errno.h>
-#include <string.h>
 #include <glib/gi18n.h>
 
 #include "amt-aws-config.h"
 #include "amt-cred-store-private.h"
+#include "amt-secret.h"
 
 G_DEFINE_FINAL_TYPE (AmtCredStore, amt_cred_store, G_TYPE_OBJECT)
 
@@ -40,103 +40,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* Credentials */
-
-static void
-wipe_string (char *str)
-{
-  if (str != NULL)
-    amt_ini_wipe_and_free (str, strlen (str));
-}
-
-/**
- * amt_credentials_new:
- * @access_key_id: the access key ID
- * @secret_access_key: the secret access key
- * @session_token: (nullable): the session token
- * @expiration: (nullable): when the session ends
- *
- * Returns: (transfer full): a copy of the credentials, wiped when freed
- */
-AmtCredentials *
-amt_credentials_new (const char *access_key_id,
-                     const char *secret_access_key,
-                     const char *session_token,
-                     GDateTime  *expiration)
-{
-  AmtCredentials *credentials;
-
-  g_return_val_if_fail (access_key_id != NULL, NULL);
-  g_return_val_if_fail (secret_access_key != NULL, NULL);
-
-  credentials = g_new0 (AmtCredentials, 1);
-  credentials->access_key_id = g_strdup (access_key_id);
-  credentials->secret_access_key = g_strdup (secret_access_key);
-  credentials->session_token = g_strdup (session_token);
-  credentials->expiration = expiration != NULL ? g_date_time_ref (expiration) : NULL;
-
-  return credentials;
-}
-
-AmtCredentials *
-amt_credentials_copy (const AmtCredentials *credentials)
-{
-  g_return_val_if_fail (credentials != NULL, NULL);
-
-  return amt_credentials_new (credentials->access_key_id, credentials->secret_access_key,
-                              credentials->session_token, credentials->expiration);
-}
-
-void
-amt_credentials_free (AmtCredentials *credentials)
-{
-  if (credentials == NULL)
-    return;
-
-  wipe_string (credentials->access_key_id);
-  wipe_string (credentials->secret_access_key);
-  wipe_string (credentials->session_token);
-  g_clear_pointer (&credentials->expiration, g_date_time_unref);
-  g_free (credentials);
-}
-
-/**
- * amt_credentials_parse_expiration:
- * @text: an ISO 8601 time, "2026-11-23T18:04:05Z", or aws-mfa's "2026-11-23 18:04:05" (UTC)
- *
- * Returns: (transfer full) (nullable): the time, or %NULL when @text is none
- */
-GDateTime *
-amt_credentials_parse_expiration (const char *text)
-{
-  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr(GDateTime) parsed = NULL;
-
-  g_return_val_if_fail (text != NULL, NULL);
-
-  parsed = g_date_time_new_from_iso8601 (text, utc);
-  if (parsed == NULL)
-    return NULL;
-
-  return g_date_time_to_utc (parsed);
-}
-
-/**
- * amt_credentials_format_expiration:
- *
- * Returns: (transfer full): @expiration as written to the file, "2026-11-23T18:04:05Z"
- */
-char *
-amt_credentials_format_expiration (GDateTime *expiration)
-{
-  g_autoptr(GDateTime) utc = NULL;
-
-  g_return_val_if_fail (expiration != NULL, NULL);
-
-  utc = g_date_time_to_utc (expiration);
-  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
-}
 
 /* The store */
 

@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "amt-credentials.h"
+
 G_BEGIN_DECLS
 
 /* Siblings of the credentials file (after following a symlink), named so that no AWS tool
@@ -14,24 +16,6 @@ G_BEGIN_DECLS
  * removed by the next writer: the lock file names the one being written). */
 #define AMT_CRED_STORE_LOCK_SUFFIX ".amt-lock"
 #define AMT_CRED_STORE_TEMP_SUFFIX ".amt-XXXXXX"
-
-typedef struct {
-  char      *access_key_id;
-  char      *secret_access_key;
-  char      *session_token;   /* nullable */
-  GDateTime *expiration;      /* nullable */
-} AmtCredentials;
-
-AmtCredentials *amt_credentials_new               (const char           *access_key_id,
-                                                   const char           *secret_access_key,
-                                                   const char           *session_token,
-                                                   GDateTime            *expiration);
-AmtCredentials *amt_credentials_copy              (const AmtCredentials *credentials);
-void            amt_credentials_free              (AmtCredentials       *credentials);
-GDateTime      *amt_credentials_parse_expiration  (const char           *text);
-char           *amt_credentials_format_expiration (GDateTime            *expiration);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmtCredentials, amt_credentials_free)
 
 #define AMT_TYPE_CRED_STORE (amt_cred_store_get_type ())
 

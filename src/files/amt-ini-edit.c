@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "amt-ini-private.h"
+#include "amt-secret.h"
 
 Eol
 amt_ini_dominant_of_counts (const guint counts[4])
@@ -255,7 +256,7 @@ snapshot_restore (AmtIniDocument *doc,
 static void
 snapshot_clear (Snapshot *snapshot)
 {
-  amt_ini_wipe_and_free (snapshot->data, snapshot->len);
+  amt_secret_free_sized (snapshot->data, snapshot->len);
   snapshot->data = NULL;
 }
 
@@ -327,7 +328,7 @@ replace_key_line (AmtIniDocument *doc,
   else
     g_string_append (text, " =");
 
-  amt_ini_wipe_and_free (line->text, line->len);
+  amt_secret_free_sized (line->text, line->len);
   line->len = text->len;
   line->text = g_string_free (g_steal_pointer (&text), FALSE);
 
@@ -472,7 +473,7 @@ amt_ini_document_set_values (AmtIniDocument     *doc,
           gsize len = strlen (text);
 
           g_ptr_array_insert (doc->lines, insert_at + i, amt_ini_line_new (text, len, eol));
-          amt_ini_wipe_and_free (text, len);
+          amt_secret_free_sized (text, len);
         }
     }
 

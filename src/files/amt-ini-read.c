@@ -38,20 +38,12 @@
 #include <glib/gi18n.h>
 
 #include "amt-ini-private.h"
-
-static void
-wipe_gstring (GString *string)
-{
-  if (string == NULL)
-    return;
-  explicit_bzero (string->str, string->allocated_len);
-  g_string_free (string, TRUE);
-}
+#include "amt-secret.h"
 
 void
 amt_ini_line_free (Line *line)
 {
-  amt_ini_wipe_and_free (line->text, line->len);
+  amt_secret_free_sized (line->text, line->len);
   g_free (line);
 }
 
@@ -75,7 +67,7 @@ static void
 key_free (Key *key)
 {
   g_free (key->name);
-  wipe_gstring (key->value);
+  amt_secret_free_gstring (key->value);
   g_free (key);
 }
 
@@ -193,7 +185,7 @@ rstrip_value (GString *value)
 
   if (end < value->len)
     {
-      explicit_bzero (value->str + end, value->len - end);
+      amt_secret_wipe (value->str + end, value->len - end);
       g_string_truncate (value, end);
     }
 }

@@ -21,36 +21,12 @@
 #include <glib/gi18n.h>
 
 #include "amt-ini-private.h"
+#include "amt-secret.h"
 
 static const char * const eol_text[] = { "", "\n", "\r\n", "\r" };
 static const gsize eol_len[] = { 0, 1, 2, 1 };
 
 G_DEFINE_QUARK (amt-ini-error-quark, amt_ini_error)
-
-/**
- * amt_ini_wipe_and_free:
- * @data: (nullable) (transfer full): a buffer
- * @length: its length
- *
- * Overwrites @data with zeroes in a way the compiler cannot drop, then frees it.
- */
-void
-amt_ini_wipe_and_free (char  *data,
-                       gsize  length)
-{
-  if (data == NULL)
-    return;
-
-  explicit_bzero (data, length);
-  g_free (data);
-}
-
-static void
-wipe_string (char *str)
-{
-  if (str != NULL)
-    amt_ini_wipe_and_free (str, strlen (str));
-}
 
 /**
  * amt_ini_document_new:
@@ -135,7 +111,7 @@ amt_ini_document_check (AmtIniDocument  *doc,
  * @length: (out): the length of the result
  *
  * Returns: (transfer full): the bytes of the file, NUL-terminated. They may hold secrets: free
- *   them with amt_ini_wipe_and_free().
+ *   them with amt_secret_free_sized().
  */
 char *
 amt_ini_document_serialize (AmtIniDocument *doc,
@@ -362,7 +338,7 @@ amt_ini_document_get_nested (AmtIniDocument *doc,
   if (found == NULL || found->value->len == 0 || found->value->str[0] != '\n')
     return NULL;
 
-  nested = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) wipe_string);
+  nested = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) amt_secret_free);
   if (!amt_ini_parse_nested (found->value->str, found->value->len, nested_insert, nested))
     return NULL;
 
@@ -397,7 +373,7 @@ cut_section (const char       *data,
  * @pairs: (array): as amt_ini_document_set_values() takes them
  * @n_pairs: the number of pairs
  * @output: (out) (transfer full): on %AMT_INI_SPLICE_DONE, the bytes of the edited file (free
- *   them with amt_ini_wipe_and_free())
+ *   them with amt_secret_free_sized())
  * @output_length: (out): their length
  * @error: return location for an #AMT_INI_ERROR, on %AMT_INI_SPLICE_FAILED
  *
@@ -445,7 +421,7 @@ amt_ini_splice_set_values (const char          *data,
   memcpy (out + scan.section_start, middle, middle_length);
   memcpy (out + scan.section_start + middle_length, data + scan.next_end, tail_length);
   out[*output_length] = '\0';
-  amt_ini_wipe_and_free (middle, middle_length);
+  amt_secret_free_sized (middle, middle_length);
 
   *output = out;
   return AMT_INI_SPLICE_DONE;

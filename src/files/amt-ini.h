@@ -6,6 +6,9 @@
 
 #include <glib.h>
 
+/* The buffers this hands out hold the file's secrets: free them with amt_secret_free_sized(). */
+#include "amt-secret.h"
+
 G_BEGIN_DECLS
 
 #define AMT_INI_ERROR (amt_ini_error_quark ())
@@ -97,9 +100,6 @@ AmtIniSpliceResult amt_ini_splice_set_values      (const char         *data,
 AmtIniDocument  *amt_ini_document_new_for_section (const char      *data,
                                                    gsize            length,
                                                    const char      *section);
-
-void             amt_ini_wipe_and_free            (char            *data,
-                                                   gsize            length);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AmtIniDocument, amt_ini_document_free)
 

@@ -137,7 +137,7 @@ command_roundtrip (const char *path)
   doc = amt_ini_document_new_from_data (data, length);
   output = amt_ini_document_serialize (doc, &output_length);
   same = output_length == length && memcmp (output, data, length) == 0;
-  amt_ini_wipe_and_free (output, output_length);
+  amt_secret_free_sized (output, output_length);
 
   if (!same)
     {
@@ -195,7 +195,7 @@ command_write (AmtCredStore *store,
   credentials = amt_credentials_new (key_id, secret,
                                      token != NULL && token[0] != '\0' ? token : NULL,
                                      expiration);
-  explicit_bzero (secret, strlen (secret));
+  amt_secret_wipe (secret, strlen (secret));
 
   if (!amt_cred_store_replace_section (store, section, credentials, &error))
     return fail (error);

@@ -31,7 +31,7 @@ assert_serializes_to (AmtIniDocument *doc,
 
   if (length != size || memcmp (out, data, size) != 0)
     g_error ("the document does not serialize to its input");
-  amt_ini_wipe_and_free (out, length);
+  amt_secret_free_sized (out, length);
 }
 
 static void
@@ -157,7 +157,7 @@ edit_and_check (AmtIniDocument *doc,
 
             text = amt_ini_document_serialize (doc, &text_length);
             probe = amt_ini_document_new_from_data (text, text_length);
-            amt_ini_wipe_and_free (text, text_length);
+            amt_secret_free_sized (text, text_length);
             if (amt_ini_document_add_section (probe, "amt probe", NULL))
               inherited = amt_ini_document_get_value (probe, "amt probe", "expiration");
             if (g_strcmp0 (amt_ini_document_get_value (doc, section, "expiration"), inherited) != 0)
@@ -185,7 +185,7 @@ edit_and_check (AmtIniDocument *doc,
       g_error ("the edited value does not read back");
     query_everything (again);
   }
-  amt_ini_wipe_and_free (out, length);
+  amt_secret_free_sized (out, length);
 }
 
 static void
@@ -270,7 +270,7 @@ splice_and_compare (AmtIniDocument *doc,
 
     if (expected_length != output_length || memcmp (expected, output, output_length) != 0)
       g_error ("the splice gave other bytes than the document");
-    amt_ini_wipe_and_free (expected, expected_length);
+    amt_secret_free_sized (expected, expected_length);
   }
 
   /* The store updates the key set of the bytes it read with the edit instead of scanning its
@@ -289,7 +289,7 @@ splice_and_compare (AmtIniDocument *doc,
           g_error ("the key set updated by the edit differs from the output's");
       }
   }
-  amt_ini_wipe_and_free (output, output_length);
+  amt_secret_free_sized (output, output_length);
 }
 
 int

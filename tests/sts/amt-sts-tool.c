@@ -126,7 +126,7 @@ add_error (JsonBuilder  *builder,
 
 static void
 add_session (JsonBuilder                    *builder,
-             const AmtAwsSessionCredentials *session)
+             const AmtCredentials           *session)
 {
   g_autofree char *expiration = g_date_time_format_iso8601 (session->expiration);
 
@@ -143,7 +143,7 @@ static int
 run_call (const char *action)
 {
   g_autoptr(AmtAwsClient) client = NULL;
-  g_autoptr(AmtAwsCredentials) credentials = NULL;
+  g_autoptr(AmtCredentials) credentials = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   const char *key_id = g_getenv ("AMT_TEST_ACCESS_KEY_ID");
   const char *secret = g_getenv ("AMT_TEST_SECRET_ACCESS_KEY");
@@ -153,7 +153,7 @@ run_call (const char *action)
       g_printerr ("AMT_TEST_ACCESS_KEY_ID and AMT_TEST_SECRET_ACCESS_KEY must be set\n");
       return 2;
     }
-  credentials = amt_aws_credentials_new (key_id, secret, g_getenv ("AMT_TEST_SESSION_TOKEN"));
+  credentials = amt_credentials_new (key_id, secret, g_getenv ("AMT_TEST_SESSION_TOKEN"), NULL);
 
   client = amt_aws_client_new (opt_region, opt_endpoint_url, opt_ca_bundle);
   g_object_set (client, "accept-json", opt_json, NULL);
@@ -185,7 +185,7 @@ run_call (const char *action)
 
       if (g_str_equal (action, "GetSessionToken"))
         {
-          g_autoptr(AmtAwsSessionCredentials) session = NULL;
+          g_autoptr(AmtCredentials) session = NULL;
 
           amt_aws_client_get_session_token_async (client, credentials, opt_serial, opt_code,
                                                   (guint) opt_duration, cancellable,
@@ -198,7 +198,7 @@ run_call (const char *action)
         }
       else if (g_str_equal (action, "AssumeRole"))
         {
-          g_autoptr(AmtAwsSessionCredentials) session = NULL;
+          g_autoptr(AmtCredentials) session = NULL;
 
           amt_aws_client_assume_role_async (client, credentials, opt_role_arn, opt_session_name,
                                             opt_external_id, (guint) opt_duration, opt_serial,
@@ -275,7 +275,7 @@ run_sign (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) input = g_string_new (NULL);
   g_autoptr(AmtSigV4Request) request = NULL;
-  g_autoptr(AmtAwsCredentials) credentials = NULL;
+  g_autoptr(AmtCredentials) credentials = NULL;
   g_autoptr(GDateTime) when = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *canonical = NULL;
@@ -317,9 +317,9 @@ run_sign (void)
   body = json_object_get_string_member (spec, "body");
   amt_sigv4_request_set_body (request, body, strlen (body));
 
-  credentials = amt_aws_credentials_new (json_object_get_string_member (spec, "access_key_id"),
-                                         json_object_get_string_member (spec, "secret_access_key"),
-                                         json_object_get_string_member_with_default (spec, "session_token", NULL));
+  credentials = amt_credentials_new (json_object_get_string_member (spec, "access_key_id"),
+                                     json_object_get_string_member (spec, "secret_access_key"),
+                                     json_object_get_string_member_with_default (spec, "session_token", NULL), NULL);
   when = g_date_time_new_from_unix_utc (json_object_get_int_member (spec, "time"));
   amt_sigv4_sign (request, credentials, json_object_get_string_member (spec, "region"),
                   json_object_get_string_member (spec, "service"), when);

@@ -37,7 +37,7 @@
 typedef struct {
   FakeHttp          *http;
   AmtAwsClient      *client;
-  AmtAwsCredentials *alice;
+  AmtCredentials    *alice;
   GMainLoop         *loop;
   GAsyncResult      *result;
   guint              skew_notifications;
@@ -52,7 +52,7 @@ fixture_set_up (Fixture       *f,
   f->http = g_object_new (FAKE_TYPE_HTTP, NULL);
   f->client = amt_aws_client_new_full (AMT_HTTP_TRANSPORT (f->http), user_data, NULL, NULL, env);
   g_object_set (f->client, "retry-delay", 1, NULL);
-  f->alice = amt_aws_credentials_new (ALICE_KEY, ALICE_SECRET, NULL);
+  f->alice = amt_credentials_new (ALICE_KEY, ALICE_SECRET, NULL, NULL);
   f->loop = g_main_loop_new (NULL, FALSE);
 }
 
@@ -62,7 +62,7 @@ fixture_tear_down (Fixture       *f,
 {
   g_clear_object (&f->result);
   g_main_loop_unref (f->loop);
-  amt_aws_credentials_free (f->alice);
+  amt_credentials_free (f->alice);
   g_object_unref (f->client);
   g_object_unref (f->http);
 }
@@ -78,7 +78,7 @@ store_result_cb (GObject      *source,
   g_main_loop_quit (f->loop);
 }
 
-static AmtAwsSessionCredentials *
+static AmtCredentials *
 get_session_token (Fixture     *f,
                    const char  *code,
                    GError     **error)
@@ -105,7 +105,7 @@ test_get_session_token (Fixture       *f,
                         gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AmtAwsSessionCredentials) session = NULL;
+  g_autoptr(AmtCredentials) session = NULL;
   Sent *sent;
 
   fake_http_add (f->http, 200, CREDENTIALS_XML ("GetSessionToken"), 0);
@@ -136,8 +136,8 @@ test_regional_assume_role (Fixture       *f,
                            gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AmtAwsSessionCredentials) session = NULL;
-  g_autoptr(AmtAwsCredentials) temporary = amt_aws_credentials_new ("ASIATEMP", "s", "the-token");
+  g_autoptr(AmtCredentials) session = NULL;
+  g_autoptr(AmtCredentials) temporary = amt_credentials_new ("ASIATEMP", "s", "the-token", NULL);
   g_autofree char *expected_name = amt_aws_default_role_session_name (NULL);
   g_autofree char *expected_param = g_strdup_printf ("RoleSessionName=%s&", expected_name);
   Sent *sent;
@@ -206,7 +206,7 @@ test_no_retry_with_code (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (failures); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(AmtAwsSessionCredentials) session = NULL;
+      g_autoptr(AmtCredentials) session = NULL;
 
       fake_http_add_error (f->http, failures[i]);
       session = get_session_token (f, codes[i], &error);
@@ -217,7 +217,7 @@ test_no_retry_with_code (Fixture       *f,
 
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(AmtAwsSessionCredentials) session = NULL;
+    g_autoptr(AmtCredentials) session = NULL;
 
     fake_http_add (f->http, 400, ERROR_XML ("Throttling", "Rate exceeded"), 0);
     session = get_session_token (f, "333333", &error);
@@ -233,9 +233,9 @@ test_code_never_sent_twice (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) error2 = NULL;
   g_autoptr(GError) error3 = NULL;
-  g_autoptr(AmtAwsSessionCredentials) first = NULL;
-  g_autoptr(AmtAwsSessionCredentials) second = NULL;
-  g_autoptr(AmtAwsSessionCredentials) third = NULL;
+  g_autoptr(AmtCredentials) first = NULL;
+  g_autoptr(AmtCredentials) second = NULL;
+  g_autoptr(AmtCredentials) third = NULL;
 
   fake_http_add (f->http, 200, CREDENTIALS_XML ("GetSessionToken"), 0);
   first = get_session_token (f, "123456", &error);
@@ -272,7 +272,7 @@ test_clock_skew_resign (Fixture       *f,
                         gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AmtAwsSessionCredentials) session = NULL;
+  g_autoptr(AmtCredentials) session = NULL;
   g_autoptr(GDateTime) first_date = NULL;
   g_autoptr(GDateTime) second_date = NULL;
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
@@ -399,7 +399,7 @@ test_bad_answers (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(AmtAwsSessionCredentials) session = NULL;
+      g_autoptr(AmtCredentials) session = NULL;
       g_autofree char *code = g_strdup_printf ("%06u", i);
 
       fake_http_add (f->http, cases[i].status, cases[i].body, 0);
@@ -429,7 +429,7 @@ test_expiration_too_late (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(AmtAwsSessionCredentials) session = NULL;
+      g_autoptr(AmtCredentials) session = NULL;
       g_autoptr(GDateTime) when = g_date_time_add (now, cases[i].from_now);
       g_autofree char *stamp = cases[i].from_now != 0 ? g_date_time_format (when, "%Y-%m-%dT%H:%M:%SZ")
                                                        : g_strdup ("9999-12-31T23:59:59Z");

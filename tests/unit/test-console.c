@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "amt-console.h"
+#include "amt-secret.h"
 #include "amt-session-env.h"
 
 typedef struct {

@@ -737,7 +737,7 @@ assert_splice_matches_sections (const char *data,
         g_assert_cmpint (result, ==, AMT_INI_SPLICE_DONE);
         expected = amt_ini_document_serialize (edited, &expected_length);
         g_assert_cmpmem (output, output_length, expected, expected_length);
-        amt_ini_wipe_and_free (output, output_length);
+        amt_secret_free_sized (output, output_length);
       }
 
   for (guint i = 0; sections[i] != NULL; i++)

@@ -23,7 +23,7 @@ G_DECLARE_FINAL_TYPE (TestMemoryKeys, test_memory_keys, TEST, MEMORY_KEYS, GObje
 struct _TestMemoryKeys
 {
   GObject     parent_instance;
-  GHashTable *items;           /* profile → AmtAwsCredentials */
+  GHashTable *items;           /* profile → AmtCredentials */
   gboolean    fail_store;
   gboolean    change_on_store; /* keeps another secret than it was given */
 };
@@ -50,7 +50,7 @@ static void
 test_memory_keys_init (TestMemoryKeys *self)
 {
   self->items = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) amt_aws_credentials_free);
+                                       (GDestroyNotify) amt_credentials_free);
 }
 
 static void
@@ -58,22 +58,22 @@ memory_lookup_async (AmtKeySource *source, const char *profile, GCancellable *ca
                      GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  AmtAwsCredentials *keys = g_hash_table_lookup (TEST_MEMORY_KEYS (source)->items, profile);
+  AmtCredentials *keys = g_hash_table_lookup (TEST_MEMORY_KEYS (source)->items, profile);
 
   if (keys == NULL)
     g_task_return_new_error (task, AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_NOT_FOUND, "none");
   else
-    g_task_return_pointer (task, amt_aws_credentials_copy (keys), (GDestroyNotify) amt_aws_credentials_free);
+    g_task_return_pointer (task, amt_credentials_copy (keys), (GDestroyNotify) amt_credentials_free);
 }
 
-static AmtAwsCredentials *
+static AmtCredentials *
 memory_lookup_finish (AmtKeySource *source, GAsyncResult *result, GError **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
-memory_store_async (AmtKeySource *source, const char *profile, const AmtAwsCredentials *keys,
+memory_store_async (AmtKeySource *source, const char *profile, const AmtCredentials *keys,
                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   TestMemoryKeys *self = TEST_MEMORY_KEYS (source);
@@ -85,9 +85,9 @@ memory_store_async (AmtKeySource *source, const char *profile, const AmtAwsCrede
       return;
     }
   g_hash_table_replace (self->items, g_strdup (profile),
-                        amt_aws_credentials_new (keys->access_key_id,
-                                                 self->change_on_store ? "another-secret" : keys->secret_access_key,
-                                                 NULL));
+                        amt_credentials_new (keys->access_key_id,
+                                             self->change_on_store ? "another-secret" : keys->secret_access_key,
+                                             NULL, NULL));
   g_task_return_boolean (task, TRUE);
 }
 
@@ -207,7 +207,7 @@ test_there_and_back (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *credentials = NULL;
   g_autofree char *config = NULL;
-  AmtAwsCredentials *kept;
+  AmtCredentials *kept;
 
   files_write (&files, config_text, credentials_text);
 

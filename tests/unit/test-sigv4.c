@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "amt-secret.h"
 #include "amt-sigv4.h"
 
 #define SUITE_KEY_ID  "AKIDEXAMPLE"
@@ -43,7 +44,7 @@ static void
 sign_suite (AmtSigV4Request *request,
             const char      *token)
 {
-  g_autoptr(AmtAwsCredentials) credentials = amt_aws_credentials_new (SUITE_KEY_ID, SUITE_SECRET, token);
+  g_autoptr(AmtCredentials) credentials = amt_credentials_new (SUITE_KEY_ID, SUITE_SECRET, token, NULL);
   g_autoptr(GDateTime) when = suite_time ();
 
   amt_sigv4_sign (request, credentials, "us-east-1", "service", when);
@@ -174,7 +175,7 @@ static void
 test_resign (void)
 {
   g_autoptr(AmtSigV4Request) request = suite_request ("GET");
-  g_autoptr(AmtAwsCredentials) credentials = amt_aws_credentials_new (SUITE_KEY_ID, SUITE_SECRET, NULL);
+  g_autoptr(AmtCredentials) credentials = amt_credentials_new (SUITE_KEY_ID, SUITE_SECRET, NULL, NULL);
   g_autoptr(GDateTime) later = g_date_time_new_utc (2015, 8, 30, 13, 36, 0);
   guint authorizations = 0;
 
@@ -259,9 +260,9 @@ test_encoding (void)
 static void
 test_credentials (void)
 {
-  g_autoptr(AmtAwsCredentials) long_term = amt_aws_credentials_new ("AKIA", "secret", "");
-  g_autoptr(AmtAwsCredentials) session = amt_aws_credentials_new ("ASIA", "secret", "token");
-  g_autoptr(AmtAwsCredentials) copy = amt_aws_credentials_copy (session);
+  g_autoptr(AmtCredentials) long_term = amt_credentials_new ("AKIA", "secret", "", NULL);
+  g_autoptr(AmtCredentials) session = amt_credentials_new ("ASIA", "secret", "token", NULL);
+  g_autoptr(AmtCredentials) copy = amt_credentials_copy (session);
   char buffer[] = "secret";
 
   g_assert_null (long_term->session_token);

@@ -4,7 +4,8 @@
  * loaded), which looks in every block freed for a marker: the session's secret access key, then
  * its token, as a fake transport answers them. One login: GetSessionToken through the AWS client
  * (XML, then JSON), the session written into a credentials file and read back, everything freed.
- * The first case shows the shim finds a block freed unwiped, so that the others can fail.
+ * The first case shows the shim finds a block freed unwiped, so that the others can fail; the
+ * last ones free the credentials type (and its copies) and amt-secret's buffers on their own.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,6 +19,7 @@
 
 #include "amt-aws-client.h"
 #include "amt-cred-store.h"
+#include "amt-secret.h"
 #include "amt-session-env.h"
 
 #define SESSION_SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETMARK"
@@ -122,9 +124,9 @@ login_once (const char *body,
   const char * const env[] = { NULL };
   g_autoptr(FakeHttp) http = g_object_new (FAKE_TYPE_HTTP, NULL);
   g_autoptr(AmtAwsClient) client = NULL;
-  g_autoptr(AmtAwsCredentials) alice = amt_aws_credentials_new ("AKIAALICE0EXAMPLE001",
-                                                                "ocihcQIAk0Ud6KDXGz9WvuS1hRfF+0I0EXAMPLEK", NULL);
-  g_autoptr(AmtAwsSessionCredentials) session = NULL;
+  g_autoptr(AmtCredentials) alice = amt_credentials_new ("AKIAALICE0EXAMPLE001",
+                                                         "ocihcQIAk0Ud6KDXGz9WvuS1hRfF+0I0EXAMPLEK", NULL, NULL);
+  g_autoptr(AmtCredentials) session = NULL;
   g_autoptr(AmtCredentials) written = NULL;
   g_autoptr(AmtCredentials) read_back = NULL;
   g_autoptr(AmtCredStore) store = NULL;
@@ -221,6 +223,53 @@ test_session_env_json (void)
     }
 }
 
+/* The credentials type, its copies (as a function and as a boxed type) and its free. */
+static void
+test_credentials (void)
+{
+  const char *markers[] = { SESSION_SECRET, SESSION_TOKEN };
+
+  for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
+    {
+      g_autoptr(GDateTime) expiration = g_date_time_new_utc (2026, 11, 24, 4, 29, 20);
+      int before = get_found ();
+      AmtCredentials *session;
+      AmtCredentials *copy;
+      AmtCredentials *boxed;
+
+      set_marker (markers[i]);
+      session = amt_credentials_new ("ASIASESSIONEXAMPLE01", SESSION_SECRET, SESSION_TOKEN, expiration);
+      copy = amt_credentials_copy (session);
+      boxed = g_boxed_copy (AMT_TYPE_CREDENTIALS, copy);
+      amt_credentials_free (session);
+      amt_credentials_free (copy);
+      g_boxed_free (AMT_TYPE_CREDENTIALS, boxed);
+      set_marker (NULL);
+      g_assert_cmpint (get_found (), ==, before);
+    }
+}
+
+/* The buffers of amt-secret: a GString is wiped to the end of its block, where text it no
+ * longer holds (truncated here) stays until then. */
+static void
+test_secret_buffers (void)
+{
+  int before = get_found ();
+  GString *text = g_string_sized_new (256);
+  GByteArray *bytes = g_byte_array_new ();
+  char *buffer = g_strdup ("aws_secret_access_key = " SESSION_SECRET "\n");
+
+  set_marker (SESSION_SECRET);
+  g_string_append (text, "aws_secret_access_key = " SESSION_SECRET "\n");
+  g_string_truncate (text, 0);
+  amt_secret_free_gstring (text);
+  g_byte_array_append (bytes, (const guint8 *) SESSION_SECRET, strlen (SESSION_SECRET) + 1);
+  amt_secret_free_bytes (bytes);
+  amt_secret_free_sized (buffer, strlen (buffer));
+  set_marker (NULL);
+  g_assert_cmpint (get_found (), ==, before);
+}
+
 static void
 skip_under_asan (void)
 {
@@ -265,5 +314,7 @@ main (int   argc,
   g_test_add_data_func ("/wipe/login-xml", xml, test_login);
   g_test_add_data_func ("/wipe/login-json", json, test_login);
   g_test_add_func ("/wipe/session-env-json", test_session_env_json);
+  g_test_add_func ("/wipe/credentials", test_credentials);
+  g_test_add_func ("/wipe/secret-buffers", test_secret_buffers);
   return g_test_run ();
 }
