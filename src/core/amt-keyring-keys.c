@@ -210,17 +210,6 @@ amt_keyring_keys_is_reachable (gboolean in_flatpak)
          bus_name_is_activatable (bus, SECRET_SERVICE_NAME);
 }
 
-/**
- * amt_keyring_keys_is_available:
- *
- * amt_keyring_keys_is_reachable() for this process.
- */
-gboolean
-amt_keyring_keys_is_available (void)
-{
-  return amt_keyring_keys_is_reachable (amt_sandbox_is_flatpak ());
-}
-
 /* Inside Flatpak, libsecret with no Secret portal would knock at the Secret Service, which
  * the sandbox keeps out: say why before anything is tried. */
 static gboolean
