@@ -406,6 +406,10 @@ NO_SECRET_PORTAL = ('Inside Flatpak, MFA Tray for AWS reaches the keyring only t
                     'MFA Tray for AWS installed without Flatpak.')
 
 
+LOCKED = ('The keyring stayed locked, so the long-term keys of %s could not be used: unlock it '
+          'when it asks, and try again.')
+
+
 def documented_credential_process(source_dir, profile):
     """The credential_process line that flatpak/README.md gives Flatpak users, for profile."""
     with open(os.path.join(source_dir, 'flatpak', 'README.md'), encoding='utf-8') as f:
@@ -589,8 +593,18 @@ def test_keyring(checks, b):
             checks.equal(open(credentials, 'rb').read(), original, 'out: the credentials file '
                          'is the same as before, byte for byte')
 
-        # Round 2: a login whose keys live only in the sandbox's keyring.
+        # Round 2: a login whose keys live only in the sandbox's keyring; first with the
+        # portal's prompt dismissed.
         if moved_in('in again'):
+            portal.secret_response = 1
+            aws.clear_requests()
+            r = app('login', '--profile', 'demo', '--code-stdin', input_text='123456\n')
+            portal.secret_response = 0
+            checks.check(r.returncode != 0 and LOCKED % 'demo-long-term' in r.stderr,
+                         'the portal\'s prompt dismissed: the login fails with one sentence',
+                         r.stderr)
+            checks.equal(aws.requests(), [], 'and sends nothing to STS')
+
             aws.wait_for_step_margin(10)
             aws.clear_requests()
             r = app('login', '--profile', 'demo', '--code-stdin',

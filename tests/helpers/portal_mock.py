@@ -37,7 +37,9 @@ backend does: a Request object path, the per-application master secret (64 rando
 at the app's first request, the same ones on every later request, as the desktop's keyring
 keeps them) written into the fd, the fd closed, then Request.Response(0, {}) on that path.
 libsecret's file backend (its keyring inside the sandbox) asks for it; the calls are recorded
-(secret_requests()), and secret_of(app_id) gives the bytes handed out.
+(secret_requests()), and secret_of(app_id) gives the bytes handed out. With
+portal.secret_response = 1 the user has dismissed the desktop's prompt: no secret, the fd
+closed, Response(1, {}).
 
 As a script, ``portal_mock.py`` runs the mock on the session bus until interrupted.
 """
@@ -174,6 +176,7 @@ class PortalMock:
     def __init__(self, bus_address=None, secret=True):
         self.bus_address = bus_address
         self.secret = secret
+        self.secret_response = 0
         self._secrets = {}
         self._secret_requests = []
         self._cond = threading.Condition()
@@ -240,7 +243,8 @@ class PortalMock:
             return [dict(r) for r in self._background]
 
     def secret_requests(self):
-        """The RetrieveSecret calls: [{'app_id', 'sender', 'handle', 'options'}], oldest first."""
+        """The RetrieveSecret calls: [{'app_id', 'sender', 'handle', 'options', 'response'}],
+        oldest first."""
         with self._cond:
             return [dict(r) for r in self._secret_requests]
 
@@ -365,18 +369,20 @@ class PortalMock:
         with self._cond:
             # Keyed by the app ID, as gnome-keyring keeps it (None: a caller outside Flatpak).
             secret = self._secrets.setdefault(app_id, os.urandom(SECRET_LENGTH))
+            response = self.secret_response
             self._secret_requests.append({'app_id': app_id, 'sender': sender, 'handle': handle,
-                                          'options': options})
+                                          'options': options, 'response': response})
             self._cond.notify_all()
         invocation.return_value(GLib.Variant('(o)', (handle,)))
 
         def respond():
             try:
-                os.write(fd, secret)
+                if response == 0:
+                    os.write(fd, secret)
             finally:
                 os.close(fd)
             conn.emit_signal(sender, handle, REQUEST_IFACE, 'Response',
-                             GLib.Variant('(ua{sv})', (0, {})))
+                             GLib.Variant('(ua{sv})', (response, {})))
             return False
         source = GLib.timeout_source_new(SECRET_RESPONSE_DELAY_MS)
         source.set_callback(lambda *_: respond())
