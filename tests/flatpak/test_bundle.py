@@ -474,6 +474,16 @@ def test_limits(checks, b):
     checks.equal(len(r.stderr.strip().splitlines()), 1, 'in one line')
     checks.check((open(config, 'rb').read(), open(credentials_path, 'rb').read()) == before,
                  'and changes neither file')
+    # Keys marked as in the keyring (moved by an installation that had one): a login says the
+    # same, so it ends before any call to STS (which, unreachable here, would say otherwise).
+    with open(config, 'ab') as f:
+        f.write(b'\n[profile demo-long-term]\nmfa_tray_keys = keyring\n')
+    r = b.run(['--command=' + b.command, b.app_id, 'login', '--profile', 'demo', '--code-stdin'],
+              timeout=60, input_text='123456\n')
+    checks.check(r.returncode != 0 and NO_SECRET_PORTAL % 'demo-long-term' in r.stderr,
+                 'a login whose keys are marked as in the keyring says the same', r.stderr)
+    with open(config, 'wb') as f:
+        f.write(before[0])
 
     # AWS_CONFIG_FILE outside ~/.aws: there on the host, hidden from the sandbox.
     elsewhere = os.path.join(b.home, 'elsewhere')
