@@ -504,17 +504,22 @@ amt_profile_dialog_new (GtkWindow   *parent,
 
   if (profile == NULL)
     {
-      /* New keys go to the keyring when there is one; otherwise the form says so. */
-      if (amt_keyring_keys_is_available ())
+      /* New keys go to the keyring when there is one; otherwise the form says so. Inside
+       * Flatpak, libsecret keeps them in the app's own keyring file, whose key the desktop's
+       * keyring gives through the Secret portal (amt-keyring-keys.c). */
+      gboolean in_flatpak = amt_sandbox_is_flatpak ();
+
+      if (amt_keyring_keys_is_reachable (in_flatpak))
         gtk_label_set_text (GTK_LABEL (self->keyring_note),
-                            _("In the desktop’s keyring, not in the credentials file."));
+                            in_flatpak ? _("In the app’s own keyring, locked with the desktop’s keyring; not in the credentials file.")
+                                       : _("In the desktop’s keyring, not in the credentials file."));
       else
         {
           gtk_switch_set_active (GTK_SWITCH (self->keyring_switch), FALSE);
           gtk_widget_set_sensitive (self->keyring_switch, FALSE);
           gtk_label_set_text (GTK_LABEL (self->keyring_note),
-                              amt_sandbox_is_flatpak () ? _("Inside Flatpak, the keyring cannot be used yet: the keys go to the credentials file.")
-                                                        : _("No keyring answers on this desktop: the keys go to the credentials file."));
+                              in_flatpak ? _("Inside Flatpak, the keyring is reached only through the desktop’s Secret portal, which this desktop does not offer: the keys go to the credentials file.")
+                                         : _("No keyring answers on this desktop: the keys go to the credentials file."));
         }
       gtk_widget_grab_focus (self->name_entry);
       return self;

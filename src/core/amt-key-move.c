@@ -53,8 +53,9 @@ amt_key_place_to_string (AmtKeyPlace place)
 typedef struct {
   AmtAwsConfig      *config;
   char              *holder;
-  AmtKeySource      *keyring;
-  AmtKeySource      *file;
+  AmtKeyPlace        to;
+  AmtKeySource      *from_source;
+  AmtKeySource      *to_source;
   AmtCredentials    *keys;
 } MoveData;
 
@@ -63,8 +64,8 @@ move_data_free (MoveData *data)
 {
   g_clear_pointer (&data->config, amt_aws_config_unref);
   g_free (data->holder);
-  g_clear_object (&data->keyring);
-  g_clear_object (&data->file);
+  g_clear_object (&data->from_source);
+  g_clear_object (&data->to_source);
   g_clear_pointer (&data->keys, amt_credentials_free);
   g_free (data);
 }
@@ -110,12 +111,13 @@ find_other_user (AmtAwsConfig *config,
   return NULL;
 }
 
-/* Into the keyring */
+/* The one chain, either way: read from where the keys are, store where they go, (into the
+ * keyring: read back and compare), set or remove the mark, delete where they were. */
 
 static void
-file_keys_deleted_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+old_keys_deleted_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
@@ -126,10 +128,27 @@ file_keys_deleted_cb (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
+/* The keys are safe where they go: the mark says so, then they leave where they were. */
 static void
-keyring_read_back_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+mark_and_delete_old (GTask *task)
+{
+  MoveData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!set_mark (data, data->to == AMT_KEY_PLACE_KEYRING ? AMT_KEYS_IN_KEYRING : NULL, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  amt_key_source_delete_async (data->from_source, data->holder, g_task_get_cancellable (task),
+                               old_keys_deleted_cb, g_object_ref (task));
+}
+
+static void
+read_back_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   MoveData *data = g_task_get_task_data (task);
@@ -152,20 +171,13 @@ keyring_read_back_cb (GObject      *source,
       return;
     }
 
-  if (!set_mark (data, AMT_KEYS_IN_KEYRING, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  amt_key_source_delete_async (data->file, data->holder, g_task_get_cancellable (task),
-                               file_keys_deleted_cb, g_object_ref (task));
+  mark_and_delete_old (task);
 }
 
 static void
-keyring_stored_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+keys_stored_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   MoveData *data = g_task_get_task_data (task);
@@ -177,71 +189,18 @@ keyring_stored_cb (GObject      *source,
       return;
     }
 
-  amt_key_source_lookup_async (data->keyring, data->holder, g_task_get_cancellable (task),
-                               keyring_read_back_cb, g_object_ref (task));
-}
-
-static void
-file_keys_read_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  MoveData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  data->keys = amt_key_source_lookup_finish (AMT_KEY_SOURCE (source), result, &error);
-  if (data->keys == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  amt_key_source_store_async (data->keyring, data->holder, data->keys,
-                              g_task_get_cancellable (task), keyring_stored_cb,
-                              g_object_ref (task));
-}
-
-/* Back to the file */
-
-static void
-keyring_item_deleted_cb (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!amt_key_source_delete_finish (AMT_KEY_SOURCE (source), result, &error))
-    g_task_return_error (task, error);
+  /* The keyring is checked before the keys leave the file; the file is written atomically. */
+  if (data->to == AMT_KEY_PLACE_KEYRING)
+    amt_key_source_lookup_async (data->to_source, data->holder, g_task_get_cancellable (task),
+                                 read_back_cb, g_object_ref (task));
   else
-    g_task_return_boolean (task, TRUE);
+    mark_and_delete_old (task);
 }
 
 static void
-file_keys_written_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  MoveData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (!amt_key_source_store_finish (AMT_KEY_SOURCE (source), result, &error) ||
-      !set_mark (data, NULL, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  amt_key_source_delete_async (data->keyring, data->holder, g_task_get_cancellable (task),
-                               keyring_item_deleted_cb, g_object_ref (task));
-}
-
-static void
-keyring_keys_read_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+keys_read_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   MoveData *data = g_task_get_task_data (task);
@@ -254,8 +213,8 @@ keyring_keys_read_cb (GObject      *source,
       return;
     }
 
-  amt_key_source_store_async (data->file, data->holder, data->keys, g_task_get_cancellable (task),
-                              file_keys_written_cb, g_object_ref (task));
+  amt_key_source_store_async (data->to_source, data->holder, data->keys,
+                              g_task_get_cancellable (task), keys_stored_cb, g_object_ref (task));
 }
 
 /**
@@ -279,6 +238,8 @@ amt_key_move_async (AmtAwsConfig        *config,
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *other = NULL;
+  AmtKeySource *keyring_source;
+  AmtKeySource *file_source;
   MoveData *data;
 
   g_return_if_fail (config != NULL);
@@ -288,11 +249,16 @@ amt_key_move_async (AmtAwsConfig        *config,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, amt_key_move_async);
 
+  keyring_source = keyring != NULL ? g_object_ref (keyring)
+                                   : AMT_KEY_SOURCE (amt_keyring_keys_new ());
+  file_source = AMT_KEY_SOURCE (amt_file_keys_new (config));
+
   data = g_new0 (MoveData, 1);
   data->config = amt_aws_config_ref (config);
   data->holder = g_strdup (holder);
-  data->keyring = keyring != NULL ? g_object_ref (keyring) : AMT_KEY_SOURCE (amt_keyring_keys_new ());
-  data->file = AMT_KEY_SOURCE (amt_file_keys_new (config));
+  data->to = to;
+  data->from_source = to == AMT_KEY_PLACE_KEYRING ? file_source : keyring_source;
+  data->to_source = to == AMT_KEY_PLACE_KEYRING ? keyring_source : file_source;
   g_task_set_task_data (task, data, (GDestroyNotify) move_data_free);
 
   if (amt_key_place_of (config, holder) == to)
@@ -304,14 +270,7 @@ amt_key_move_async (AmtAwsConfig        *config,
       return;
     }
 
-  if (to == AMT_KEY_PLACE_FILE)
-    {
-      amt_key_source_lookup_async (data->keyring, holder, cancellable, keyring_keys_read_cb,
-                                   g_steal_pointer (&task));
-      return;
-    }
-
-  other = find_other_user (config, holder);
+  other = to == AMT_KEY_PLACE_KEYRING ? find_other_user (config, holder) : NULL;
   if (other != NULL)
     {
       /* Translators: 1: a profile, 2: the profile holding the keys */
@@ -321,7 +280,7 @@ amt_key_move_async (AmtAwsConfig        *config,
       return;
     }
 
-  amt_key_source_lookup_async (data->file, holder, cancellable, file_keys_read_cb,
+  amt_key_source_lookup_async (data->from_source, holder, cancellable, keys_read_cb,
                                g_steal_pointer (&task));
 }
 

@@ -1,16 +1,25 @@
-/* amt-keyring-keys.c: long-term keys in the Secret Service (libsecret)
+/* amt-keyring-keys.c: long-term keys in the keyring (libsecret's password API)
  *
- * One item per profile holding keys, in the default collection. Reading it may bring the
- * desktop's unlock prompt (gnome-keyring, KeePassXC; inside Flatpak the Secret portal), which
- * is why everything here is asynchronous: the applet's main loop goes on while it is shown.
- * A dismissed prompt leaves the items locked and their secrets unread: that is an error of
+ * One item per profile: the profile and the access key id as attributes, the secret access
+ * key as the secret. libsecret's password API (secret_password_*) decides where it lives:
+ *
+ * - outside a sandbox, in the Secret Service on the session bus (gnome-keyring, KeePassXC),
+ *   in the default collection; reading may bring the desktop's unlock prompt;
+ * - inside Flatpak, when the desktop offers the Secret portal (org.freedesktop.portal.Secret,
+ *   version 1), in an encrypted keyring file of the app's own ($XDG_DATA_HOME/keyrings, that
+ *   is ~/.var/app/APP-ID/data/keyrings), whose key the portal hands over from the desktop's
+ *   keyring (RetrieveSecret). Flathub lets no app talk to the Secret Service itself, so an
+ *   item stored outside Flatpak is not seen inside, and the other way round.
+ *
+ * Everything here is asynchronous, so that the applet's main loop goes on while a prompt is
+ * shown. A dismissed prompt leaves the item locked and its secret unread: that is an error of
  * its own (AMT_KEY_SOURCE_ERROR_LOCKED), so that a login ends before any code is sent.
+ * Inside Flatpak with no Secret portal libsecret would try the Secret Service, which the
+ * sandbox does not let through: that is said in one sentence before anything is tried.
  *
- * The Secret Service on the session bus (secret_service_*). Not inside Flatpak, yet: the
- * sandbox may not talk to org.freedesktop.secrets (Flathub's rule, tests/flatpak), and
- * libsecret's way there, the Secret portal behind secret_password_*, found nothing with
- * secret_password_searchv on Debian's libsecret 0.20.5 where secret_service_search found the
- * item; so inside Flatpak the keys stay in the file, and the app says so.
+ * One code path for both: secret_password_searchv finds the items on Debian's libsecret 0.20.5
+ * with either backend. Unlike secret_service_search it keeps the attribute table, not a copy,
+ * until its backend is there, so the strings the table points to must outlive the call.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,6 +36,15 @@
 
 /* The Secret Service's well-known bus name. */
 #define SECRET_SERVICE_NAME "org.freedesktop.secrets"
+
+/* The Secret portal, as libsecret looks for it (secret-file-backend.c): only version 1. */
+#define PORTAL_BUS_NAME       "org.freedesktop.portal.Desktop"
+#define PORTAL_OBJECT_PATH    "/org/freedesktop/portal/desktop"
+#define PORTAL_SECRET_IFACE   "org.freedesktop.portal.Secret"
+#define PORTAL_SECRET_VERSION 1
+
+/* How long to wait for the bus to say whether a keyring is there. */
+#define BUS_QUESTION_TIMEOUT_MS 2000
 
 struct _AmtKeyringKeys
 {
@@ -54,6 +72,20 @@ get_schema (void)
   return &schema;
 }
 
+/* The attributes that find (no @key_id) or make (with it) @profile's item. The table points
+ * into its arguments, which must outlive it: libsecret keeps it until its call is done. */
+static GHashTable *
+item_attributes (const char *profile,
+                 const char *key_id)
+{
+  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_hash_table_insert (attributes, (gpointer) AMT_KEYRING_ATTRIBUTE_PROFILE, (gpointer) profile);
+  if (key_id != NULL)
+    g_hash_table_insert (attributes, (gpointer) AMT_KEYRING_ATTRIBUTE_KEY_ID, (gpointer) key_id);
+  return attributes;
+}
+
 static void
 amt_keyring_keys_class_init (AmtKeyringKeysClass *klass)
 {
@@ -64,7 +96,15 @@ amt_keyring_keys_init (AmtKeyringKeys *self)
 {
 }
 
-/* The one sentence for a failure of the Secret Service, in the words of what was being done. */
+static GError *
+locked_error (const char *profile)
+{
+  return g_error_new (AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_LOCKED,
+                      _("The keyring stayed locked, so the long-term keys of %s could not be used: unlock it when it asks, and try again."),
+                      profile);
+}
+
+/* The one sentence for a failure of the keyring, in the words of what was being done. */
 static GError *
 explain_error (GError       *error,
                GCancellable *cancellable,
@@ -75,7 +115,7 @@ explain_error (GError       *error,
   if (g_cancellable_is_cancelled (cancellable))
     return g_steal_pointer (&cause);
 
-  g_debug ("Secret Service: %s", cause->message);
+  g_debug ("keyring: %s", cause->message);
 
   /* No service on the bus, or none that D-Bus could start. */
   if (cause->domain == G_DBUS_ERROR || cause->domain == G_SPAWN_ERROR ||
@@ -85,117 +125,148 @@ explain_error (GError       *error,
                         _("No keyring (Secret Service, such as GNOME Keyring or KeePassXC) answers on this desktop, so the long-term keys of %s cannot be kept there: start one, or keep the keys in the credentials file."),
                         profile);
 
-  /* libsecret says "cancelled" for a prompt that was dismissed. */
+  /* libsecret says "cancelled" for a prompt that was dismissed (the Secret Service's unlock
+   * prompt, or the Secret portal's). */
   if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_new (AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_LOCKED,
-                        _("The keyring stayed locked, so the long-term keys of %s could not be used: unlock it when it asks, and try again."),
-                        profile);
+    return locked_error (profile);
 
   return g_error_new (AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_FAILED,
                       _("The keyring could not be used for the long-term keys of %s: %s."),
                       profile, cause->message);
 }
 
-static GError *
-sandboxed_error (const char *profile)
+static gboolean
+bus_name_has_owner (GDBusConnection *bus,
+                    const char      *name)
 {
-  return g_error_new (AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_UNAVAILABLE,
-                      _("Inside Flatpak, MFA Tray for AWS cannot use the keyring yet, so the long-term keys of %s stay in the credentials file."),
-                      profile);
-}
-
-/**
- * amt_keyring_keys_is_available:
- *
- * Whether a Secret Service answers (or D-Bus can start one), asked of the bus without starting
- * it; always %FALSE inside Flatpak (see the top of this file).
- */
-gboolean
-amt_keyring_keys_is_available (void)
-{
-  g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(GVariant) owned = NULL;
-  g_autoptr(GVariant) activatable = NULL;
-  g_autofree const char **names = NULL;
   gboolean has_owner = FALSE;
-
-  if (amt_sandbox_is_flatpak ())
-    return FALSE;
-
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  if (bus == NULL)
-    return FALSE;
 
   owned = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                        "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", SECRET_SERVICE_NAME),
-                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, 2000, NULL, NULL);
+                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, BUS_QUESTION_TIMEOUT_MS, NULL, NULL);
   if (owned != NULL)
     g_variant_get (owned, "(b)", &has_owner);
-  if (has_owner)
-    return TRUE;
+  return has_owner;
+}
+
+static gboolean
+bus_name_is_activatable (GDBusConnection *bus,
+                         const char      *name)
+{
+  g_autoptr(GVariant) activatable = NULL;
+  g_autofree const char **names = NULL;
 
   activatable = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                              "org.freedesktop.DBus", "ListActivatableNames", NULL,
-                                             G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE, 2000,
-                                             NULL, NULL);
+                                             G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE,
+                                             BUS_QUESTION_TIMEOUT_MS, NULL, NULL);
   if (activatable == NULL)
     return FALSE;
 
   g_variant_get (activatable, "(^a&s)", &names);
-  return g_strv_contains (names, SECRET_SERVICE_NAME);
+  return g_strv_contains (names, name);
 }
 
-static GHashTable *
-profile_attributes (const char *profile)
+/* The test libsecret makes before it uses its file backend inside a sandbox. */
+static gboolean
+has_secret_portal (GDBusConnection *bus)
 {
-  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) version = NULL;
 
-  g_hash_table_insert (attributes, (gpointer) AMT_KEYRING_ATTRIBUTE_PROFILE, (gpointer) profile);
-  return attributes;
+  reply = g_dbus_connection_call_sync (bus, PORTAL_BUS_NAME, PORTAL_OBJECT_PATH,
+                                       "org.freedesktop.DBus.Properties", "Get",
+                                       g_variant_new ("(ss)", PORTAL_SECRET_IFACE, "version"),
+                                       G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE,
+                                       BUS_QUESTION_TIMEOUT_MS, NULL, NULL);
+  if (reply == NULL)
+    return FALSE;
+
+  g_variant_get (reply, "(v)", &version);
+  return g_variant_is_of_type (version, G_VARIANT_TYPE_UINT32) &&
+         g_variant_get_uint32 (version) == PORTAL_SECRET_VERSION;
 }
 
-/* lookup */
-
-static GError *
-locked_error (const char *profile)
+/**
+ * amt_keyring_keys_is_reachable:
+ * @in_flatpak: whether this runs inside a Flatpak sandbox
+ *
+ * Whether libsecret will find a keyring, asked of the session bus without starting anything:
+ * inside Flatpak the Secret portal; elsewhere a Secret Service that answers or that D-Bus can
+ * start. Takes @in_flatpak so that unit tests can ask both questions.
+ */
+gboolean
+amt_keyring_keys_is_reachable (gboolean in_flatpak)
 {
-  return g_error_new (AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_LOCKED,
-                      _("The keyring stayed locked, so the long-term keys of %s could not be used: unlock it when it asks, and try again."),
-                      profile);
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+
+  if (bus == NULL)
+    return FALSE;
+  if (in_flatpak)
+    return has_secret_portal (bus);
+  return bus_name_has_owner (bus, SECRET_SERVICE_NAME) ||
+         bus_name_is_activatable (bus, SECRET_SERVICE_NAME);
+}
+
+/* Inside Flatpak, libsecret with no Secret portal would knock at the Secret Service, which
+ * the sandbox keeps out: say why before anything is tried. */
+static gboolean
+check_sandbox_reach (GTask      *task,
+                     const char *profile)
+{
+  if (!amt_sandbox_is_flatpak () || amt_keyring_keys_is_reachable (TRUE))
+    return TRUE;
+
+  g_task_return_new_error (task, AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_UNAVAILABLE,
+                           _("Inside Flatpak, MFA Tray for AWS reaches the keyring only through the desktop’s Secret portal, which this desktop does not offer, so the long-term keys of %s cannot be kept there: keep them in the credentials file, or use MFA Tray for AWS installed without Flatpak."),
+                           profile);
+  return FALSE;
+}
+
+/* lookup: the item's access key id attribute, then its secret */
+
+typedef struct {
+  char *profile;
+  char *key_id;
+} LookupData;
+
+static void
+lookup_data_free (LookupData *data)
+{
+  g_free (data->profile);
+  g_free (data->key_id);
+  g_free (data);
 }
 
 static void
-secret_loaded_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+secret_retrieved_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  const char *profile = g_task_get_task_data (task);
-  SecretItem *item = SECRET_ITEM (source);
-  g_autoptr(GHashTable) attributes = NULL;
+  LookupData *data = g_task_get_task_data (task);
   g_autoptr(SecretValue) value = NULL;
-  const char *key_id;
   const char *secret;
   GError *error = NULL;
 
-  if (!secret_item_load_secret_finish (item, result, &error))
+  value = secret_retrievable_retrieve_secret_finish (SECRET_RETRIEVABLE (source), result, &error);
+  if (value == NULL && error != NULL)
     {
-      g_task_return_error (task, explain_error (error, g_task_get_cancellable (task), profile));
+      g_task_return_error (task, explain_error (error, g_task_get_cancellable (task), data->profile));
       return;
     }
 
-  attributes = secret_item_get_attributes (item);
-  value = secret_item_get_secret (item);
-  key_id = g_hash_table_lookup (attributes, AMT_KEYRING_ATTRIBUTE_KEY_ID);
+  /* The SecretValue keeps the secret in libsecret's wiped memory; the copy is wiped by
+   * amt_credentials_free(). */
   secret = value != NULL ? secret_value_get_text (value) : NULL;
-
-  if (key_id == NULL || secret == NULL || *secret == '\0')
+  if (data->key_id == NULL || *data->key_id == '\0' || secret == NULL || *secret == '\0')
     g_task_return_new_error (task, AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_NOT_FOUND,
                              _("The keyring’s item for %s holds no usable keys: add them again (aws-mfa-tray keys move-to-keyring, or Add Profile)."),
-                             profile);
+                             data->profile);
   else
-    g_task_return_pointer (task, amt_credentials_new (key_id, secret, NULL, NULL),
+    g_task_return_pointer (task, amt_credentials_new (data->key_id, secret, NULL, NULL),
                            (GDestroyNotify) amt_credentials_free);
 }
 
@@ -205,34 +276,38 @@ search_done_cb (GObject      *source,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  const char *profile = g_task_get_task_data (task);
+  LookupData *data = g_task_get_task_data (task);
+  g_autoptr(GHashTable) attributes = NULL;
   GList *items;
-  SecretItem *item;
+  SecretRetrievable *item;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
-  items = secret_service_search_finish (NULL, result, &error);
+  items = secret_password_search_finish (result, &error);
   if (error != NULL)
     {
-      g_task_return_error (task, explain_error (error, g_task_get_cancellable (task), profile));
+      g_task_return_error (task, explain_error (error, g_task_get_cancellable (task), data->profile));
       return;
     }
   if (items == NULL)
     {
       g_task_return_new_error (task, AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_NOT_FOUND,
                                _("The long-term keys of %s are not in the keyring: add them again (aws-mfa-tray keys move-to-keyring, or Add Profile)."),
-                               profile);
+                               data->profile);
       return;
     }
 
-  /* Still locked: the unlock prompt was dismissed. */
+  /* An item of the Secret Service still locked: the unlock prompt was dismissed. (Items of
+   * the file behind the Secret portal are never locked.) */
   item = items->data;
-  if (secret_item_get_locked (item))
-    g_task_return_error (task, locked_error (profile));
+  if (SECRET_IS_ITEM (item) && secret_item_get_locked (SECRET_ITEM (item)))
+    g_task_return_error (task, locked_error (data->profile));
   else
     {
-      GCancellable *cancellable = g_task_get_cancellable (task);
-
-      secret_item_load_secret (item, cancellable, secret_loaded_cb, g_steal_pointer (&task));
+      attributes = secret_retrievable_get_attributes (item);
+      data->key_id = g_strdup (g_hash_table_lookup (attributes, AMT_KEYRING_ATTRIBUTE_KEY_ID));
+      secret_retrievable_retrieve_secret (item, cancellable, secret_retrieved_cb,
+                                          g_steal_pointer (&task));
     }
 
   g_list_free_full (items, g_object_unref);
@@ -246,20 +321,21 @@ keyring_keys_lookup_async (AmtKeySource        *source,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  g_autoptr(GHashTable) attributes = profile_attributes (profile);
+  g_autoptr(GHashTable) attributes = NULL;
+  LookupData *data = g_new0 (LookupData, 1);
 
   g_task_set_source_tag (task, keyring_keys_lookup_async);
-  g_task_set_task_data (task, g_strdup (profile), g_free);
-  if (amt_sandbox_is_flatpak ())
-    {
-      g_task_return_error (task, sandboxed_error (profile));
-      return;
-    }
+  data->profile = g_strdup (profile);
+  g_task_set_task_data (task, data, (GDestroyNotify) lookup_data_free);
+  if (!check_sandbox_reach (task, profile))
+    return;
 
+  /* libsecret keeps the table until it is done: the task's copy of @profile lives as long. */
+  attributes = item_attributes (data->profile, NULL);
   /* UNLOCK: a locked collection brings the desktop's prompt. The secret is read once the
    * item is known to be unlocked. */
-  secret_service_search (NULL, get_schema (), attributes, SECRET_SEARCH_UNLOCK,
-                         cancellable, search_done_cb, g_steal_pointer (&task));
+  secret_password_searchv (get_schema (), attributes, SECRET_SEARCH_UNLOCK, cancellable,
+                           search_done_cb, g_steal_pointer (&task));
 }
 
 static AmtCredentials *
@@ -296,7 +372,7 @@ store_done_cb (GObject      *source,
   StoreData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!secret_service_store_finish (NULL, result, &error))
+  if (!secret_password_store_finish (result, &error))
     g_task_return_error (task, explain_error (error, g_task_get_cancellable (task), data->profile));
   else
     g_task_return_boolean (task, TRUE);
@@ -309,25 +385,25 @@ old_item_cleared_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   StoreData *data = g_task_get_task_data (task);
-  g_autoptr(GHashTable) attributes = profile_attributes (data->profile);
+  g_autoptr(GHashTable) attributes = item_attributes (data->profile, data->keys->access_key_id);
   g_autofree char *label = NULL;
-  g_autoptr(SecretValue) value = NULL;
   GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
 
-  secret_service_clear_finish (NULL, result, &error);
+  /* FALSE and no error: there was no old item. */
+  secret_password_clear_finish (result, &error);
   if (error != NULL)
     {
       g_task_return_error (task, explain_error (error, g_task_get_cancellable (task), data->profile));
       return;
     }
 
-  g_hash_table_insert (attributes, (gpointer) AMT_KEYRING_ATTRIBUTE_KEY_ID, data->keys->access_key_id);
   /* Translators: the label of the keyring item, as keyring managers (Seahorse) show it */
   label = g_strdup_printf (_("AWS long-term keys of %s (MFA Tray for AWS)"), data->profile);
-  value = secret_value_new (data->keys->secret_access_key, -1, "text/plain");
-  secret_service_store (NULL, get_schema (), attributes, SECRET_COLLECTION_DEFAULT, label, value,
-                        cancellable, store_done_cb, g_steal_pointer (&task));
+  /* libsecret copies the secret into its own wiped memory. */
+  secret_password_storev (get_schema (), attributes, SECRET_COLLECTION_DEFAULT, label,
+                          data->keys->secret_access_key, cancellable, store_done_cb,
+                          g_steal_pointer (&task));
 }
 
 static void
@@ -339,21 +415,19 @@ keyring_keys_store_async (AmtKeySource            *source,
                           gpointer                 user_data)
 {
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  g_autoptr(GHashTable) attributes = profile_attributes (profile);
+  g_autoptr(GHashTable) attributes = NULL;
   StoreData *data = g_new0 (StoreData, 1);
 
   g_task_set_source_tag (task, keyring_keys_store_async);
   data->profile = g_strdup (profile);
   data->keys = amt_credentials_copy (keys);
   g_task_set_task_data (task, data, (GDestroyNotify) store_data_free);
-  if (amt_sandbox_is_flatpak ())
-    {
-      g_task_return_error (task, sandboxed_error (profile));
-      return;
-    }
+  if (!check_sandbox_reach (task, profile))
+    return;
 
-  secret_service_clear (NULL, get_schema (), attributes, cancellable, old_item_cleared_cb,
-                        g_steal_pointer (&task));
+  attributes = item_attributes (data->profile, NULL);
+  secret_password_clearv (get_schema (), attributes, cancellable, old_item_cleared_cb,
+                          g_steal_pointer (&task));
 }
 
 static gboolean
@@ -376,7 +450,7 @@ cleared_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  secret_service_clear_finish (NULL, result, &error);
+  secret_password_clear_finish (result, &error);
   if (error != NULL)
     g_task_return_error (task, explain_error (error, g_task_get_cancellable (task),
                                               g_task_get_task_data (task)));
@@ -392,18 +466,16 @@ keyring_keys_delete_async (AmtKeySource        *source,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  g_autoptr(GHashTable) attributes = profile_attributes (profile);
+  g_autoptr(GHashTable) attributes = NULL;
 
   g_task_set_source_tag (task, keyring_keys_delete_async);
   g_task_set_task_data (task, g_strdup (profile), g_free);
-  if (amt_sandbox_is_flatpak ())
-    {
-      g_task_return_error (task, sandboxed_error (profile));
-      return;
-    }
+  if (!check_sandbox_reach (task, profile))
+    return;
 
-  secret_service_clear (NULL, get_schema (), attributes, cancellable, cleared_cb,
-                        g_steal_pointer (&task));
+  attributes = item_attributes (g_task_get_task_data (task), NULL);
+  secret_password_clearv (get_schema (), attributes, cancellable, cleared_cb,
+                          g_steal_pointer (&task));
 }
 
 static void

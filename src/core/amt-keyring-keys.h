@@ -1,4 +1,4 @@
-/* amt-keyring-keys.h: long-term keys in the Secret Service (libsecret)
+/* amt-keyring-keys.h: long-term keys in the keyring (libsecret)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,6 +19,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AmtKeyringKeys, amt_keyring_keys, AMT, KEYRING_KEYS, GObject)
 
 AmtKeyringKeys *amt_keyring_keys_new          (void);
-gboolean        amt_keyring_keys_is_available (void);
+gboolean        amt_keyring_keys_is_reachable (gboolean in_flatpak);
 
 G_END_DECLS

@@ -13,7 +13,12 @@ host's session bus.
                                  `aws-mfa-tray --help` does not list `login`)
     test_bundle.py limits        the credential_process line of flatpak/README.md serves
                                  botocore on the host; an mfa_process the sandbox cannot run
-                                 and an AWS_CONFIG_FILE it cannot see get their sentences
+                                 and an AWS_CONFIG_FILE it cannot see get their sentences;
+                                 with no Secret portal, keys move-to-keyring gets its sentence
+    test_bundle.py keyring       keys move-to-keyring / move-to-file and a login with the keys
+                                 only in the sandbox's keyring (libsecret's file, its secret
+                                 from the Secret portal mock), botocore on the host reading
+                                 ~/.aws after each step
 
 Exit status 77 (meson's "skipped") with the reason on stdout where this machine cannot run
 Flatpak apps or a feature is not there yet. Prints one line per check and
@@ -22,6 +27,7 @@ Flatpak apps or a feature is not there yet. Prints one line per check and
 
 import configparser
 import datetime
+import json
 import os
 import re
 import subprocess
@@ -394,6 +400,16 @@ def test_login(checks, b):
 
 # -- the sandbox's limits, where users meet them ----------------------------------------------
 
+NO_SECRET_PORTAL = ('Inside Flatpak, MFA Tray for AWS reaches the keyring only through the '
+                    'desktop’s Secret portal, which this desktop does not offer, so the long-term '
+                    'keys of %s cannot be kept there: keep them in the credentials file, or use '
+                    'MFA Tray for AWS installed without Flatpak.')
+
+
+LOCKED = ('The keyring stayed locked, so the long-term keys of %s could not be used: unlock it '
+          'when it asks, and try again.')
+
+
 def documented_credential_process(source_dir, profile):
     """The credential_process line that flatpak/README.md gives Flatpak users, for profile."""
     with open(os.path.join(source_dir, 'flatpak', 'README.md'), encoding='utf-8') as f:
@@ -446,16 +462,28 @@ def test_limits(checks, b):
     checks.check('Failed to execute' not in r.stderr, 'and not GLib\'s "Failed to execute '
                  'child process"', r.stderr)
 
-    # The keyring (issue 17): not used inside the sandbox yet; said, and the files unchanged.
+    # The keyring (issue 17) on a desktop without the Secret portal (no portal here at all):
+    # one sentence, and neither file changes.
     credentials_path = os.path.join(b.home, '.aws', 'credentials')
     before = (open(config, 'rb').read(), open(credentials_path, 'rb').read())
     r = b.run(['--command=' + b.command, b.app_id, 'keys', 'move-to-keyring', '--profile', 'demo'],
               timeout=60, input_text='')
-    checks.check(r.returncode != 0 and 'Inside Flatpak, MFA Tray for AWS cannot use the keyring yet, '
-                 'so the long-term keys of demo-long-term stay in the credentials file.' in r.stderr,
-                 'keys move-to-keyring says the sandbox keeps the keys in the file', r.stderr)
+    checks.check(r.returncode != 0 and NO_SECRET_PORTAL % 'demo-long-term' in r.stderr,
+                 'keys move-to-keyring with no Secret portal says that the sandbox reaches the '
+                 'keyring only through it, and what to do', r.stderr)
+    checks.equal(len(r.stderr.strip().splitlines()), 1, 'in one line')
     checks.check((open(config, 'rb').read(), open(credentials_path, 'rb').read()) == before,
                  'and changes neither file')
+    # Keys marked as in the keyring (moved by an installation that had one): a login says the
+    # same, so it ends before any call to STS (which, unreachable here, would say otherwise).
+    with open(config, 'ab') as f:
+        f.write(b'\n[profile demo-long-term]\nmfa_tray_keys = keyring\n')
+    r = b.run(['--command=' + b.command, b.app_id, 'login', '--profile', 'demo', '--code-stdin'],
+              timeout=60, input_text='123456\n')
+    checks.check(r.returncode != 0 and NO_SECRET_PORTAL % 'demo-long-term' in r.stderr,
+                 'a login whose keys are marked as in the keyring says the same', r.stderr)
+    with open(config, 'wb') as f:
+        f.write(before[0])
 
     # AWS_CONFIG_FILE outside ~/.aws: there on the host, hidden from the sandbox.
     elsewhere = os.path.join(b.home, 'elsewhere')
@@ -473,8 +501,150 @@ def test_limits(checks, b):
                  'found"', r.stdout)
 
 
+# -- the keyring, through the Secret portal ---------------------------------------------------
+
+def botocore_keys(home, profile):
+    """What botocore on the host resolves for profile from ~/.aws: (key, secret, token) or
+    None; a process of its own for each question, so that nothing is cached between steps."""
+    script = ('import botocore.session, json, sys\n'
+              'c = botocore.session.Session(profile=sys.argv[1]).get_credentials()\n'
+              'c = c.get_frozen_credentials() if c else None\n'
+              'print(json.dumps(None if c is None else [c.access_key, c.secret_key, c.token]))\n')
+    env = dict(os.environ, HOME=home)
+    for name in ('AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_PROFILE'):
+        env.pop(name, None)
+    proc = subprocess.run(['/usr/bin/python3', '-c', script, profile], env=env,
+                          capture_output=True, text=True, timeout=60)
+    if proc.returncode != 0:
+        raise AssertionError('botocore failed: ' + proc.stderr)
+    found = json.loads(proc.stdout)
+    return tuple(found) if found is not None else None
+
+
+def test_keyring(checks, b):
+    from stand_in import StandIn  # tests/aws-stand-in
+    with StandIn() as aws, portal_mock.PortalMock() as portal:
+        alice = aws.user('alice')
+        key_id, secret = alice['access_key_id'], alice['secret_access_key']
+        write_profiles(b.home, standin=aws)
+        aws_dir = os.path.join(b.home, '.aws')
+        config = os.path.join(aws_dir, 'config')
+        credentials = os.path.join(aws_dir, 'credentials')
+        # [demo-long-term] holds nothing but the keys, last in the file: moved out and back,
+        # the file is the same, byte for byte. [bystander] is somebody else's keys.
+        original = ('[bystander]\naws_access_key_id = AKIABYSTANDER0000001\n'
+                    'aws_secret_access_key = bystander-secret-0000000000000000000000\n\n'
+                    '[demo-long-term]\naws_access_key_id = %s\naws_secret_access_key = %s\n'
+                    % (key_id, secret)).encode()
+        with open(credentials, 'wb') as f:
+            f.write(original)
+        config_original = open(config, 'rb').read()
+        keyring_file = os.path.join(b.home, '.var', 'app', b.app_id, 'data', 'keyrings',
+                                    'default.keyring')
+        bystander = ('AKIABYSTANDER0000001', 'bystander-secret-0000000000000000000000', None)
+        env = {'AWS_ENDPOINT_URL_STS': aws.url,
+               'AWS_CA_BUNDLE': os.path.join(aws_dir, 'stand-in-ca.pem')}
+
+        def app(*args, input_text=''):
+            return b.run(['--command=' + b.command, b.app_id] + list(args), timeout=120,
+                         input_text=input_text, env=env)
+
+        def keys_place():
+            r = app('status', '--json')
+            if r.returncode != 0:
+                return 'status failed: ' + r.stderr
+            return {p['name']: p.get('keys') for p in json.loads(r.stdout)}.get('demo')
+
+        def moved_in(step):
+            r = app('keys', 'move-to-keyring', '--profile', 'demo')
+            if not checks.equal(r.returncode, 0, '%s: keys move-to-keyring --profile demo '
+                                'inside the sandbox exits with status 0' % step):
+                print('----- stderr -----\n' + r.stderr)
+                return False
+            text = open(credentials, 'rb').read()
+            checks.check(key_id.encode() not in text and secret.encode() not in text,
+                         '%s: the keys are gone from the host\'s credentials file' % step, text)
+            checks.equal(botocore_keys(b.home, 'demo-long-term'), None,
+                         '%s: botocore on the host finds no keys for demo-long-term (and no '
+                         '"partial credentials")' % step)
+            checks.equal(botocore_keys(b.home, 'bystander'), bystander,
+                         '%s: botocore resolves [bystander] as before' % step)
+            checks.check(os.path.exists(keyring_file), '%s: the keys are in the app\'s own '
+                         'keyring file, ~/.var/app/%s/data/keyrings/default.keyring'
+                         % (step, b.app_id))
+            if os.path.exists(keyring_file):
+                stored = open(keyring_file, 'rb').read()
+                checks.check(secret.encode() not in stored and key_id.encode() not in stored,
+                             '%s: which is encrypted (neither key in it as text)' % step)
+                checks.equal(oct(os.stat(keyring_file).st_mode & 0o777), '0o600',
+                             '%s: and private (0600)' % step)
+            checks.equal(keys_place(), 'keyring', '%s: status --json says "keys": "keyring"'
+                         % step)
+            return True
+
+        def moved_out(step):
+            r = app('keys', 'move-to-file', '--profile', 'demo')
+            if not checks.equal(r.returncode, 0, '%s: keys move-to-file --profile demo inside '
+                                'the sandbox exits with status 0' % step):
+                print('----- stderr -----\n' + r.stderr)
+                return False
+            checks.equal(botocore_keys(b.home, 'demo-long-term'), (key_id, secret, None),
+                         '%s: botocore on the host resolves demo-long-term to the keys again'
+                         % step)
+            checks.equal(keys_place(), 'file', '%s: status --json says "keys": "file"' % step)
+            checks.equal(open(config, 'rb').read(), config_original,
+                         '%s: the config file is as it was (the mark is gone)' % step)
+            return True
+
+        checks.equal(keys_place(), 'file', 'before: status --json says "keys": "file"')
+
+        # Round 1: in and out; the file comes back byte for byte.
+        if moved_in('in') and moved_out('out'):
+            checks.equal(open(credentials, 'rb').read(), original, 'out: the credentials file '
+                         'is the same as before, byte for byte')
+
+        # Round 2: a login whose keys live only in the sandbox's keyring; first with the
+        # portal's prompt dismissed.
+        if moved_in('in again'):
+            portal.secret_response = 1
+            aws.clear_requests()
+            r = app('login', '--profile', 'demo', '--code-stdin', input_text='123456\n')
+            portal.secret_response = 0
+            checks.check(r.returncode != 0 and LOCKED % 'demo-long-term' in r.stderr,
+                         'the portal\'s prompt dismissed: the login fails with one sentence',
+                         r.stderr)
+            checks.equal(aws.requests(), [], 'and sends nothing to STS')
+
+            aws.wait_for_step_margin(10)
+            aws.clear_requests()
+            r = app('login', '--profile', 'demo', '--code-stdin',
+                    input_text=aws.totp('arn:aws:iam::111111111111:mfa/alice') + '\n')
+            if not checks.equal(r.returncode, 0, 'login --profile demo with the keys only in '
+                                'the keyring exits with status 0'):
+                print('----- stdout -----\n%s\n----- stderr -----\n%s' % (r.stdout, r.stderr))
+            calls = [(q.get('action'), q.get('access_key_id'), q.get('signature_ok'))
+                     for q in aws.requests()]
+            checks.equal(calls, [('GetSessionToken', key_id, True)], 'the stand-in STS got '
+                         'one GetSessionToken, signed with the keys from the keyring')
+            session = botocore_keys(b.home, 'demo')
+            checks.check(session is not None and session[0].startswith('ASIA') and session[2],
+                         'botocore on the host resolves [demo] to the new session', repr(session))
+            text = open(credentials, 'rb').read()
+            checks.check(key_id.encode() not in text and secret.encode() not in text,
+                         'the long-term keys are still not in the credentials file', text)
+            if moved_out('out again'):
+                text = open(credentials, 'rb').read()
+                checks.check(original.split(b'\n\n')[1] in text, 'out again: [demo-long-term] '
+                             'holds the two standard keys again, byte for byte', text)
+
+        requests = portal.secret_requests()
+        checks.check(requests and {q['app_id'] for q in requests} == {b.app_id},
+                     'libsecret in the sandbox got the keyring\'s secret from the Secret portal, '
+                     'which saw the requests come from %s' % b.app_id, repr(requests))
+
+
 TESTS = {'sandbox': test_sandbox, 'notification': test_notification, 'login': test_login,
-         'limits': test_limits}
+         'limits': test_limits, 'keyring': test_keyring}
 
 
 def main(argv):

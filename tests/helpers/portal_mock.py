@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A mock of the XDG desktop portal's Notification and Background interfaces, for tests.
+"""A mock of the XDG desktop portal's Notification, Background and Secret interfaces, for tests.
 
 Inside Flatpak (when /.flatpak-info exists) GLib sends a GNotification to
 org.freedesktop.portal.Notification.AddNotification on the session bus name
@@ -31,10 +31,21 @@ autostart: <as asked>}) on that path; the call is recorded (background_requests(
 org.freedesktop.portal.Settings is answered with no settings, so that GTK's start-up inside
 the sandbox gets a reply rather than an error.
 
+org.freedesktop.portal.Secret (version 1; PortalMock(secret=False) leaves it out, as on a
+desktop without it) answers RetrieveSecret(fd, options) as the real portal with gnome-keyring's
+backend does: a Request object path, the per-application master secret (64 random bytes made
+at the app's first request, the same ones on every later request, as the desktop's keyring
+keeps them) written into the fd, the fd closed, then Request.Response(0, {}) on that path.
+libsecret's file backend (its keyring inside the sandbox) asks for it; the calls are recorded
+(secret_requests()), and secret_of(app_id) gives the bytes handed out. With
+portal.secret_response = 1 the user has dismissed the desktop's prompt: no secret, the fd
+closed, Response(1, {}).
+
 As a script, ``portal_mock.py`` runs the mock on the session bus until interrupted.
 """
 
 import configparser
+import os
 import threading
 import time
 
@@ -49,6 +60,7 @@ OBJECT_PATH = '/org/freedesktop/portal/desktop'
 NOTIFICATION_IFACE = 'org.freedesktop.portal.Notification'
 BACKGROUND_IFACE = 'org.freedesktop.portal.Background'
 SETTINGS_IFACE = 'org.freedesktop.portal.Settings'
+SECRET_IFACE = 'org.freedesktop.portal.Secret'
 REQUEST_IFACE = 'org.freedesktop.portal.Request'
 
 PORTAL_XML = """
@@ -96,11 +108,29 @@ PORTAL_XML = """
     </signal>
     <property name="version" type="u" access="read"/>
   </interface>
+  <interface name="org.freedesktop.portal.Secret">
+    <method name="RetrieveSecret">
+      <arg type="h" name="fd" direction="in"/>
+      <arg type="a{sv}" name="options" direction="in"/>
+      <arg type="o" name="handle" direction="out"/>
+    </method>
+    <property name="version" type="u" access="read"/>
+  </interface>
 </node>
 """
 
 # Background 2: SetStatus, the line GNOME shows for an app running in the background.
-INTERFACE_VERSIONS = {NOTIFICATION_IFACE: 1, BACKGROUND_IFACE: 2, SETTINGS_IFACE: 1}
+INTERFACE_VERSIONS = {NOTIFICATION_IFACE: 1, BACKGROUND_IFACE: 2, SETTINGS_IFACE: 1,
+                      SECRET_IFACE: 1}
+
+# The length of the master secret that gnome-keyring's portal backend hands out, and that
+# libsecret's file backend insists on reading.
+SECRET_LENGTH = 64
+
+# The real portal's Response follows a round trip to its backend (gnome-keyring). libsecret
+# before 0.21.4 (Debian's 0.20.5) subscribes to Response only once it has the method's reply,
+# and would miss a Response sent in the same breath; so the mock, too, answers a moment later.
+SECRET_RESPONSE_DELAY_MS = 200
 
 
 class PortalError(AssertionError):
@@ -143,8 +173,12 @@ class PortalMock:
     """The mock, in a thread with its own connection and main context (so that the test's
     thread can block freely). Readers are thread-safe."""
 
-    def __init__(self, bus_address=None):
+    def __init__(self, bus_address=None, secret=True):
         self.bus_address = bus_address
+        self.secret = secret
+        self.secret_response = 0
+        self._secrets = {}
+        self._secret_requests = []
         self._cond = threading.Condition()
         self._notifications = []
         self._removed = []
@@ -207,6 +241,17 @@ class PortalMock:
     def background_requests(self):
         with self._cond:
             return [dict(r) for r in self._background]
+
+    def secret_requests(self):
+        """The RetrieveSecret calls: [{'app_id', 'sender', 'handle', 'options', 'response'}],
+        oldest first."""
+        with self._cond:
+            return [dict(r) for r in self._secret_requests]
+
+    def secret_of(self, app_id):
+        """The master secret handed to app_id (bytes), or None if it never asked."""
+        with self._cond:
+            return self._secrets.get(app_id)
 
     def background_statuses(self):
         """The messages given to Background.SetStatus, oldest first."""
@@ -275,6 +320,8 @@ class PortalMock:
                         | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
                 node = Gio.DBusNodeInfo.new_for_xml(PORTAL_XML)
                 for iface in node.interfaces:
+                    if iface.name == SECRET_IFACE and not self.secret:
+                        continue
                     self._conn.register_object(OBJECT_PATH, iface, self._on_call,
                                                self._on_get_property, None)
                 reply = self._conn.call_sync(
@@ -302,6 +349,45 @@ class PortalMock:
             return GLib.Variant('u', INTERFACE_VERSIONS.get(iface, 1))
         return None
 
+    def _request_handle(self, sender, options):
+        self._request_serial += 1
+        token = options.get('handle_token', 'amt%d' % self._request_serial)
+        return '/org/freedesktop/portal/desktop/request/%s/%s' % (
+            sender[1:].replace('.', '_'), token)
+
+    def _retrieve_secret(self, conn, sender, params, invocation):
+        index, options = params.unpack()
+        fd_list = invocation.get_message().get_unix_fd_list()
+        handle = self._request_handle(sender, options)
+        app_id = sender_app_id(conn, sender)
+        try:
+            fd = fd_list.get(index)
+        except (GLib.Error, AttributeError) as e:
+            invocation.return_dbus_error('org.freedesktop.DBus.Error.InvalidArgs',
+                                         'portal mock: no file descriptor: %s' % e)
+            return
+        with self._cond:
+            # Keyed by the app ID, as gnome-keyring keeps it (None: a caller outside Flatpak).
+            secret = self._secrets.setdefault(app_id, os.urandom(SECRET_LENGTH))
+            response = self.secret_response
+            self._secret_requests.append({'app_id': app_id, 'sender': sender, 'handle': handle,
+                                          'options': options, 'response': response})
+            self._cond.notify_all()
+        invocation.return_value(GLib.Variant('(o)', (handle,)))
+
+        def respond():
+            try:
+                if response == 0:
+                    os.write(fd, secret)
+            finally:
+                os.close(fd)
+            conn.emit_signal(sender, handle, REQUEST_IFACE, 'Response',
+                             GLib.Variant('(ua{sv})', (response, {})))
+            return False
+        source = GLib.timeout_source_new(SECRET_RESPONSE_DELAY_MS)
+        source.set_callback(lambda *_: respond())
+        source.attach(self._ctx)
+
     def _on_call(self, conn, sender, path, iface, method, params, invocation):
         if iface == NOTIFICATION_IFACE and method == 'AddNotification':
             nid, notification = params.unpack()
@@ -318,10 +404,7 @@ class PortalMock:
             invocation.return_value(None)
         elif iface == BACKGROUND_IFACE and method == 'RequestBackground':
             parent_window, options = params.unpack()
-            self._request_serial += 1
-            token = options.get('handle_token', 'amt%d' % self._request_serial)
-            handle = '/org/freedesktop/portal/desktop/request/%s/%s' % (
-                sender[1:].replace('.', '_'), token)
+            handle = self._request_handle(sender, options)
             with self._cond:
                 self._background.append({'parent_window': parent_window, 'options': options,
                                          'sender': sender, 'handle': handle,
@@ -338,6 +421,8 @@ class PortalMock:
                 self._statuses.append(options.get('message'))
                 self._cond.notify_all()
             invocation.return_value(None)
+        elif iface == SECRET_IFACE and method == 'RetrieveSecret':
+            self._retrieve_secret(conn, sender, params, invocation)
         elif iface == SETTINGS_IFACE and method == 'ReadAll':
             invocation.return_value(GLib.Variant('(a{sa{sv}})', ({},)))
         elif iface == SETTINGS_IFACE and method == 'Read':
