@@ -24,11 +24,7 @@ static AmtCredStore *
 get_cred_store (AmtSessions *self)
 {
   if (self->cred_store == NULL)
-    {
-      g_autofree char *path = amt_aws_config_dup_credentials_path ();
-
-      self->cred_store = amt_cred_store_new (path);
-    }
+    self->cred_store = amt_cred_store_new_default ();
 
   return self->cred_store;
 }
