@@ -22,6 +22,7 @@
 #include "amt-application.h"
 #include "amt-autostart.h"
 #include "amt-background-status.h"
+#include "amt-message-dialog.h"
 #include "amt-mfa-dialog.h"
 #include "amt-preferences-dialog.h"
 #include "amt-reminders.h"
@@ -512,22 +513,6 @@ login_requested_cb (AmtApplication *self,
 }
 
 static void
-show_error (AmtApplication *self,
-            const char     *primary,
-            const char     *secondary)
-{
-  GtkWidget *dialog;
-
-  dialog = gtk_message_dialog_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
-                                   GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_ERROR,
-                                   GTK_BUTTONS_CLOSE, "%s", primary);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
-  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
-  g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
 open_login_dialog (AmtApplication *self,
                    const char     *name,
                    gboolean        by_reminder)
@@ -550,7 +535,8 @@ open_login_dialog (AmtApplication *self,
           return;
         }
       if (!by_reminder)
-        show_error (self, _("Cannot log in"), error->message);
+        amt_message_dialog_show_error_in_app (GTK_APPLICATION (self), _("Cannot log in"),
+                                              error->message);
       return;
     }
 
@@ -719,7 +705,9 @@ start_at_login_changed_cb (AmtApplication *self,
   g_autoptr(GError) error = NULL;
 
   if (!amt_autostart_apply (g_settings_get_boolean (settings, key), &error))
-    show_error (self, _("Could not change the start at login"), error->message);
+    amt_message_dialog_show_error_in_app (GTK_APPLICATION (self),
+                                          _("Could not change the start at login"),
+                                          error->message);
 }
 
 static void

@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "amt-candidate-list.h"
+#include "amt-message-dialog.h"
 
 struct _AmtCandidateList
 {
@@ -55,14 +56,8 @@ show_message (AmtCandidateList *self,
               const char       *text)
 {
   GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
-  GtkWidget *dialog;
 
-  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   type, GTK_BUTTONS_CLOSE, "%s", title);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", text);
-  g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
-  gtk_window_present (GTK_WINDOW (dialog));
+  amt_message_dialog_show (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, type, title, text);
 }
 
 static void

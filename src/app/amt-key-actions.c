@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "amt-key-actions.h"
+#include "amt-message-dialog.h"
 
 typedef struct {
   GtkWindow   *parent;
@@ -39,15 +40,8 @@ keys_moved_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (!amt_sessions_move_keys_finish (AMT_SESSIONS (source), result, &error))
-    {
-      GtkWidget *message = gtk_message_dialog_new (data->parent, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                                   GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
-                                                   _("The keys were not moved"));
-
-      gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (message), "%s", error->message);
-      g_signal_connect (message, "response", G_CALLBACK (gtk_widget_destroy), NULL);
-      gtk_window_present (GTK_WINDOW (message));
-    }
+    amt_message_dialog_show (data->parent, GTK_MESSAGE_ERROR, _("The keys were not moved"),
+                             error->message);
 
   move_data_free (data);
 }

@@ -298,6 +298,18 @@ continue_after_save (AmtProfileDialog *self,
   finish (self);
 }
 
+/* The new profile is written (amt_sessions_apply_edit_async(), or its keys stored in the
+ * keyring and the files marked): on to the device, the code. */
+static void
+new_profile_written (AmtProfileDialog *self)
+{
+  g_autofree char *name = stripped (self->name_entry);
+  g_autofree char *device = stripped (self->device_entry);
+
+  new_profile_saved (self, name);
+  continue_after_save (self, device);
+}
+
 static void
 new_profile_saved_cb (GObject      *source,
                       GAsyncResult *result,
@@ -305,8 +317,6 @@ new_profile_saved_cb (GObject      *source,
 {
   g_autoptr(AmtProfileDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *device = NULL;
 
   if (!amt_sessions_save_new_profile_in_keyring_finish (AMT_SESSIONS (source), result, &error))
     {
@@ -316,21 +326,7 @@ new_profile_saved_cb (GObject      *source,
     }
 
   set_busy (self, NULL);
-  name = stripped (self->name_entry);
-  device = stripped (self->device_entry);
-  new_profile_saved (self, name);
-  continue_after_save (self, device);
-}
-
-/* The new profile is written (amt_sessions_apply_edit_async()): on to the device, the code. */
-static void
-new_profile_written (AmtProfileDialog *self)
-{
-  g_autofree char *name = stripped (self->name_entry);
-  g_autofree char *device = stripped (self->device_entry);
-
-  new_profile_saved (self, name);
-  continue_after_save (self, device);
+  new_profile_written (self);
 }
 
 static void

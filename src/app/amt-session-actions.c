@@ -24,6 +24,7 @@
 #include <glib/gi18n.h>
 
 #include "amt-console.h"
+#include "amt-message-dialog.h"
 #include "amt-secret.h"
 #include "amt-session-actions.h"
 #include "amt-session-env.h"
@@ -78,19 +79,7 @@ show_error (AmtSessionActions *self,
             const char        *primary,
             const char        *secondary)
 {
-  GtkWindow *parent = NULL;
-  GtkWidget *dialog;
-
-  if (self->application != NULL)
-    parent = gtk_application_get_active_window (GTK_APPLICATION (self->application));
-
-  dialog = gtk_message_dialog_new (parent, GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_ERROR,
-                                   GTK_BUTTONS_CLOSE, "%s", primary);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
-  if (self->application != NULL)
-    gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self->application));
-  g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
-  gtk_window_present (GTK_WINDOW (dialog));
+  amt_message_dialog_show_error_in_app (GTK_APPLICATION (self->application), primary, secondary);
 }
 
 /* The session, or NULL after asking for the code; @kind runs again once the session is there. */

@@ -16,6 +16,7 @@
 #include "amt-candidate-list.h"
 #include "amt-error-color.h"
 #include "amt-key-actions.h"
+#include "amt-message-dialog.h"
 #include "amt-profile-dialog.h"
 #include "amt-profile-row.h"
 #include "amt-window.h"
@@ -146,17 +147,12 @@ profile_removed_cb (GObject      *source,
 {
   g_autoptr(AmtWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  GtkWidget *message;
 
   if (amt_sessions_apply_edit_finish (AMT_SESSIONS (source), result, &error))
     return;
 
-  message = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL,
-                                    GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
-                                    _("The profile could not be removed"));
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (message), "%s", error->message);
-  g_signal_connect (message, "response", G_CALLBACK (gtk_widget_destroy), NULL);
-  gtk_window_present (GTK_WINDOW (message));
+  amt_message_dialog_show (GTK_WINDOW (self), GTK_MESSAGE_ERROR,
+                           _("The profile could not be removed"), error->message);
 }
 
 static void

@@ -85,6 +85,31 @@ backoff (CallData     *data,
   return !g_cancellable_is_cancelled (cancellable);
 }
 
+/* TRUE when attempt @attempt failed with @local_error, another may follow, and the wait
+ * before it passed uncancelled. A request that carries an MFA code is never sent twice. */
+static gboolean
+retry_after_backoff (CallData     *data,
+                     const GError *local_error,
+                     guint         attempt,
+                     GCancellable *cancellable)
+{
+  return data->used_code == NULL && is_retryable (local_error) &&
+         attempt < data->max_attempts && backoff (data, attempt, cancellable);
+}
+
+/* The request's last failure, or CANCELLED when the caller gave up meanwhile. */
+static gpointer
+request_failed (GError        *local_error,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    g_error_free (local_error);
+  else
+    g_propagate_error (error, local_error);
+  return NULL;
+}
+
 static AmtSigV4Request *
 build_request (CallData   *data,
                const char *marker)
@@ -149,7 +174,6 @@ perform (CallData      *data,
          GCancellable  *cancellable,
          GError       **error)
 {
-  gboolean carries_code = data->used_code != NULL;
   gboolean resigned = FALSE;
   guint attempt = 0;
 
@@ -190,13 +214,9 @@ perform (CallData      *data,
       if (response == NULL)
         {
           g_debug ("%s → %s: %s", data->action, data->endpoint->url, local_error->message);
-          if (!carries_code && is_retryable (local_error) && attempt < data->max_attempts &&
-              backoff (data, attempt, cancellable))
+          if (retry_after_backoff (data, local_error, attempt, cancellable))
             continue;
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            return NULL;
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
+          return request_failed (g_steal_pointer (&local_error), cancellable, error);
         }
 
       request_id = amt_http_response_get_header (response, "x-amzn-requestid");
@@ -252,14 +272,9 @@ perform (CallData      *data,
           local_error = amt_aws_error_new_from_info (&info);
         }
 
-      if (!carries_code && is_retryable (local_error) && attempt < data->max_attempts &&
-          backoff (data, attempt, cancellable))
+      if (retry_after_backoff (data, local_error, attempt, cancellable))
         continue;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
+      return request_failed (g_steal_pointer (&local_error), cancellable, error);
     }
 }
 

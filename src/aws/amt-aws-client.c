@@ -227,17 +227,43 @@ start_call (AmtAwsClient        *self,
   g_task_run_in_thread (task, amt_aws_client_call_thread);
 }
 
+/* Starts the call of @data, or, when it could not be prepared (@data %NULL), reports @error
+ * through the callback as the call's result: every call has one way out. */
 static void
-fail_call (AmtAwsClient        *self,
-           GError              *error,
-           gpointer             source_tag,
-           GAsyncReadyCallback  callback,
-           gpointer             user_data)
+submit_call (AmtAwsClient        *self,
+             CallData            *data,
+             GError              *error,
+             gpointer             source_tag,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  g_autoptr(GTask) task = NULL;
 
+  if (data != NULL)
+    {
+      start_call (self, data, source_tag, cancellable, callback, user_data);
+      return;
+    }
+
+  task = g_task_new (self, NULL, callback, user_data);
   g_task_set_source_tag (task, source_tag);
   g_task_return_error (task, error);
+}
+
+/* Adds a count such as DurationSeconds; 0 leaves it out (AWS's default). */
+static void
+call_data_add_count (CallData   *data,
+                     const char *name,
+                     guint       count)
+{
+  g_autofree char *text = NULL;
+
+  if (count == 0)
+    return;
+
+  text = g_strdup_printf ("%u", count);
+  amt_aws_call_data_add_param (data, name, text);
 }
 
 /* Takes the clock offset the call learned, and keeps a code marked used unless the answer
@@ -313,20 +339,13 @@ amt_aws_client_get_session_token_async (AmtAwsClient            *self,
 
   data = call_data_new (self, CALL_GET_SESSION_TOKEN, "GetSessionToken", AMT_AWS_SERVICE_STS,
                         long_term, &error);
-  if (data != NULL && duration_seconds > 0)
-    {
-      g_autofree char *duration = g_strdup_printf ("%u", duration_seconds);
+  if (data != NULL)
+    call_data_add_count (data, "DurationSeconds", duration_seconds);
+  if (data != NULL && !call_data_add_mfa (self, data, serial_number, token_code, &error))
+    g_clear_pointer (&data, amt_aws_call_data_free);
 
-      amt_aws_call_data_add_param (data, "DurationSeconds", duration);
-    }
-  if (data == NULL || !call_data_add_mfa (self, data, serial_number, token_code, &error))
-    {
-      fail_call (self, error, amt_aws_client_get_session_token_async, callback, user_data);
-      return;
-    }
-
-  start_call (self, g_steal_pointer (&data), amt_aws_client_get_session_token_async,
-              cancellable, callback, user_data);
+  submit_call (self, g_steal_pointer (&data), error, amt_aws_client_get_session_token_async,
+               cancellable, callback, user_data);
 }
 
 /**
@@ -386,21 +405,13 @@ amt_aws_client_assume_role_async (AmtAwsClient            *self,
       amt_aws_call_data_add_param (data, "RoleSessionName", role_session_name);
       if (external_id != NULL && *external_id != '\0')
         amt_aws_call_data_add_param (data, "ExternalId", external_id);
-      if (duration_seconds > 0)
-        {
-          g_autofree char *duration = g_strdup_printf ("%u", duration_seconds);
-
-          amt_aws_call_data_add_param (data, "DurationSeconds", duration);
-        }
+      call_data_add_count (data, "DurationSeconds", duration_seconds);
     }
-  if (data == NULL || !call_data_add_mfa (self, data, serial_number, token_code, &error))
-    {
-      fail_call (self, error, amt_aws_client_assume_role_async, callback, user_data);
-      return;
-    }
+  if (data != NULL && !call_data_add_mfa (self, data, serial_number, token_code, &error))
+    g_clear_pointer (&data, amt_aws_call_data_free);
 
-  start_call (self, g_steal_pointer (&data), amt_aws_client_assume_role_async,
-              cancellable, callback, user_data);
+  submit_call (self, g_steal_pointer (&data), error, amt_aws_client_assume_role_async,
+               cancellable, callback, user_data);
 }
 
 /**
@@ -432,14 +443,9 @@ amt_aws_client_get_caller_identity_async (AmtAwsClient            *self,
 
   data = call_data_new (self, CALL_GET_CALLER_IDENTITY, "GetCallerIdentity",
                         AMT_AWS_SERVICE_STS, credentials, &error);
-  if (data == NULL)
-    {
-      fail_call (self, error, amt_aws_client_get_caller_identity_async, callback, user_data);
-      return;
-    }
 
-  start_call (self, g_steal_pointer (&data), amt_aws_client_get_caller_identity_async,
-              cancellable, callback, user_data);
+  submit_call (self, g_steal_pointer (&data), error, amt_aws_client_get_caller_identity_async,
+               cancellable, callback, user_data);
 }
 
 /**
@@ -478,23 +484,15 @@ amt_aws_client_list_mfa_devices_async (AmtAwsClient            *self,
 
   data = call_data_new (self, CALL_LIST_MFA_DEVICES, "ListMFADevices", AMT_AWS_SERVICE_IAM,
                         credentials, &error);
-  if (data == NULL)
+  if (data != NULL)
     {
-      fail_call (self, error, amt_aws_client_list_mfa_devices_async, callback, user_data);
-      return;
+      if (user_name != NULL && *user_name != '\0')
+        amt_aws_call_data_add_param (data, "UserName", user_name);
+      call_data_add_count (data, "MaxItems", page_size);
     }
 
-  if (user_name != NULL && *user_name != '\0')
-    amt_aws_call_data_add_param (data, "UserName", user_name);
-  if (page_size > 0)
-    {
-      g_autofree char *max_items = g_strdup_printf ("%u", page_size);
-
-      amt_aws_call_data_add_param (data, "MaxItems", max_items);
-    }
-
-  start_call (self, g_steal_pointer (&data), amt_aws_client_list_mfa_devices_async,
-              cancellable, callback, user_data);
+  submit_call (self, g_steal_pointer (&data), error, amt_aws_client_list_mfa_devices_async,
+               cancellable, callback, user_data);
 }
 
 /**

@@ -1,7 +1,8 @@
 /* amt-cli-common.c
  *
  * What every command of the command line does alike: one line on standard error for a
- * failure, output that must have arrived, and the sessions model with the preferences.
+ * failure, output that must have arrived, the sessions model with the preferences, and the
+ * wait for one asynchronous call.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -58,4 +59,23 @@ amt_cli_load_sessions (GError **error)
     return NULL;
 
   return g_steal_pointer (&sessions);
+}
+
+void
+amt_cli_wait_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AmtCliWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+/* Returns: (transfer full): the result of the call */
+GAsyncResult *
+amt_cli_wait_for (AmtCliWait *wait)
+{
+  g_main_loop_run (wait->loop);
+  return wait->result;
 }

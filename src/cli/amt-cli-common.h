@@ -17,4 +17,16 @@ int          amt_cli_fail          (const char  *message);
 int          amt_cli_finish_output (void);
 AmtSessions *amt_cli_load_sessions (GError     **error);
 
+/* One asynchronous call waited for in a command that runs no main loop of its own: pass
+ * amt_cli_wait_cb with a pointer to this as its callback, then amt_cli_wait_for(). */
+typedef struct {
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} AmtCliWait;
+
+void          amt_cli_wait_cb      (GObject       *source,
+                                    GAsyncResult  *result,
+                                    gpointer       user_data);
+GAsyncResult *amt_cli_wait_for     (AmtCliWait    *wait);
+
 G_END_DECLS

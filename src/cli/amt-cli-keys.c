@@ -19,24 +19,6 @@
 #include "amt-cli-keys.h"
 #include "amt-sessions.h"
 
-#define EXIT_USAGE 2
-
-typedef struct {
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} Wait;
-
-static void
-moved_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
 /* @argv[0] is the program, @argv[1] the action. */
 int
 amt_cli_keys_run (int    argc,
@@ -55,7 +37,7 @@ amt_cli_keys_run (int    argc,
   const char *action = argc > 1 ? argv[1] : NULL;
   AmtKeyPlace to;
   AmtProfile *profile;
-  Wait wait = { NULL, NULL };
+  AmtCliWait wait = { NULL, NULL };
 
   if (g_strcmp0 (action, "move-to-keyring") == 0)
     to = AMT_KEY_PLACE_KEYRING;
@@ -64,7 +46,7 @@ amt_cli_keys_run (int    argc,
   else
     {
       g_printerr ("aws-mfa-tray keys: %s\n", _("say move-to-keyring or move-to-file"));
-      return EXIT_USAGE;
+      return AMT_CLI_EXIT_USAGE;
     }
 
   /* The action off, as the command was: "aws-mfa-tray-keys --profile NAME". */
@@ -81,11 +63,11 @@ amt_cli_keys_run (int    argc,
       g_printerr ("aws-mfa-tray keys %s: %s\n", action,
                   error != NULL ? error->message : argc > 1 ? _("too many arguments")
                                                             : _("--profile NAME is needed"));
-      return EXIT_USAGE;
+      return AMT_CLI_EXIT_USAGE;
     }
 
-  sessions = amt_sessions_new ();
-  if (!amt_sessions_load (sessions, &error))
+  sessions = amt_cli_load_sessions (&error);
+  if (sessions == NULL)
     return amt_cli_fail (error->message);
 
   profile = amt_sessions_lookup_profile (sessions, name);
@@ -98,9 +80,8 @@ amt_cli_keys_run (int    argc,
 
   loop = g_main_loop_new (NULL, FALSE);
   wait.loop = loop;
-  amt_sessions_move_keys_async (sessions, profile, to, NULL, moved_cb, &wait);
-  g_main_loop_run (loop);
-  result = wait.result;
+  amt_sessions_move_keys_async (sessions, profile, to, NULL, amt_cli_wait_cb, &wait);
+  result = amt_cli_wait_for (&wait);
   if (!amt_sessions_move_keys_finish (sessions, result, &error))
     return amt_cli_fail (error->message);
 

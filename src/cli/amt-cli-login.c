@@ -15,30 +15,13 @@
 #include <unistd.h>
 #include <glib/gi18n.h>
 
+#include "amt-cli-common.h"
 #include "amt-cli-login.h"
 #include "amt-device-finder.h"
 #include "amt-discovery.h"
 #include "amt-secret.h"
 #include "amt-service.h"
 #include "amt-session-env.h"
-
-void
-amt_cli_wait_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  AmtCliWait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
-GAsyncResult *
-amt_cli_wait_for (AmtCliWait *wait)
-{
-  g_main_loop_run (wait->loop);
-  return wait->result;
-}
 
 typedef enum {
   CODES_FROM_STDIN,

@@ -1,6 +1,6 @@
 /* amt-cli-login.h
  *
- * Logging in from the command line (amt-cli-login.c), and waiting for an _async call there.
+ * Logging in from the command line (amt-cli-login.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,17 +10,6 @@
 #include "amt-sessions.h"
 
 G_BEGIN_DECLS
-
-/* A main loop run until one _async call has called back. */
-typedef struct {
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} AmtCliWait;
-
-void            amt_cli_wait_cb        (GObject       *source,
-                                        GAsyncResult  *result,
-                                        gpointer       user_data);
-GAsyncResult   *amt_cli_wait_for       (AmtCliWait    *wait);
 
 gboolean        amt_cli_login_profile  (AmtSessions   *sessions,
                                         const char    *name,

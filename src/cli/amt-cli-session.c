@@ -148,6 +148,29 @@ amt_cli_console_run (int    argc,
   return print_url ? amt_cli_finish_output () : EXIT_SUCCESS;
 }
 
+/* env, exec: the session of profile @name as environment variables (free them with
+ * amt_session_env_free()), logged in for first when it has none. Standard output may go to
+ * eval: the terminal can still ask for the code on stderr. */
+static char **
+dup_session_variables (const char  *name,
+                       GError     **error)
+{
+  g_autoptr(AmtSessions) sessions = NULL;
+  g_autoptr(AmtCredentials) credentials = NULL;
+  AmtProfile *profile;
+
+  sessions = amt_cli_load_sessions (error);
+  if (sessions == NULL)
+    return NULL;
+
+  credentials = amt_cli_obtain_session (sessions, name, TRUE, error);
+  if (credentials == NULL)
+    return NULL;
+
+  profile = amt_sessions_lookup_profile (sessions, name);
+  return amt_session_env_build (credentials, amt_profile_get_config (profile)->region);
+}
+
 /* env */
 
 int
@@ -161,10 +184,7 @@ amt_cli_env_run (int    argc,
     { NULL }
   };
   AmtSessionEnvFormat format;
-  g_autoptr(AmtSessions) sessions = NULL;
-  g_autoptr(AmtCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
-  AmtProfile *profile;
   char **variables;
   char *text;
 
@@ -177,17 +197,10 @@ amt_cli_env_run (int    argc,
       return AMT_CLI_EXIT_USAGE;
     }
 
-  sessions = amt_cli_load_sessions (&error);
-  if (sessions == NULL)
+  variables = dup_session_variables (name, &error);
+  if (variables == NULL)
     return amt_cli_fail (error->message);
 
-  /* Standard output goes to eval; the terminal can still ask for the code on stderr. */
-  credentials = amt_cli_obtain_session (sessions, name, TRUE, &error);
-  if (credentials == NULL)
-    return amt_cli_fail (error->message);
-
-  profile = amt_sessions_lookup_profile (sessions, name);
-  variables = amt_session_env_build (credentials, amt_profile_get_config (profile)->region);
   text = amt_session_env_format ((const char * const *) variables, format);
   fputs (text, stdout);
   amt_secret_free (text);
@@ -203,11 +216,8 @@ amt_cli_exec_run (int    argc,
                   char **argv)
 {
   g_autofree char *name = NULL;
-  g_autoptr(AmtSessions) sessions = NULL;
-  g_autoptr(AmtCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) own_environ = g_get_environ ();
-  AmtProfile *profile;
   char **variables;
   char **envp;
   int saved_errno;
@@ -216,16 +226,10 @@ amt_cli_exec_run (int    argc,
                               TRUE, &argc, &argv, &name))
     return AMT_CLI_EXIT_USAGE;
 
-  sessions = amt_cli_load_sessions (&error);
-  if (sessions == NULL)
+  variables = dup_session_variables (name, &error);
+  if (variables == NULL)
     return amt_cli_fail (error->message);
 
-  credentials = amt_cli_obtain_session (sessions, name, TRUE, &error);
-  if (credentials == NULL)
-    return amt_cli_fail (error->message);
-
-  profile = amt_sessions_lookup_profile (sessions, name);
-  variables = amt_session_env_build (credentials, amt_profile_get_config (profile)->region);
   envp = amt_session_env_apply ((const char * const *) own_environ, (const char * const *) variables);
   amt_session_env_free (variables);
 

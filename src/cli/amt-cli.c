@@ -138,14 +138,15 @@ profile_to_json (AmtSessions *sessions,
 
 /* A column of the status table, padded by characters (a translated state may hold umlauts). */
 static void
-print_column (const char *text,
-              guint       width)
+append_column (GString    *table,
+               const char *text,
+               guint       width)
 {
   glong length = g_utf8_strlen (text, -1);
 
-  g_print ("%s", text);
+  g_string_append (table, text);
   for (glong i = length; i < (glong) width + 1; i++)
-    g_print (" ");
+    g_string_append_c (table, ' ');
 }
 
 /* The profiles with long-term keys and no device yet, and how to use one with MFA. */
@@ -187,6 +188,8 @@ run_status (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("— list the MFA profiles and their sessions"));
   g_autoptr(AmtSessions) sessions = NULL;
   g_autoptr(GError) error = NULL;
+  /* Printed at once: g_print() writes (and flushes) every piece it is given. */
+  g_autoptr(GString) table = NULL;
   GListModel *profiles;
   guint n_items;
 
@@ -234,6 +237,7 @@ run_status (int    argc,
       return amt_cli_finish_output ();
     }
 
+  table = g_string_new (NULL);
   for (guint i = 0; i < n_items; i++)
     {
       g_autoptr(AmtProfile) profile = g_list_model_get_item (profiles, i);
@@ -245,18 +249,19 @@ run_status (int    argc,
       if (expiration != NULL)
         until = format_local_time (expiration);
 
-      print_column (amt_profile_get_name (profile), 20);
-      print_column (state, 24);
-      print_column (until != NULL ? until : "", 22);
+      append_column (table, amt_profile_get_name (profile), 20);
+      append_column (table, state, 24);
+      append_column (table, until != NULL ? until : "", 22);
       if (g_strcmp0 (target, amt_profile_get_name (profile)) != 0)
         /* Translators: where a profile's session is written, "→ admin-mfa" */
-        g_print (_("→ %s"), target);
+        g_string_append_printf (table, _("→ %s"), target);
       if (amt_sessions_get_key_place (sessions, profile) == AMT_KEY_PLACE_KEYRING)
-        g_print ("  %s", _("(keys in the keyring)"));
-      g_print ("\n");
+        g_string_append_printf (table, "  %s", _("(keys in the keyring)"));
+      g_string_append_c (table, '\n');
       if (amt_profile_get_error (profile) != NULL)
-        g_print ("  %s\n", amt_profile_get_error (profile));
+        g_string_append_printf (table, "  %s\n", amt_profile_get_error (profile));
     }
+  g_print ("%s", table->str);
   print_candidates (sessions);
 
   return amt_cli_finish_output ();

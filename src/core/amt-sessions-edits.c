@@ -24,11 +24,7 @@ static AmtCredStore *
 get_cred_store (AmtSessions *self)
 {
   if (self->cred_store == NULL)
-    {
-      g_autofree char *path = amt_aws_config_dup_credentials_path ();
-
-      self->cred_store = amt_cred_store_new (path);
-    }
+    self->cred_store = amt_cred_store_new_default ();
 
   return self->cred_store;
 }
@@ -169,21 +165,32 @@ new_profile_data_free (NewProfileData *data)
   g_free (data);
 }
 
+/* Ends @task of a change that may have written part of its files even when it failed: the
+ * profiles follow the files before the caller hears the outcome (@error when not @done). */
+static void
+return_after_reload (GTask    *task,
+                     gboolean  done,
+                     GError   *error)
+{
+  AmtSessions *self = g_task_get_source_object (task);
+
+  amt_sessions_load (self, NULL);
+  if (done)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
 static void
 keyring_marks_written_cb (GObject      *source,
                           GAsyncResult *result,
                           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  AmtSessions *self = g_task_get_source_object (task);
   GError *error = NULL;
   gboolean saved = amt_profile_edit_apply_finish (result, &error);
 
-  amt_sessions_load (self, NULL);
-  if (saved)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  return_after_reload (task, saved, error);
 }
 
 static void
@@ -409,16 +416,11 @@ keys_moved_cb (GObject      *source,
                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  AmtSessions *self = g_task_get_source_object (task);
   GError *error = NULL;
   gboolean moved = amt_key_move_finish (result, &error);
 
   /* Whatever step it ended at, the files may have changed. */
-  amt_sessions_load (self, NULL);
-  if (moved)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  return_after_reload (task, moved, error);
 }
 
 /**

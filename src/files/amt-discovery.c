@@ -185,37 +185,62 @@ check_target (AmtAwsConfig *config,
   return NULL;
 }
 
+/* Why the file at @path cannot be written (amt_cred_store_check_writable()), or NULL. Each
+ * file is checked once per discovery: its profiles, a thousand or one, share the answer.
+ * @checked maps a path to the sentence, or to "" for a writable file. */
+static char *
+check_file_writable (GHashTable *checked,
+                     const char *path)
+{
+  const char *known = g_hash_table_lookup (checked, path);
+
+  if (known == NULL)
+    {
+      g_autoptr(AmtCredStore) store = amt_cred_store_new (path);
+      g_autoptr(GError) error = NULL;
+      char *sentence;
+
+      sentence = g_strdup (amt_cred_store_check_writable (store, &error) ? "" : error->message);
+      g_hash_table_insert (checked, g_strdup (path), sentence);
+      known = sentence;
+    }
+
+  return *known != '\0' ? g_strdup (known) : NULL;
+}
+
 /* What amt_target_check() finds, known before any code is typed (amt-target-check.c). */
 static char *
 check_target_writable (AmtAwsConfig *config,
+                       GHashTable   *checked,
                        const char   *profile,
                        const char   *target)
 {
-  g_autoptr(AmtCredStore) store = amt_cred_store_new (amt_aws_config_get_credentials_path (config));
   g_autoptr(GError) error = NULL;
 
-  if (amt_target_check (store, profile, target, &error))
-    return NULL;
-  return g_strdup (error->message);
+  if (!amt_target_check_section (profile, target, &error))
+    return g_strdup (error->message);
+  return check_file_writable (checked, amt_aws_config_get_credentials_path (config));
 }
 
 /* The region travels to [profile TARGET] of the config file (amt-login.c): when it will be
  * added there, that file too must be writable before a code is spent. */
 static char *
 check_config_writable (AmtAwsConfig           *config,
+                       GHashTable             *checked,
                        const AmtProfileConfig *out)
 {
-  g_autoptr(AmtCredStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-
   if (out->target_region == NULL ||
       amt_aws_config_get (config, out->target, AMT_AWS_KEY_REGION) != NULL)
     return NULL;
 
-  store = amt_cred_store_new (amt_aws_config_get_config_path (config));
-  if (amt_cred_store_check_writable (store, &error))
-    return NULL;
-  return g_strdup (error->message);
+  return check_file_writable (checked, amt_aws_config_get_config_path (config));
+}
+
+/* path → why it cannot be written, or "" (check_file_writable()) */
+static GHashTable *
+checked_files_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /* An endpoint that would be refused when the code is sent (a plain http:// one off this
@@ -259,6 +284,7 @@ fill_target (AmtAwsConfig     *config,
 
 static void
 discover_session (AmtAwsConfig     *config,
+                  GHashTable       *checked,
                   const char       *name,
                   const char       *source,
                   const char       *target,
@@ -302,18 +328,19 @@ discover_session (AmtAwsConfig     *config,
   if (out.problem == NULL)
     out.problem = check_target (config, name, target);
   if (out.problem == NULL)
-    out.problem = check_target_writable (config, name, target);
+    out.problem = check_target_writable (config, checked, name, target);
   if (out.problem == NULL)
     out.problem = check_endpoint (&out);
   fill_target (config, name, &out);
   if (out.problem == NULL)
-    out.problem = check_config_writable (config, &out);
+    out.problem = check_config_writable (config, checked, &out);
 
   *out_config = out;
 }
 
 static void
 discover_role (AmtAwsConfig     *config,
+               GHashTable       *checked,
                const char       *name,
                AmtProfileConfig *out_config)
 {
@@ -347,12 +374,12 @@ discover_role (AmtAwsConfig     *config,
   if (out.problem == NULL)
     out.problem = check_target (config, name, out.target);
   if (out.problem == NULL)
-    out.problem = check_target_writable (config, name, out.target);
+    out.problem = check_target_writable (config, checked, name, out.target);
   if (out.problem == NULL)
     out.problem = check_endpoint (&out);
   fill_target (config, name, &out);
   if (out.problem == NULL)
-    out.problem = check_config_writable (config, &out);
+    out.problem = check_config_writable (config, checked, &out);
 
   *out_config = out;
 }
@@ -371,6 +398,7 @@ amt_discover_profiles (AmtAwsConfig *config)
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   /* target section → the profile that writes it */
   g_autoptr(GHashTable) targets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) checked = checked_files_new ();
   g_auto(GStrv) names = amt_aws_config_get_profile_names (config);
 
   for (guint i = 0; names[i] != NULL; i++)
@@ -407,7 +435,7 @@ amt_discover_profiles (AmtAwsConfig *config)
            * web identity), are refreshed by AWS tools themselves. */
           if (source != NULL && serial != NULL &&
               amt_aws_config_get (config, name, AMT_AWS_KEY_WEB_IDENTITY_TOKEN_FILE) == NULL)
-            discover_role (config, name, &out);
+            discover_role (config, checked, name, &out);
           else
             managed = FALSE;
         }
@@ -415,13 +443,13 @@ amt_discover_profiles (AmtAwsConfig *config)
         {
           g_autofree char *long_term = amt_aws_config_dup_long_term_name (name);
 
-          discover_session (config, name, long_term, target, &out);
+          discover_session (config, checked, name, long_term, target, &out);
         }
       else if (serial != NULL && source != NULL)
-        discover_session (config, name, source, target, &out);
+        discover_session (config, checked, name, source, target, &out);
       else if (serial != NULL && amt_aws_config_is_long_term_key (config, name) &&
                keys_are_what_resolves (config, name))
-        discover_session (config, name, name, target, &out);
+        discover_session (config, checked, name, name, target, &out);
       else
         managed = FALSE;
 
@@ -462,6 +490,7 @@ amt_discover_candidates (AmtAwsConfig *config,
 {
   g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) checked = checked_files_new ();
   g_auto(GStrv) names = amt_aws_config_get_profile_names (config);
 
   /* Neither a managed profile, nor a section a session goes to, nor the keys a managed
@@ -505,9 +534,9 @@ amt_discover_candidates (AmtAwsConfig *config,
 
       target = amt_target_rule_pick (config, name);
       if (amt_aws_config_get (config, name, AMT_AWS_KEY_ROLE_ARN) != NULL)
-        discover_role (config, name, &out);
+        discover_role (config, checked, name, &out);
       else
-        discover_session (config, name, source != NULL ? source : name, target, &out);
+        discover_session (config, checked, name, source != NULL ? source : name, target, &out);
 
       g_ptr_array_add (candidates, amt_profile_new_with_config (name, &out));
     }

@@ -75,13 +75,23 @@ group_prefix (const char *credentials_path)
   return g_strdup_printf ("%.16s/", digest);
 }
 
+/* [PREFIX/PROFILE]: @profile's group, for the credentials file at @credentials_path. */
+static char *
+failure_group (const char *credentials_path,
+               const char *profile)
+{
+  g_autofree char *prefix = group_prefix (credentials_path);
+
+  return g_strconcat (prefix, profile, NULL);
+}
+
 /* Takes the lock and reads the file; returns the lock's fd, or -1 (then nothing is written). */
 static int
 open_locked (GKeyFile **key_file)
 {
   g_autofree char *dir = dup_state_dir ();
   g_autofree char *lock_path = g_build_filename (dir, "failures.lock", NULL);
-  g_autofree char *path = g_build_filename (dir, "failures", NULL);
+  g_autofree char *path = amt_failure_state_dup_path ();
   int fd;
 
   *key_file = g_key_file_new ();
@@ -106,8 +116,7 @@ static void
 save_and_unlock (GKeyFile *key_file,
                  int       fd)
 {
-  g_autofree char *dir = dup_state_dir ();
-  g_autofree char *path = g_build_filename (dir, "failures", NULL);
+  g_autofree char *path = amt_failure_state_dup_path ();
   g_autofree char *data = NULL;
   g_autoptr(GError) error = NULL;
   gsize length = 0;
@@ -131,8 +140,7 @@ amt_failure_state_load (const char *credentials_path)
   GHashTable *failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify) amt_failure_free);
   g_autoptr(GKeyFile) key_file = g_key_file_new ();
-  g_autofree char *dir = dup_state_dir ();
-  g_autofree char *path = g_build_filename (dir, "failures", NULL);
+  g_autofree char *path = amt_failure_state_dup_path ();
   g_autofree char *prefix = group_prefix (credentials_path);
   g_auto(GStrv) groups = NULL;
 
@@ -170,7 +178,6 @@ amt_failure_state_record (const char       *credentials_path,
                           const AmtFailure *failure)
 {
   g_autoptr(GKeyFile) key_file = NULL;
-  g_autofree char *prefix = NULL;
   g_autofree char *group = NULL;
   int fd;
 
@@ -178,8 +185,7 @@ amt_failure_state_record (const char       *credentials_path,
   g_return_if_fail (profile != NULL);
   g_return_if_fail (failure != NULL);
 
-  prefix = group_prefix (credentials_path);
-  group = g_strconcat (prefix, profile, NULL);
+  group = failure_group (credentials_path, profile);
   /* A name GKeyFile cannot hold as a group is not kept; the failure is still shown here. */
   if (strpbrk (group, "[]\n\r") != NULL)
     return;
@@ -202,15 +208,13 @@ amt_failure_state_forget (const char *credentials_path,
                           const char *profile)
 {
   g_autoptr(GKeyFile) key_file = NULL;
-  g_autofree char *prefix = NULL;
   g_autofree char *group = NULL;
   int fd;
 
   g_return_if_fail (credentials_path != NULL);
   g_return_if_fail (profile != NULL);
 
-  prefix = group_prefix (credentials_path);
-  group = g_strconcat (prefix, profile, NULL);
+  group = failure_group (credentials_path, profile);
   fd = open_locked (&key_file);
   if (fd < 0)
     return;

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
+#include "amt-console.h"
 #include "amt-profile-row.h"
 #include "amt-session-actions.h"
 #include "amt-session-env.h"
@@ -280,6 +281,38 @@ test_row_popover (void)
   gtk_widget_destroy (window);
 }
 
+/* A console the profile cannot have is said before any code is asked for: in the one error
+ * dialog of the applet (amt-message-dialog.c), the reason as its second line, not modal. */
+static void
+test_console_refused (void)
+{
+  g_autoptr(AmtSessions) sessions = load_logged_in_sessions ();
+  g_autoptr(AmtSessionActions) actions = amt_session_actions_new (NULL, sessions);
+  g_autofree char *reason = amt_console_dup_unavailable_reason (amt_sessions_lookup_profile (sessions, "dev"));
+  g_autolist(GtkWidget) toplevels = NULL;
+  GtkWidget *dialog = NULL;
+  g_autofree char *primary = NULL;
+  g_autofree char *secondary = NULL;
+
+  g_assert_nonnull (reason);
+  amt_session_actions_open_console (actions, "dev");
+
+  toplevels = gtk_window_list_toplevels ();
+  g_list_foreach (toplevels, (GFunc) (void (*) (void)) g_object_ref, NULL);
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      dialog = l->data;
+  g_assert_nonnull (dialog);
+  g_object_get (dialog, "text", &primary, "secondary-text", &secondary, NULL);
+  g_assert_cmpstr (primary, ==, "Cannot open the AWS Console");
+  g_assert_cmpstr (secondary, ==, reason);
+  g_assert_false (gtk_window_get_modal (GTK_WINDOW (dialog)));
+
+  /* Close destroys it. */
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CLOSE);
+  g_assert_false (gtk_widget_get_visible (dialog));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -289,6 +322,7 @@ main (int    argc,
   g_test_add_func ("/session-actions/copy-and-clear", test_copy_and_clear);
   g_test_add_func ("/session-actions/row-menu", test_row_menu);
   g_test_add_func ("/session-actions/row-popover", test_row_popover);
+  g_test_add_func ("/session-actions/console-refused", test_console_refused);
 
   return g_test_run ();
 }

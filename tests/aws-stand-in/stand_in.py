@@ -360,6 +360,11 @@ class StandIn:
 
     # -- clients --------------------------------------------------------------------------------
 
+    def endpoint_env(self):
+        """What points this program (its AWS clients) at the stand-in: the endpoint and the CA
+        bundle that trusts it, to add to an environment."""
+        return {"AWS_ENDPOINT_URL": self.url, "AWS_CA_BUNDLE": self.ca_bundle}
+
     def aws_env(self, access_key_id=None, secret_access_key=None, session_token=None,
                 user=None, region="us-east-1", client_validation=True, base=None):
         """Environment for /usr/bin/aws: no AWS_* from the caller, empty config and

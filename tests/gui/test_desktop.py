@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 
-from app import Applet, Checks, require_display, screenshot, tmpdir
+from app import Applet, screenshot, start_gui_checks, tmpdir
 import fake_watcher
 from notifications import NotificationDaemon
 from xdo import press, wait_for, windows_named
@@ -385,11 +385,8 @@ def test_plain_body_server(checks):
 
 
 def main():
-    checks = Checks()
-    try:
-        require_display()
-    except AssertionError as e:
-        checks.fail('an X display is available', str(e))
+    checks, has_display = start_gui_checks()
+    if not has_display:
         return checks.finish()
 
     for test in (test_background_without_tray, test_window_closed_without_tray,

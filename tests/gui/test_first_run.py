@@ -20,7 +20,7 @@ import gi
 gi.require_version('Gio', '2.0')
 from gi.repository import Gio, GLib  # noqa: E402
 
-from app import Applet, Checks, require_display, screenshot
+from app import Applet, screenshot, start_gui_checks
 from keyring_daemon import SCHEMA, Keyring
 from stand_in import StandIn
 from xdo import type_into, wait_for, windows_named
@@ -29,11 +29,8 @@ BOB_MFA = 'arn:aws:iam::111111111111:mfa/bob'
 
 
 def main():
-    checks = Checks()
-    try:
-        require_display()
-    except AssertionError as e:
-        checks.fail('an X display is available', str(e))
+    checks, has_display = start_gui_checks()
+    if not has_display:
         return checks.finish()
 
     home = os.environ['HOME']
@@ -41,7 +38,7 @@ def main():
     shots = os.environ.get('AMT_SCREENSHOT_DIR')
     with StandIn() as aws, Keyring() as keyring:
         bob = aws.user('bob')
-        env = {'AWS_ENDPOINT_URL': aws.url, 'AWS_CA_BUNDLE': aws.ca_bundle}
+        env = aws.endpoint_env()
         with Applet(env=env, checks=checks) as applet:
             checks.check(wait_for(lambda: windows_named('Sessions')), 'the Sessions window opens')
             if shots:

@@ -19,7 +19,7 @@ from gi.repository import Gio, GLib  # noqa: E402
 import app  # noqa: E402
 import fake_watcher  # noqa: E402
 import sni  # noqa: E402
-from app import APP_ID, Applet, Checks  # noqa: E402
+from app import APP_ID, Applet, start_gui_checks  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE = ['/usr/bin/python3', os.path.join(HERE, 'sample_applet.py')]
@@ -172,11 +172,8 @@ def test_screenshot(checks):
 
 
 def main():
-    checks = Checks()
-    try:
-        app.require_display()
-    except AssertionError as e:
-        checks.fail('an X display is available', str(e))
+    checks, has_display = start_gui_checks()
+    if not has_display:
         return checks.finish()
     for test in (test_pure, test_thread_watcher, test_process_watcher, test_screenshot):
         try:

@@ -14,7 +14,7 @@ import os
 import subprocess
 import sys
 
-from app import APP_ID, Applet, Checks, require_display
+from app import APP_ID, Applet, start_gui_checks
 from gi.repository import Gio, GLib
 from keyring_daemon import Keyring
 from stand_in import StandIn
@@ -25,11 +25,8 @@ DIALOG_TITLE = 'Log In to AWS'
 
 
 def main():
-    checks = Checks()
-    try:
-        require_display()
-    except AssertionError as e:
-        checks.fail('an X display is available', str(e))
+    checks, has_display = start_gui_checks()
+    if not has_display:
         return checks.finish()
 
     home = os.environ['HOME']
@@ -37,7 +34,7 @@ def main():
     os.makedirs(aws_dir, exist_ok=True)
     with StandIn() as aws, Keyring() as keyring:
         bob = aws.user('bob')
-        env = {'AWS_ENDPOINT_URL': aws.url, 'AWS_CA_BUNDLE': aws.ca_bundle}
+        env = aws.endpoint_env()
         with open(os.path.join(aws_dir, 'config'), 'w') as f:
             f.write('[profile ops]\nsource_profile = bob-keys\nmfa_serial = %s\n' % BOB_MFA)
         with open(os.path.join(aws_dir, 'credentials'), 'w') as f:

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-from app import APP_ID, Applet, Checks, require_display, screenshot
+from app import APP_ID, Applet, screenshot, start_gui_checks
 from gi.repository import Gio, GLib
 from stand_in import StandIn
 from xdo import press, type_into, wait_for, windows_named
@@ -88,11 +88,8 @@ def menu_line(applet, prefix):
 
 
 def main():
-    checks = Checks()
-    try:
-        require_display()
-    except AssertionError as e:
-        checks.fail('an X display is available', str(e))
+    checks, has_display = start_gui_checks()
+    if not has_display:
         return checks.finish()
 
     home = os.environ['HOME']
@@ -102,7 +99,7 @@ def main():
         nine_minutes = (datetime.datetime.now(datetime.timezone.utc) +
                         datetime.timedelta(minutes=9, seconds=20))
         credentials = write_files(aws, home, bob_expiration=nine_minutes)
-        env = {'AWS_ENDPOINT_URL': aws.url, 'AWS_CA_BUNDLE': aws.ca_bundle}
+        env = aws.endpoint_env()
 
         with Applet(args=['--background'], env=env, notifications=True, checks=checks) as applet:
             checks.check(True, 'the applet registers its tray item')

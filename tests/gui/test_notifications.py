@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-from app import Applet, Checks, require_display
+from app import Applet, start_gui_checks
 from stand_in import StandIn
 
 ALICE_MFA = 'arn:aws:iam::111111111111:mfa/alice'
@@ -25,11 +25,8 @@ def iso(when):
 
 
 def main():
-    checks = Checks()
-    try:
-        require_display()
-    except AssertionError as e:
-        checks.fail('an X display is available', str(e))
+    checks, has_display = start_gui_checks()
+    if not has_display:
         return checks.finish()
 
     home = os.environ['HOME']
@@ -53,7 +50,7 @@ def main():
                    iso(now + datetime.timedelta(minutes=8))))
         with open(credentials, 'w') as f:
             f.write(text)
-        env = {'AWS_ENDPOINT_URL': aws.url, 'AWS_CA_BUNDLE': aws.ca_bundle}
+        env = aws.endpoint_env()
 
         with Applet(args=['--background'], env=env, notifications=True, checks=checks) as applet:
             daemon = applet.notifications

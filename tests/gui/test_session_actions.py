@@ -21,7 +21,7 @@ import gi
 
 gi.require_version('Gtk', '3.0')
 gi.require_version('Gdk', '3.0')
-from app import APP_ID, Applet, Checks, require_display, screenshot  # noqa: E402
+from app import APP_ID, Applet, screenshot, start_gui_checks  # noqa: E402
 from fake_browser import opened_urls, register  # noqa: E402
 from gi.repository import Gdk, Gio, GLib, Gtk  # noqa: E402
 from stand_in import StandIn  # noqa: E402
@@ -66,11 +66,8 @@ def clipboard_text():
 
 
 def main():
-    checks = Checks()
-    try:
-        require_display()
-    except AssertionError as e:
-        checks.fail('an X display is available', str(e))
+    checks, has_display = start_gui_checks()
+    if not has_display:
         return checks.finish()
 
     home = os.environ['HOME']
@@ -79,8 +76,7 @@ def main():
     with StandIn() as aws:
         credentials = write_files(aws, home)
         register(home, opened_path)
-        env = {'AWS_ENDPOINT_URL': aws.url, 'AWS_CA_BUNDLE': aws.ca_bundle,
-               'AWS_ENDPOINT_URL_SIGNIN': aws.url}
+        env = dict(aws.endpoint_env(), AWS_ENDPOINT_URL_SIGNIN=aws.url)
         full_env = dict(os.environ, **env)
         aws.wait_for_step_margin(8)
         login = subprocess.run([os.environ['AMT_BINARY'], 'login', '--profile', 'dev',

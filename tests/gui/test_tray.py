@@ -9,18 +9,15 @@ PYTHONPATH=tests/helpers. Prints one line per check and ends with "N passed, M f
 import os
 import sys
 
-from app import APP_ID, Applet, Checks, require_display
+from app import APP_ID, Applet, start_gui_checks
 from xdo import wait_for, windows_named
 
 STATE_ICON_PREFIX = APP_ID + '-'
 
 
 def main():
-    checks = Checks()
-    try:
-        require_display()
-    except AssertionError as e:
-        checks.fail('an X display is available', str(e))
+    checks, has_display = start_gui_checks()
+    if not has_display:
         return checks.finish()
 
     home = os.environ.get('HOME', '')

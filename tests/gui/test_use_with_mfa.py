@@ -11,7 +11,7 @@ Prints one line per check and "N passed, M failed".
 import os
 import sys
 
-from app import Applet, Checks, require_display, screenshot
+from app import Applet, screenshot, start_gui_checks
 from stand_in import StandIn
 from xdo import type_into, wait_for, windows_named
 
@@ -19,11 +19,8 @@ BOB_MFA = 'arn:aws:iam::111111111111:mfa/bob'
 
 
 def main():
-    checks = Checks()
-    try:
-        require_display()
-    except AssertionError as e:
-        checks.fail('an X display is available', str(e))
+    checks, has_display = start_gui_checks()
+    if not has_display:
         return checks.finish()
 
     aws_dir = os.path.join(os.environ['HOME'], '.aws')
@@ -40,7 +37,7 @@ def main():
                     % (bob['access_key_id'], bob['secret_access_key']))
         os.chmod(credentials, 0o600)
 
-        env = {'AWS_ENDPOINT_URL': aws.url, 'AWS_CA_BUNDLE': aws.ca_bundle}
+        env = aws.endpoint_env()
         with Applet(env=env, checks=checks) as applet:
             window = wait_for(lambda: windows_named('Sessions'))
             checks.check(window, 'the Sessions window opens')

@@ -53,6 +53,18 @@ def require_display():
     return display
 
 
+def start_gui_checks():
+    """The checks of a GUI test, and whether it can go on: with no X display the first check
+    fails (never a skip, which would hide a test command without Xvfb). Returns (checks, ok)."""
+    checks = Checks()
+    try:
+        require_display()
+    except AssertionError as e:
+        checks.fail('an X display is available', str(e))
+        return checks, False
+    return checks, True
+
+
 def tmpdir():
     d = os.environ.get('AMT_TEST_TMPDIR')
     if not d:

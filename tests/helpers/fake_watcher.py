@@ -58,6 +58,7 @@ import gi
 
 gi.require_version('Gio', '2.0')
 gi.require_version('GLib', '2.0')
+from bus_service import BusServiceThread  # noqa: E402
 from gi.repository import Gio, GLib  # noqa: E402
 
 WATCHER_BUS_NAME = 'org.kde.StatusNotifierWatcher'
@@ -102,32 +103,30 @@ class WatcherError(AssertionError):
     """Raised when the watcher cannot start or an expected registration does not come."""
 
 
-class FakeWatcher:
-    """The watcher itself. Thread-safe readers: items, events, hosts, wait_for_*."""
+class FakeWatcher(BusServiceThread):
+    """The watcher itself, in a thread of its own (bus_service.py). Thread-safe readers:
+    items, events, hosts, wait_for_*."""
+
+    SERVICE = 'fake StatusNotifierWatcher'
+    ERROR = WatcherError
 
     def __init__(self, log_path=None, host_registered=True, protocol_version=0,
                  bus_address=None, on_event=None):
+        super().__init__(bus_address)
+        self.bus_name = WATCHER_BUS_NAME
         self.log_path = log_path
         self.host_registered = host_registered
         self.protocol_version = protocol_version
-        self.bus_address = bus_address
         self.on_event = on_event
         self.unique_name = None
 
-        self._cond = threading.Condition()
         self._items = []      # list of record dicts (current items, registration order)
         self._hosts = []      # list of record dicts
         self._events = []     # every event record
         self._log = None
-        self._conn = None
-        self._ctx = None
-        self._loop = None
-        self._thread = None
         self._owner_id = 0
         self._reg_id = 0
         self._noc_sub = 0
-        self._ready = False
-        self._start_error = None
         self._stopped = False
 
     # ----------------------------------------------------------------- public API
@@ -151,49 +150,6 @@ class FakeWatcher:
         """What RegisteredStatusNotifierItems answers: 'busname/path' strings."""
         with self._cond:
             return [r['id'] for r in self._items]
-
-    def start(self, timeout=10.0):
-        """Run the watcher in a thread of its own; return once the name is owned."""
-        if self._thread is not None:
-            raise RuntimeError('FakeWatcher already started')
-        self._thread = threading.Thread(target=self._thread_main, name='fake-watcher',
-                                        daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while not self._ready and self._start_error is None:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                self._cond.wait(left)
-            if self._start_error is not None:
-                raise WatcherError('fake StatusNotifierWatcher could not start: %s'
-                                   % self._start_error)
-            if not self._ready:
-                raise WatcherError('fake StatusNotifierWatcher did not own %s within %.1f s'
-                                   % (WATCHER_BUS_NAME, timeout))
-        return self
-
-    def stop(self, timeout=5.0):
-        if self._thread is None:
-            return
-        ctx, loop = self._ctx, self._loop
-        if ctx is not None and loop is not None:
-            def quit_loop(*_):
-                loop.quit()
-                return False
-            src = GLib.idle_source_new()
-            src.set_callback(quit_loop)
-            src.attach(ctx)
-        self._thread.join(timeout)
-        self._thread = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
 
     def wait_for_item(self, timeout=10.0, predicate=None, abort_if=None, since=0):
         """Wait until an item is registered (and matches predicate(record), if given).
@@ -239,23 +195,6 @@ class FakeWatcher:
     def _describe(self, what):
         return _describe('fake StatusNotifierWatcher', what, self._events)
 
-    def _thread_main(self):
-        self._ctx = GLib.MainContext.new()
-        self._ctx.push_thread_default()
-        try:
-            self._loop = GLib.MainLoop.new(self._ctx, False)
-            try:
-                self._setup()
-            except Exception as e:  # noqa: BLE001 - reported to start()
-                with self._cond:
-                    self._start_error = '%s: %s' % (type(e).__name__, e)
-                    self._cond.notify_all()
-                return
-            self._loop.run()
-            self._teardown()
-        finally:
-            self._ctx.pop_thread_default()
-
     def run_in_main_loop(self, loop=None):
         """Script mode: run on the default main context of the calling thread."""
         self._ctx = GLib.MainContext.default()
@@ -267,15 +206,7 @@ class FakeWatcher:
     def _setup(self):
         if self.log_path:
             self._log = open(self.log_path, 'a', encoding='utf-8')
-        address = self.bus_address or Gio.dbus_address_get_for_bus_sync(
-            Gio.BusType.SESSION, None)
-        # A connection of our own, so that the watcher is a separate peer from the test
-        # (and its signal and method dispatch happen in this thread's main context).
-        self._conn = Gio.DBusConnection.new_for_address_sync(
-            address,
-            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT
-            | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
-            None, None)
+        self._connect()
         self._conn.set_exit_on_close(False)
         self.unique_name = self._conn.get_unique_name()
         node = Gio.DBusNodeInfo.new_for_xml(WATCHER_XML)
@@ -286,20 +217,12 @@ class FakeWatcher:
             'org.freedesktop.DBus', 'org.freedesktop.DBus', 'NameOwnerChanged',
             '/org/freedesktop/DBus', None, Gio.DBusSignalFlags.NONE,
             self._on_name_owner_changed)
-        # Request the name synchronously, so that a failure is reported by start().
-        reply = self._conn.call_sync(
-            'org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus',
-            'RequestName', GLib.Variant('(su)', (WATCHER_BUS_NAME, 0x4)),  # DO_NOT_QUEUE
-            GLib.VariantType('(u)'), Gio.DBusCallFlags.NONE, -1, None)
-        code = reply.unpack()[0]
+        code = self._own_name(WATCHER_BUS_NAME)
         if code not in (1, 4):  # PRIMARY_OWNER, ALREADY_OWNER
             raise WatcherError('%s is already owned on this bus (RequestName returned %d)'
                                % (WATCHER_BUS_NAME, code))
         self._record({'event': 'watcher-ready', 'sender': self.unique_name,
                       'pid': os.getpid()})
-        with self._cond:
-            self._ready = True
-            self._cond.notify_all()
 
     def _teardown(self):
         self._record({'event': 'watcher-stopped', 'sender': self.unique_name})

@@ -70,7 +70,7 @@ def main():
 
         def get_session_token_plain_json():
             r = expect_ok(call("GetSessionToken", "--json",
-                               env={"AWS_ENDPOINT_URL": aws.url, "AWS_CA_BUNDLE": aws.ca_bundle},
+                               env=aws.endpoint_env(),
                                **alice))
             log = last_request()
             assert log["json"] is True and not log["mfa_code_present"], log
@@ -100,7 +100,7 @@ def main():
         def endpoint_precedence():
             bad = "https://127.0.0.1:1"
             expect_ok(call("GetCallerIdentity", "--endpoint-url", bad,
-                           env={"AWS_ENDPOINT_URL": aws.url, "AWS_CA_BUNDLE": aws.ca_bundle},
+                           env=aws.endpoint_env(),
                            **alice))
             expect_ok(call("GetCallerIdentity", "--endpoint-url", bad,
                            env={"AWS_ENDPOINT_URL": bad, "AWS_ENDPOINT_URL_STS": aws.url,
@@ -154,7 +154,7 @@ def main():
 
         def list_mfa_devices_session_and_json():
             r = expect_ok(call("ListMFADevices", "--json", "--page-size", "2",
-                               env={"AWS_ENDPOINT_URL": aws.url, "AWS_CA_BUNDLE": aws.ca_bundle},
+                               env=aws.endpoint_env(),
                                **state["mfa_session"]))
             assert r["serials"] == [ALICE_MFA, ALICE_MFA + "-backup", "GAHT12345678"], r
             r = expect_ok(call("ListMFADevices", "--user-name", "bob", "--endpoint-url", aws.url,

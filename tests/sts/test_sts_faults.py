@@ -29,7 +29,7 @@ def main():
     checks = Checks()
     with StandIn() as aws:
         alice = creds_of(aws.user("alice"))
-        env = {"AWS_ENDPOINT_URL": aws.url, "AWS_CA_BUNDLE": aws.ca_bundle}
+        env = aws.endpoint_env()
         fast = ["--retry-delay", "20"]
 
         def fresh():
