@@ -16,5 +16,7 @@ G_BEGIN_DECLS
 int          amt_cli_fail          (const char  *message);
 int          amt_cli_finish_output (void);
 AmtSessions *amt_cli_load_sessions (GError     **error);
+AmtSessions *amt_cli_load_sessions_for_session (GError **error);
+void         amt_cli_read_settings (AmtSessions *sessions);
 
 G_END_DECLS

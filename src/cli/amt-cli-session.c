@@ -176,7 +176,7 @@ amt_cli_env_run (int    argc,
       return AMT_CLI_EXIT_USAGE;
     }
 
-  sessions = amt_cli_load_sessions (&error);
+  sessions = amt_cli_load_sessions_for_session (&error);
   if (sessions == NULL)
     return amt_cli_fail (error->message);
 
@@ -215,7 +215,7 @@ amt_cli_exec_run (int    argc,
                               TRUE, &argc, &argv, &name))
     return AMT_CLI_EXIT_USAGE;
 
-  sessions = amt_cli_load_sessions (&error);
+  sessions = amt_cli_load_sessions_for_session (&error);
   if (sessions == NULL)
     return amt_cli_fail (error->message);
 
