@@ -185,37 +185,54 @@ check_target (AmtAwsConfig *config,
   return NULL;
 }
 
+/* Whether a file can be written is the same for every profile of one pass over the files:
+ * each file is checked once per pass (amt_cred_store_check_writable() makes a dozen system
+ * calls, and a pass sees every profile). @checks maps a path to its problem, "" for none. */
+static const char *
+file_problem (GHashTable *checks,
+              const char *path)
+{
+  const char *problem = g_hash_table_lookup (checks, path);
+
+  if (problem == NULL)
+    {
+      g_autoptr(AmtCredStore) store = amt_cred_store_new (path);
+      g_autoptr(GError) error = NULL;
+
+      problem = amt_cred_store_check_writable (store, &error) ? "" : error->message;
+      g_hash_table_insert (checks, g_strdup (path), g_strdup (problem));
+      problem = g_hash_table_lookup (checks, path);
+    }
+
+  return problem[0] != '\0' ? problem : NULL;
+}
+
 /* What amt_target_check() finds, known before any code is typed (amt-target-check.c). */
 static char *
-check_target_writable (AmtAwsConfig *config,
+check_target_writable (GHashTable   *checks,
+                       AmtAwsConfig *config,
                        const char   *profile,
                        const char   *target)
 {
-  g_autoptr(AmtCredStore) store = amt_cred_store_new (amt_aws_config_get_credentials_path (config));
   g_autoptr(GError) error = NULL;
 
-  if (amt_target_check (store, profile, target, &error))
-    return NULL;
-  return g_strdup (error->message);
+  if (!amt_target_check_section (profile, target, &error))
+    return g_strdup (error->message);
+  return g_strdup (file_problem (checks, amt_aws_config_get_credentials_path (config)));
 }
 
 /* The region travels to [profile TARGET] of the config file (amt-login.c): when it will be
  * added there, that file too must be writable before a code is spent. */
 static char *
-check_config_writable (AmtAwsConfig           *config,
+check_config_writable (GHashTable             *checks,
+                       AmtAwsConfig           *config,
                        const AmtProfileConfig *out)
 {
-  g_autoptr(AmtCredStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-
   if (out->target_region == NULL ||
       amt_aws_config_get (config, out->target, AMT_AWS_KEY_REGION) != NULL)
     return NULL;
 
-  store = amt_cred_store_new (amt_aws_config_get_config_path (config));
-  if (amt_cred_store_check_writable (store, &error))
-    return NULL;
-  return g_strdup (error->message);
+  return g_strdup (file_problem (checks, amt_aws_config_get_config_path (config)));
 }
 
 /* An endpoint that would be refused when the code is sent (a plain http:// one off this
@@ -258,7 +275,8 @@ fill_target (AmtAwsConfig     *config,
 }
 
 static void
-discover_session (AmtAwsConfig     *config,
+discover_session (GHashTable       *checks,
+                  AmtAwsConfig     *config,
                   const char       *name,
                   const char       *source,
                   const char       *target,
@@ -302,18 +320,19 @@ discover_session (AmtAwsConfig     *config,
   if (out.problem == NULL)
     out.problem = check_target (config, name, target);
   if (out.problem == NULL)
-    out.problem = check_target_writable (config, name, target);
+    out.problem = check_target_writable (checks, config, name, target);
   if (out.problem == NULL)
     out.problem = check_endpoint (&out);
   fill_target (config, name, &out);
   if (out.problem == NULL)
-    out.problem = check_config_writable (config, &out);
+    out.problem = check_config_writable (checks, config, &out);
 
   *out_config = out;
 }
 
 static void
-discover_role (AmtAwsConfig     *config,
+discover_role (GHashTable       *checks,
+               AmtAwsConfig     *config,
                const char       *name,
                AmtProfileConfig *out_config)
 {
@@ -347,12 +366,12 @@ discover_role (AmtAwsConfig     *config,
   if (out.problem == NULL)
     out.problem = check_target (config, name, out.target);
   if (out.problem == NULL)
-    out.problem = check_target_writable (config, name, out.target);
+    out.problem = check_target_writable (checks, config, name, out.target);
   if (out.problem == NULL)
     out.problem = check_endpoint (&out);
   fill_target (config, name, &out);
   if (out.problem == NULL)
-    out.problem = check_config_writable (config, &out);
+    out.problem = check_config_writable (checks, config, &out);
 
   *out_config = out;
 }
@@ -371,6 +390,7 @@ amt_discover_profiles (AmtAwsConfig *config)
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   /* target section → the profile that writes it */
   g_autoptr(GHashTable) targets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) checks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_auto(GStrv) names = amt_aws_config_get_profile_names (config);
 
   for (guint i = 0; names[i] != NULL; i++)
@@ -407,7 +427,7 @@ amt_discover_profiles (AmtAwsConfig *config)
            * web identity), are refreshed by AWS tools themselves. */
           if (source != NULL && serial != NULL &&
               amt_aws_config_get (config, name, AMT_AWS_KEY_WEB_IDENTITY_TOKEN_FILE) == NULL)
-            discover_role (config, name, &out);
+            discover_role (checks, config, name, &out);
           else
             managed = FALSE;
         }
@@ -415,13 +435,13 @@ amt_discover_profiles (AmtAwsConfig *config)
         {
           g_autofree char *long_term = amt_aws_config_dup_long_term_name (name);
 
-          discover_session (config, name, long_term, target, &out);
+          discover_session (checks, config, name, long_term, target, &out);
         }
       else if (serial != NULL && source != NULL)
-        discover_session (config, name, source, target, &out);
+        discover_session (checks, config, name, source, target, &out);
       else if (serial != NULL && amt_aws_config_is_long_term_key (config, name) &&
                keys_are_what_resolves (config, name))
-        discover_session (config, name, name, target, &out);
+        discover_session (checks, config, name, name, target, &out);
       else
         managed = FALSE;
 
@@ -462,6 +482,7 @@ amt_discover_candidates (AmtAwsConfig *config,
 {
   g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) checks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_auto(GStrv) names = amt_aws_config_get_profile_names (config);
 
   /* Neither a managed profile, nor a section a session goes to, nor the keys a managed
@@ -505,9 +526,9 @@ amt_discover_candidates (AmtAwsConfig *config,
 
       target = amt_target_rule_pick (config, name);
       if (amt_aws_config_get (config, name, AMT_AWS_KEY_ROLE_ARN) != NULL)
-        discover_role (config, name, &out);
+        discover_role (checks, config, name, &out);
       else
-        discover_session (config, name, source != NULL ? source : name, target, &out);
+        discover_session (checks, config, name, source != NULL ? source : name, target, &out);
 
       g_ptr_array_add (candidates, amt_profile_new_with_config (name, &out));
     }

@@ -31,6 +31,36 @@ section_is_addressable (const char *section)
 }
 
 /**
+ * amt_target_check_section:
+ * @profile: the profile whose session it is
+ * @section: the section it would be written to
+ * @error: return location for a #GError, with one sentence saying what to do
+ *
+ * The first half of amt_target_check(), for a caller that knows already whether the file can
+ * be written.
+ *
+ * Returns: %TRUE when AWS tools can read a session in @section back under that name
+ */
+gboolean
+amt_target_check_section (const char  *profile,
+                          const char  *section,
+                          GError     **error)
+{
+  g_return_val_if_fail (profile != NULL, FALSE);
+  g_return_val_if_fail (section != NULL, FALSE);
+
+  if (section_is_addressable (section))
+    return TRUE;
+
+  /* Translators: 1: a profile, 2: a section name */
+  g_set_error (error, AMT_INI_ERROR, AMT_INI_ERROR_INVALID_NAME,
+               _("The session of %1$s cannot go to the section [%2$s], which AWS tools could "
+                 "not read back under that name: set mfa_tray_target in %1$s to a plain "
+                 "profile name."), profile, section);
+  return FALSE;
+}
+
+/**
  * amt_target_check:
  * @store: the store of the credentials file
  * @profile: the profile whose session it is
@@ -46,18 +76,7 @@ amt_target_check (AmtCredStore  *store,
                   GError       **error)
 {
   g_return_val_if_fail (AMT_IS_CRED_STORE (store), FALSE);
-  g_return_val_if_fail (profile != NULL, FALSE);
-  g_return_val_if_fail (section != NULL, FALSE);
 
-  if (!section_is_addressable (section))
-    {
-      /* Translators: 1: a profile, 2: a section name */
-      g_set_error (error, AMT_INI_ERROR, AMT_INI_ERROR_INVALID_NAME,
-                   _("The session of %1$s cannot go to the section [%2$s], which AWS tools could "
-                     "not read back under that name: set mfa_tray_target in %1$s to a plain "
-                     "profile name."), profile, section);
-      return FALSE;
-    }
-
-  return amt_cred_store_check_writable (store, error);
+  return amt_target_check_section (profile, section, error) &&
+         amt_cred_store_check_writable (store, error);
 }

@@ -8,9 +8,12 @@
 
 G_BEGIN_DECLS
 
-gboolean amt_target_check (AmtCredStore  *store,
-                           const char    *profile,
-                           const char    *section,
-                           GError       **error);
+gboolean amt_target_check         (AmtCredStore  *store,
+                                   const char    *profile,
+                                   const char    *section,
+                                   GError       **error);
+gboolean amt_target_check_section (const char    *profile,
+                                   const char    *section,
+                                   GError       **error);
 
 G_END_DECLS
