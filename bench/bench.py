@@ -29,7 +29,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "aws-stand-in"))
 import benchlib as lib  # noqa: E402
 from benchlib import fmt_count, fmt_kib, fmt_ratio, fmt_seconds, median, table, verdict  # noqa: E402
 
-BENCHMARKS = ("cred-file", "startup", "idle", "refresh", "leaks", "credential-process")
+BENCHMARKS = ("cred-file", "startup", "idle", "refresh", "leaks",
+              "credential-process")
 CRED_SIZES = (1000, 10000, 100000)
 # Where wall time of the update is too noisy (fsync), instructions are exact; callgrind
 # runs ~50x slower than the program, so it counts the two smaller files only.
