@@ -29,7 +29,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "aws-stand-in"))
 import benchlib as lib  # noqa: E402
 from benchlib import fmt_count, fmt_kib, fmt_ratio, fmt_seconds, median, table, verdict  # noqa: E402
 
-BENCHMARKS = ("cred-file", "startup", "idle", "refresh", "leaks")
+BENCHMARKS = ("cred-file", "startup", "idle", "refresh", "leaks",
+              "credential-process")
 CRED_SIZES = (1000, 10000, 100000)
 # Where wall time of the update is too noisy (fsync), instructions are exact; callgrind
 # runs ~50x slower than the program, so it counts the two smaller files only.
@@ -625,19 +626,40 @@ def refresh_with(b, aws):
         'user = "%s:%s"' % (user["access_key_id"], user["secret_access_key"]),
         'data = "%s"' % body, 'output = "%s"' % answer, "silent", "show-error", "fail", ""]))
     curl_inside = []    # curl's own time_total: the request without the process
+    # The same request made with libcurl's GnuTLS flavour, linked like curl (a diagnostic:
+    # GnuTLS against OpenSSL, not the floor); its key file is mode 0600 too.
+    gnutls_answer = os.path.join(work, "curl-gnutls-answer.xml")
+    gnutls_config = lib.write_private(os.path.join(work, "curl-gnutls.cfg"), "\n".join([
+        "url=%s/" % aws.url, "cacert=" + aws.ca_bundle,
+        "user=%s:%s" % (user["access_key_id"], user["secret_access_key"]), "data=" + body,
+        "output=" + gnutls_answer, ""]))
+    gnutls_tool = b.program("amt-bench-curl-gnutls")
+    gnutls_inside = []
+    cpu = {"floor": [], "ours": [], "gnutls": []}   # CPU seconds (user + system) per run
 
     def floor():
         elapsed, proc = lib.run_timed(["curl", "-K", curl_config, "-w", "%{time_total}\n"],
                                       env)
+        cpu["floor"].append(proc.cpu_seconds)
         with open(answer) as f:
             if "<SessionToken>" not in f.read():
                 raise RuntimeError("curl: no SessionToken in the answer")
         curl_inside.append(float(proc.stdout.decode().split()[-1]))
         return elapsed
 
+    def curl_gnutls():
+        elapsed, proc = lib.run_timed([gnutls_tool, gnutls_config], env)
+        cpu["gnutls"].append(proc.cpu_seconds)
+        with open(gnutls_answer) as f:
+            if "<SessionToken>" not in f.read():
+                raise RuntimeError("curl-gnutls: no SessionToken in the answer")
+        gnutls_inside.append(float(proc.stdout.decode().split()[-1]))
+        return elapsed
+
     def ours():
-        elapsed, _ = lib.run_timed([b.applet, "login", "--profile", PROFILE, "--code-stdin"],
-                                   env, stdin=code)
+        elapsed, proc = lib.run_timed([b.applet, "login", "--profile", PROFILE, "--code-stdin"],
+                                      env, stdin=code)
+        cpu["ours"].append(proc.cpu_seconds)
         return elapsed
 
     # The AWS CLI: get-session-token (parameters from a file), then three configure set
@@ -674,12 +696,18 @@ def refresh_with(b, aws):
     def ours_start():
         return lib.run_timed([b.applet, "--version"], env)[0]
 
+    def gnutls_start():
+        return lib.run_timed([gnutls_tool, "--version"], env)[0]
+
     rows_spec = [("floor", "floor: one `curl --aws-sigv4` POST", floor, False),
                  ("ours", "**ours**: `aws-mfa-tray login --code-stdin`", ours, True),
+                 ("gnutls", "diagnostic: the floor's request with libcurl-gnutls "
+                  "(`amt-bench-curl-gnutls`)", curl_gnutls, False),
                  ("boto3", "boto3 script: get_session_token + configparser write", boto3, True),
                  ("aws", "`aws sts get-session-token` + 3 × `aws configure set`", aws_cli,
                   True),
                  ("curl-start", "curl --version", curl_start, False),
+                 ("gnutls-start", "amt-bench-curl-gnutls --version", gnutls_start, False),
                  ("ours-start", "aws-mfa-tray --version", ours_start, False)]
     have_login = ours_has_login(b)
     results = {name: [] for name, *_ in rows_spec}
@@ -700,6 +728,8 @@ def refresh_with(b, aws):
             if run > 0:
                 results[name].append(elapsed)
     curl_inside = curl_inside[1:]
+    gnutls_inside = gnutls_inside[1:]
+    cpu = {name: median(values[1:]) if len(values) > 1 else None for name, values in cpu.items()}
 
     # Ours inside its process: the same login as amt-bench-login-cycles does it (client,
     # GetSessionToken, credentials store), one cycle per run after a warm-up.
@@ -710,50 +740,75 @@ def refresh_with(b, aws):
                                                           cycles_credentials),
                          str(b.runs), "1"], lib.clean_env())[1].stdout
     ours_inside = json.loads(out)["cycle_seconds"]
+    # Loading the HTTPS module (libcurl, GnuTLS and their libraries) in a process linked like
+    # the command: what curl pays at its start, ours pays at the first call to AWS.
+    module_loads = []
+    for _ in range(b.runs):
+        out = lib.run_timed([cycles_tool, login_cycles_config(b, aws, cycles_folder,
+                                                              cycles_credentials), "1", "0"],
+                            lib.clean_env())[1].stdout
+        module_loads.append(json.loads(out)["module_load_seconds"])
 
     def med(name):
         return median(results[name]) if results[name] and name not in failures else None
 
     floor_m, aws_m, ours_m = med("floor"), med("aws"), med("ours")
     rows = []
-    for name, label, _, _ in rows_spec[:4]:
+    for name, label, _, _ in rows_spec[:5]:
         values = results[name]
         if name == "ours" and not have_login:
-            rows.append([label, "not built yet", "–", "–", "–"])
+            rows.append([label, "not built yet", "–", "–", "–", "–"])
             continue
         if name in failures:
             rows.append([label, "failed: " + failures[name].replace("|", "/")[:160], "–", "–",
-                         "–"])
+                         "–", "–"])
             continue
         m = median(values)
+        cpu_text = "–"
+        if cpu.get(name) is not None and cpu.get("floor"):
+            cpu_text = "%s (%s)" % (fmt_seconds(cpu[name]), fmt_ratio(cpu[name], cpu["floor"]))
         rows.append([label, fmt_seconds(m), lib.fmt_spread(values, fmt_seconds),
-                     fmt_ratio(m, floor_m),
+                     fmt_ratio(m, floor_m), cpu_text,
                      "%.1f× faster" % (aws_m / m) if aws_m and name != "aws" else "–"])
 
     start_curl, start_ours = med("curl-start"), med("ours-start")
-    # The part of ours' start that is linking: empty programs linked like it, and like a
-    # command line without GTK would be.
-    empties = {"applet": [], "core": []}
+    start_gnutls = med("gnutls-start")
+    # The part of ours' start that is linking: an empty program linked like the command.
+    empties = []
     for _ in range(2 * b.runs + 1):
-        for name in empties:
-            empties[name].append(lib.run_timed([b.program("amt-bench-empty-" + name)],
-                                               lib.clean_env())[0])
-    empties = {name: median(values[1:]) for name, values in empties.items()}
+        empties.append(lib.run_timed([b.program("amt-bench-empty-core")], lib.clean_env())[0])
+    empty_core = median(empties[1:])
     inside_curl, inside_ours = median(curl_inside), median(ours_inside)
+    inside_gnutls = median(gnutls_inside) if gnutls_inside else None
+    module_load = median(module_loads)
+    gnutls_m = med("gnutls")
+
+    def cell(value):
+        return fmt_seconds(value) if value is not None else "–"
+
     parts = [
-        ["process start and exit (`--version`)", fmt_seconds(start_curl),
-         fmt_seconds(start_ours), fmt_ratio(start_ours, start_curl)],
-        ["of which linking: an empty `main()` linked like ours (like `src/core` alone, "
-         "without GTK)", "–", "%s (%s)" % (fmt_seconds(empties["applet"]),
-                                           fmt_seconds(empties["core"])), "–"],
-        ["the login inside the process (curl: its `time_total`; ours: one cycle of "
-         "`amt-bench-login-cycles`)", fmt_seconds(inside_curl), fmt_seconds(inside_ours),
-         fmt_ratio(inside_ours, inside_curl)],
+        ["the whole run (the table above)", cell(floor_m), cell(gnutls_m), cell(ours_m)],
+        ["process start and exit (`--version`)", cell(start_curl), cell(start_gnutls),
+         cell(start_ours)],
+        ["of which linking (an empty `main()` linked like the `aws-mfa-tray` command)", "–",
+         "–", cell(empty_core)],
+        ["loading libcurl, GnuTLS and their libraries", "in the start", "in the start",
+         "%s (the module, at the first call to AWS)" % cell(module_load)],
+        ["the request (libcurl's `time_total`)", cell(inside_curl), cell(inside_gnutls), "–"],
+        ["one login inside the process: request, XML, credentials file written (one cycle of "
+         "`amt-bench-login-cycles`)", "–", "–", cell(inside_ours)],
     ]
-    why = ("process start %s vs curl's %s (linking GTK too: %s, without it %s); the login "
-           "inside the process %s vs curl's %s"
-           % (fmt_seconds(start_ours), fmt_seconds(start_curl), fmt_seconds(empties["applet"]),
-              fmt_seconds(empties["core"]), fmt_seconds(inside_ours), fmt_seconds(inside_curl)))
+    why = ("CPU %s against the floor's %s (%s); curl's request made with libcurl-gnutls "
+           "takes %s of CPU (%s), so GnuTLS is not the difference. Ours adds the HTTPS module "
+           "loaded with dlopen at the first call (%s; in the others' start), the start of a "
+           "program linked with GIO, json-glib and libsecret, and the credentials file written "
+           "with fsync and read again"
+           % (cell(cpu.get("ours")), cell(cpu.get("floor")),
+              fmt_ratio(cpu["ours"], cpu["floor"]) if cpu.get("ours") and cpu.get("floor")
+              else "–",
+              cell(cpu.get("gnutls")),
+              fmt_ratio(cpu["gnutls"], cpu["floor"]) if cpu.get("gnutls") and cpu.get("floor")
+              else "–", cell(module_load)))
 
     if ours_m is not None:
         b.add_summary("d. refresh latency", "≤ 1.2× floor",
@@ -779,12 +834,22 @@ def refresh_with(b, aws):
         "CLI's `file://`), the code through stdin or a file, never the command line. "
         "%d runs each, interleaved, after one warm-up; medians." % (PROFILE, b.runs),
         "",
-        table(["program", "median", "min – max", "× floor", "vs the AWS CLI pair"], rows),
+        table(["program", "median", "min – max", "× floor", "CPU, user + system (× floor)",
+               "vs the AWS CLI pair"], rows),
         "",
-        "Where the time goes (medians of the same runs; curl here is Debian's, with OpenSSL; "
-        "ours uses libcurl with GnuTLS):",
+        "CPU is the process's own time on a processor (its threads, and the children it "
+        "waited for), median of the same runs: unlike the wall time it does not grow when "
+        "other work shares the 2 cores.",
         "",
-        table(["part", "floor (curl)", "ours", "ours × floor"], parts, align="lrrr"),
+        "Where the time goes (medians of the same runs). curl here is Debian's, with "
+        "OpenSSL; ours uses libcurl with GnuTLS, so the middle column makes the floor's "
+        "request with libcurl-gnutls (`bench/amt-bench-curl-gnutls.c`, linked like curl, "
+        "only the bundle trusted as ours does): the difference between the first two columns "
+        "is the TLS library's, not ours. The module load is timed inside "
+        "`amt-bench-login-cycles` (its first `amt_https_load()`), %d runs:" % b.runs,
+        "",
+        table(["part", "floor: curl (OpenSSL)", "libcurl-gnutls", "ours"], parts,
+              align="lrrr"),
         ""])
 
 
@@ -876,10 +941,141 @@ def leaks_with(b, aws):
     return "\n".join(out)
 
 
+# -- f. cached credential-process ----------------------------------------------------------
+
+CREDPROC_PROFILES = 20
+CREDPROC_PROFILE = "bench-10"
+
+
+def maps_libgtk(cmd, env):
+    """Whether cmd maps libgtk at any moment of its run (the dynamic linker's own account:
+    LD_DEBUG=files names every object it loads, also those loaded later with dlopen)."""
+    proc = subprocess.run(cmd, env=dict(env, LD_DEBUG="files"), stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, timeout=60)
+    loaded = re.findall(r"file=(\S+) \[0\];\s+(?:needed|dynamically loaded)", proc.stderr)
+    if not loaded:
+        raise RuntimeError("LD_DEBUG=files printed nothing for %s" % cmd[0])
+    return any("libgtk" in name for name in loaded), len(set(loaded))
+
+
+def bench_credproc(b):
+    home = b.mkdir("credproc-home")
+    lib.write_aws_home(home, CREDPROC_PROFILES, live_sessions=True)
+    env = lib.clean_env(dict([pair.split("=", 1) for pair in b.gui_env()], HOME=home,
+                             DISPLAY=None))
+    # What a desktop session has: GSettings through dconf (the other rows use the in-memory
+    # backend, as every benchmark does), on the private session bus ./run bench starts.
+    dconf_env = dict(env, XDG_RUNTIME_DIR=b.mkdir("credproc-runtime"))
+    dconf_env.pop("GSETTINGS_BACKEND", None)
+    floor_bin = b.program("amt-bench-credproc-floor")
+    ours_cmd = [b.applet, "credential-process", "--profile", CREDPROC_PROFILE]
+    rows_spec = [
+        ("floor", "floor: GLib alone reads both files, prints the JSON "
+         "(`amt-bench-credproc-floor`)", [floor_bin, CREDPROC_PROFILE], env),
+        ("ours", "**ours**: `aws-mfa-tray credential-process --profile %s`" % CREDPROC_PROFILE,
+         ours_cmd, env),
+        ("ours-dconf", "ours, GSettings through dconf (a desktop session)", ours_cmd, dconf_env),
+        ("status", "**ours**: `aws-mfa-tray status`", [b.applet, "status"], env),
+        ("empty-glib", "an empty `main()` linked like the floor (GLib)",
+         [b.program("amt-bench-empty-glib")], env),
+        ("empty-nosecret", "an empty `main()` linked like the command without libsecret "
+         "(GLib, GIO, json-glib)", [b.program("amt-bench-empty-nosecret")], env),
+        ("empty-core", "an empty `main()` linked like the command (GLib, GIO, json-glib, "
+         "libsecret with libgcrypt)", [b.program("amt-bench-empty-core")], env),
+    ]
+    # Both must print the same thing: the same work.
+    floor_out = lib.run_timed(rows_spec[0][2], env)[1].stdout
+    ours_out = lib.run_timed(ours_cmd, env)[1].stdout
+    if floor_out != ours_out or b'"SessionToken": "IQoJ' not in ours_out:
+        raise RuntimeError("credential-process: ours and the floor print different JSON")
+
+    runs = 4 * b.runs  # a few milliseconds each: more runs for a steadier median
+    results = {name: [] for name, *_ in rows_spec}
+    cpu = {name: [] for name, *_ in rows_spec}
+    for run in range(runs + 1):
+        if run % 10 == 0:
+            progress("credential-process: run %d of %d" % (run, runs))
+        for name, _, cmd, run_env in rows_spec:
+            elapsed, proc = lib.run_timed(cmd, run_env)
+            if run > 0:
+                results[name].append(elapsed)
+                cpu[name].append(proc.cpu_seconds)
+
+    med = {name: median(values) for name, values in results.items()}
+    cpu = {name: median(values) for name, values in cpu.items()}
+    rows = [[label, fmt_seconds(med[name]), lib.fmt_spread(results[name], fmt_seconds),
+             fmt_ratio(med[name], med["floor"]),
+             "%s (%s)" % (fmt_seconds(cpu[name]), fmt_ratio(cpu[name], cpu["floor"]))]
+            for name, label, _, _ in rows_spec]
+
+    # The probe must see libgtk where it is: an empty program linked like the applet.
+    if not maps_libgtk([b.program("amt-bench-empty-applet")], env)[0]:
+        raise RuntimeError("LD_DEBUG=files did not show libgtk in amt-bench-empty-applet")
+    gtk = []
+    for name, label, cmd, run_env in rows_spec[1:4]:
+        mapped, n_objects = maps_libgtk(cmd, run_env)
+        gtk.append([label, "**yes**" if mapped else "no", str(n_objects)])
+    no_gtk = all(row[1] == "no" for row in gtk)
+
+    # Attributed with the CPU medians, which the other work on the machine moves less.
+    link_delta = cpu["empty-core"] - cpu["empty-glib"]
+    secret_delta = cpu["empty-core"] - cpu["empty-nosecret"]
+    rest = cpu["ours"] - cpu["floor"] - link_delta
+    why = ("CPU %s against the floor's %s: linking GIO, GObject, json-glib and libsecret costs "
+           "an empty program %s of CPU (libsecret with libgcrypt %s of it); the rest, %s, is "
+           "the work (setlocale, our INI reader, the sessions model over all %d profiles)"
+           % (fmt_seconds(cpu["ours"]), fmt_seconds(cpu["floor"]), fmt_seconds(link_delta),
+              fmt_seconds(secret_delta), fmt_seconds(rest), CREDPROC_PROFILES))
+    ratio = med["ours"] / med["floor"]
+    b.add_summary("f. cached credential-process", "≤ 1.2× floor",
+                  "%s (%s floor)" % (fmt_seconds(med["ours"]), fmt_ratio(med["ours"],
+                                                                         med["floor"])),
+                  ratio <= 1.2, "" if ratio <= 1.2 else why + " (bench/README.md, Findings)")
+    b.add_summary("f. status", "≤ 1.2× the same floor",
+                  "%s (%s floor)" % (fmt_seconds(med["status"]),
+                                     fmt_ratio(med["status"], med["floor"])),
+                  med["status"] <= 1.2 * med["floor"],
+                  "" if med["status"] <= 1.2 * med["floor"] else
+                  "it reads and describes all %d profiles; the same linking cost as above"
+                  % CREDPROC_PROFILES)
+    b.add_summary("f. no libgtk mapped", "status, credential-process", "no libgtk"
+                  if no_gtk else "libgtk mapped", no_gtk)
+    return "\n".join([
+        "## f. Cached credential-process",
+        "",
+        "What every AWS command configured with `credential_process = aws-mfa-tray "
+        "credential-process --profile NAME` runs while the session in the file is good. HOME "
+        "has %d aws-mfa style profiles (`[NAME-long-term]` with `aws_mfa_device`, `[profile "
+        "NAME]` in config), each with a session in `[NAME]` 2 h 17 min to 21 h 17 min ahead; "
+        "`%s` is asked for. The floor (`bench/amt-bench-credproc-floor.c`) does the same work "
+        "with GLib alone: it reads both files (GKeyFile), checks that the profile is an MFA "
+        "profile and that its session is more than the lead time (10 min) away, and prints "
+        "the same JSON, wiped after; the benchmark checks that both print the same bytes. "
+        "`status` reads and describes all %d profiles, beside the same floor. From just "
+        "before the exec to the exit; %d runs each, interleaved, after one warm-up; medians. "
+        "All rows but one use GSettings' in-memory backend, as the other benchmarks do. CPU "
+        "is the process's own time on a processor (median), steadier than the wall time on "
+        "a shared machine."
+        % (CREDPROC_PROFILES, CREDPROC_PROFILE, CREDPROC_PROFILES, runs),
+        "",
+        table(["program", "median", "min – max", "× floor", "CPU, user + system (× floor)"],
+              rows),
+        "",
+        "No libgtk in these processes (`LD_DEBUG=files`: every object the dynamic linker "
+        "loads, at the start or later; the probe is checked against an empty program linked "
+        "like the applet, where it must find libgtk). The test `cli-no-gtk` checks the same "
+        "for `status`, a cached `credential-process`, `login --code-stdin`, `env` and "
+        "`exec`; `cli-lead-time` that a cached `credential-process` loads no GIO module "
+        "(GSettings' backends):",
+        "",
+        table(["program", "libgtk loaded", "objects loaded"], gtk, align="lrr"),
+        ""])
+
+
 # -- the report -------------------------------------------------------------------------------
 
 FUNCS = {"cred-file": bench_cred_file, "startup": bench_startup, "idle": bench_idle,
-         "refresh": bench_refresh, "leaks": bench_leaks}
+         "refresh": bench_refresh, "leaks": bench_leaks, "credential-process": bench_credproc}
 
 
 def main():

@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 int          amt_cli_fail          (const char  *message);
 int          amt_cli_finish_output (void);
 AmtSessions *amt_cli_load_sessions (GError     **error);
+AmtSessions *amt_cli_load_sessions_for_session (GError **error);
+void         amt_cli_read_settings (AmtSessions *sessions);
 
 /* One asynchronous call waited for in a command that runs no main loop of its own: pass
  * amt_cli_wait_cb with a pointer to this as its callback, then amt_cli_wait_for(). */

@@ -17,6 +17,7 @@
 
 #include "amt-cli-common.h"
 #include "amt-cli-login.h"
+#include "amt-cli-common.h"
 #include "amt-device-finder.h"
 #include "amt-discovery.h"
 #include "amt-secret.h"
@@ -384,6 +385,13 @@ amt_cli_obtain_session (AmtSessions  *sessions,
       return NULL;
     }
 
+  /* Loaded with the longest lead time the preferences allow (amt_cli_load_sessions_for_session):
+   * a session beyond it is good whatever they say, and they need not be read. */
+  credentials = amt_session_env_read_session (sessions, profile);
+  if (credentials != NULL)
+    return credentials;
+
+  amt_cli_read_settings (sessions);
   credentials = amt_session_env_read_session (sessions, profile);
   if (credentials != NULL)
     return credentials;

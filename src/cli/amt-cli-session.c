@@ -159,7 +159,7 @@ dup_session_variables (const char  *name,
   g_autoptr(AmtCredentials) credentials = NULL;
   AmtProfile *profile;
 
-  sessions = amt_cli_load_sessions (error);
+  sessions = amt_cli_load_sessions_for_session (error);
   if (sessions == NULL)
     return NULL;
 

@@ -421,8 +421,10 @@ run_login (int    argc,
       return amt_cli_fail (error->message);
     }
 
-  /* The applet wrote the files: read what it wrote. */
-  amt_sessions_load (sessions, NULL);
+  /* The applet may have written the files: read what it wrote. A login with --code-stdin ran
+   * here, and the sessions model read the files again when it wrote them. */
+  if (!code_stdin)
+    amt_sessions_load (sessions, NULL);
   print_refreshed (sessions, profile);
   print_moves (moves);
   return EXIT_SUCCESS;
@@ -465,7 +467,7 @@ run_credential_process (int    argc,
                               &argc, &argv, &name, NULL, NULL))
     return AMT_CLI_EXIT_USAGE;
 
-  sessions = amt_cli_load_sessions (&error);
+  sessions = amt_cli_load_sessions_for_session (&error);
   if (sessions == NULL)
     return amt_cli_fail (error->message);
 
