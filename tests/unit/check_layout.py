@@ -5,8 +5,8 @@
 #  - no two modules include each other (a module is NAME.c with NAME-*.c when NAME-private.h
 #    exists: a class split over files is one module);
 #  - nothing below src/app includes GTK;
-#  - no source file is over 1,000 lines unless its first comment says why (it names
-#    "1,000 lines").
+#  - no source file is over about 1,000 lines (1,050) unless its first comment says why (it
+#    names "1,000 lines").
 # Prints one line per finding and exits 1 when there is any.
 import os
 import re
@@ -21,7 +21,8 @@ ALLOWED = {
     'app': {'base', 'files', 'aws', 'core', 'app'},
 }
 GENERATED = {'amt-files-enums.h': 'files', 'config.h': None}
-MAX_LINES = 1000
+# "About 1,000" (issue 14): a few dozen lines over are tolerated; past that, a file says why.
+MAX_LINES = 1050
 INCLUDE = re.compile(r'^\s*#\s*include\s+([<"])([^>"]+)[>"]', re.M)
 
 
