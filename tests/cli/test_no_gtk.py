@@ -27,10 +27,10 @@ def alice_files(aws):
     return "[profile dev]\nregion = us-east-1\n", credentials
 
 
-def loaded_libraries(home, argv, stdin=None):
+def loaded_libraries(home, argv, stdin=None, **extra_env):
     """Runs argv with the loader's record on; returns (status, stdout, the sonames it mapped)."""
     trace_dir = tempfile.mkdtemp(prefix="ld-", dir=os.environ.get("AMT_TEST_TMPDIR"))
-    env = home.env(LD_DEBUG="files", LD_DEBUG_OUTPUT=os.path.join(trace_dir, "trace"))
+    env = home.env(LD_DEBUG="files", LD_DEBUG_OUTPUT=os.path.join(trace_dir, "trace"), **extra_env)
     proc = subprocess.run(argv, env=env, capture_output=True, timeout=120,
                           input=stdin.encode() if stdin is not None else None,
                           stdin=subprocess.DEVNULL if stdin is None else None)
