@@ -15,8 +15,8 @@
  *     whole again (amt-cred-store-torn.c);
  *  4. write the result to ".credentials.amt-XXXXXX" in the same folder (O_CREAT|O_EXCL, 0600, or
  *     the original's mode when that is stricter, and the original's owner and group), fsync it;
- *     the lock file names it meanwhile, so that the next writer removes it if we are killed, and
- *     never a file of the user's that only looks like one;
+ *     the lock file names it from before it is created, so that the next writer removes it if
+ *     we are killed, and never a file of the user's that only looks like one;
  *  5. read the file again: the AWS CLI does not lock, so if the file changed meanwhile, start
  *     over from 3;
  *  6. rename the temporary file over the original and fsync the folder. A file that cannot be
@@ -159,17 +159,65 @@ write_all (int          fd,
   return TRUE;
 }
 
-/* The temporary file a writer of ours is writing is named in the lock file while it exists,
- * so that the next writer removes a temporary file left by one that was killed, and never
- * a file of the user's that merely looks like one. */
+/* The temporary file a writer of ours is writing is named in the lock file from before it is
+ * created until it is gone, so that the next writer removes a temporary file left by one that
+ * was killed at any point, and never a file of the user's that merely looks like one. The lock
+ * file holds either nothing or one name: a name is written over the empty file, then the file
+ * is cut to its length. */
 static void
 record_temp_file (int         lock_fd,
                   const char *name)
 {
-  if (ftruncate (lock_fd, 0) != 0)
-    return;
-  if (name != NULL && pwrite (lock_fd, name, strlen (name), 0) < 0)
+  gsize length = name != NULL ? strlen (name) : 0;
+
+  if (length > 0 && pwrite (lock_fd, name, length, 0) != (gssize) length)
     g_debug ("Could not note the temporary file in the lock file: %s", g_strerror (errno));
+  if (ftruncate (lock_fd, length) != 0)
+    g_debug ("Could not cut the lock file: %s", g_strerror (errno));
+}
+
+#define TEMP_NAME_ATTEMPTS 100
+
+/* Creates ".BASE.amt-XXXXXX" in @dir (O_CREAT|O_EXCL, 0600), named in the lock file before it
+ * exists; returns its descriptor and sets @temp to its path, or returns -1. */
+static int
+create_temp_file (const char  *dir,
+                  const char  *base,
+                  int          lock_fd,
+                  char       **temp,
+                  int         *saved_errno)
+{
+  static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  g_autofree char *name = g_strconcat (".", base, AMT_CRED_STORE_TEMP_SUFFIX, NULL);
+  char *x = name + strlen (name) - 6;
+
+  for (guint attempt = 0; attempt < TEMP_NAME_ATTEMPTS; attempt++)
+    {
+      g_autofree char *path = NULL;
+      struct stat st;
+      int fd;
+
+      for (guint i = 0; i < 6; i++)
+        x[i] = letters[g_random_int_range (0, sizeof letters - 1)];
+      path = g_build_filename (dir, name, NULL);
+      /* Never name a file that exists: the next writer would remove it if we were killed. */
+      if (lstat (path, &st) == 0)
+        continue;
+
+      record_temp_file (lock_fd, name);
+      fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
+      if (fd >= 0)
+        {
+          *temp = g_steal_pointer (&path);
+          return fd;
+        }
+      *saved_errno = errno;
+      record_temp_file (lock_fd, NULL);
+      if (errno != EEXIST)
+        return -1;
+    }
+
+  return -1;
 }
 
 static void
@@ -259,20 +307,13 @@ write_temp_file (const char          *dir,
                  const FileContents  *original,
                  int                 *saved_errno)
 {
-  g_autofree char *name = g_strconcat (".", base, AMT_CRED_STORE_TEMP_SUFFIX, NULL);
-  g_autofree char *temp = g_build_filename (dir, name, NULL);
-  g_autofree char *temp_name = NULL;
+  g_autofree char *temp = NULL;
   gboolean ok = TRUE;
   int fd;
 
-  fd = g_mkstemp_full (temp, O_RDWR | O_CLOEXEC | O_NOCTTY, 0600);
+  fd = create_temp_file (dir, base, lock_fd, &temp, saved_errno);
   if (fd < 0)
-    {
-      *saved_errno = errno;
-      return NULL;
-    }
-  temp_name = g_path_get_basename (temp);
-  record_temp_file (lock_fd, temp_name);
+    return NULL;
 
   /* Run under sudo -E, the user's file must stay the user's. */
   if ((original->uid != geteuid () || original->gid != getegid ()) &&
