@@ -46,13 +46,13 @@ As a script, ``portal_mock.py`` runs the mock on the session bus until interrupt
 
 import configparser
 import os
-import threading
 import time
 
 import gi
 
 gi.require_version('Gio', '2.0')
 gi.require_version('GLib', '2.0')
+from bus_service import REQUEST_NAME_PRIMARY_OWNER, BusServiceThread  # noqa: E402
 from gi.repository import Gio, GLib  # noqa: E402
 
 BUS_NAME = 'org.freedesktop.portal.Desktop'
@@ -169,65 +169,25 @@ def _notification_record(nid, notification, sender, app_id):
     }
 
 
-class PortalMock:
-    """The mock, in a thread with its own connection and main context (so that the test's
-    thread can block freely). Readers are thread-safe."""
+class PortalMock(BusServiceThread):
+    """The mock, in a thread with its own connection and main context (bus_service.py).
+    Readers are thread-safe."""
+
+    SERVICE = 'portal mock'
+    ERROR = PortalError
 
     def __init__(self, bus_address=None, secret=True):
-        self.bus_address = bus_address
+        super().__init__(bus_address)
+        self.bus_name = BUS_NAME
         self.secret = secret
         self.secret_response = 0
         self._secrets = {}
         self._secret_requests = []
-        self._cond = threading.Condition()
         self._notifications = []
         self._removed = []
         self._background = []
         self._statuses = []
-        self._thread = None
-        self._ctx = None
-        self._loop = None
-        self._conn = None
-        self._ready = False
-        self._error = None
         self._request_serial = 0
-
-    # -- life cycle
-    def start(self, timeout=10.0):
-        self._thread = threading.Thread(target=self._thread_main, name='portal-mock',
-                                        daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while not self._ready and self._error is None:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                self._cond.wait(left)
-            if self._error is not None:
-                raise PortalError('portal mock could not start: %s' % self._error)
-            if not self._ready:
-                raise PortalError('portal mock did not own %s within %.1f s'
-                                  % (BUS_NAME, timeout))
-        return self
-
-    def stop(self, timeout=5.0):
-        if self._thread is None:
-            return
-        loop = self._loop
-        if self._ctx is not None and loop is not None:
-            src = GLib.idle_source_new()
-            src.set_callback(lambda *_: loop.quit() or False)
-            src.attach(self._ctx)
-        self._thread.join(timeout)
-        self._thread = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-        return False
 
     # -- reading
     def notifications(self):
@@ -287,62 +247,17 @@ class PortalMock:
                                                        'ActionInvoked', args))
 
     # -- the thread
-    def _in_thread(self, fn):
-        done = threading.Event()
-
-        def run(*_):
-            try:
-                fn()
-            finally:
-                done.set()
-            return False
-        src = GLib.idle_source_new()
-        src.set_callback(run)
-        src.attach(self._ctx)
-        done.wait(5.0)
-
-    def _thread_main(self):
-        self._ctx = GLib.MainContext.new()
-        self._ctx.push_thread_default()
-        try:
-            self._loop = GLib.MainLoop.new(self._ctx, False)
-            try:
-                if self.bus_address:
-                    self._conn = Gio.DBusConnection.new_for_address_sync(
-                        self.bus_address,
-                        Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT
-                        | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
-                else:
-                    address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SESSION, None)
-                    self._conn = Gio.DBusConnection.new_for_address_sync(
-                        address,
-                        Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT
-                        | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
-                node = Gio.DBusNodeInfo.new_for_xml(PORTAL_XML)
-                for iface in node.interfaces:
-                    if iface.name == SECRET_IFACE and not self.secret:
-                        continue
-                    self._conn.register_object(OBJECT_PATH, iface, self._on_call,
-                                               self._on_get_property, None)
-                reply = self._conn.call_sync(
-                    'org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus',
-                    'RequestName', GLib.Variant('(su)', (BUS_NAME, 0x4)),  # DO_NOT_QUEUE
-                    GLib.VariantType('(u)'), Gio.DBusCallFlags.NONE, 5000, None)
-                if reply.unpack()[0] != 1:  # PRIMARY_OWNER
-                    raise PortalError('%s is already owned on this bus (is a real portal '
-                                      'running? tests need a private session bus)' % BUS_NAME)
-            except Exception as e:  # noqa: BLE001 - reported to start()
-                with self._cond:
-                    self._error = e
-                    self._cond.notify_all()
-                return
-            with self._cond:
-                self._ready = True
-                self._cond.notify_all()
-            self._loop.run()
-            self._conn.close_sync(None)
-        finally:
-            self._ctx.pop_thread_default()
+    def _setup(self):
+        self._connect()
+        node = Gio.DBusNodeInfo.new_for_xml(PORTAL_XML)
+        for iface in node.interfaces:
+            if iface.name == SECRET_IFACE and not self.secret:
+                continue
+            self._conn.register_object(OBJECT_PATH, iface, self._on_call,
+                                       self._on_get_property, None)
+        if self._own_name(BUS_NAME, 5000) != REQUEST_NAME_PRIMARY_OWNER:
+            raise PortalError('%s is already owned on this bus (is a real portal '
+                              'running? tests need a private session bus)' % BUS_NAME)
 
     def _on_get_property(self, conn, sender, path, iface, name):
         if name == 'version':
