@@ -1,13 +1,12 @@
 /* amt-https.c
  *
- * libcurl, GnuTLS and the two dozen libraries they bring map about 5 MiB and take about 20 ms
- * to link, and the applet may run for days before it calls AWS. So they are not linked to the
+ * libcurl, GnuTLS and the two dozen libraries they bring map about 5 MiB and take about 5 ms
+ * to load, and the applet may run for days before it calls AWS. So they are not linked to the
  * program: the module "aws-mfa-tray-https" (amt-https-module.c: the libcurl transport, and
  * GnuTLS's SHA-256 and HMAC for the signatures) is loaded on the first call to AWS, from the
  * worker thread that makes it, and stays for the life of the process.
  *
- * It is looked for in $AMT_MODULE_DIR when set (the build tree: tests, benchmarks, ./run), and
- * otherwise where it is installed, LIBDIR/aws-mfa-tray.
+ * Where it is looked for and how it is opened: amt-module.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,10 +15,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <gmodule.h>
 
 #include "amt-aws-error.h"
 #include "amt-https.h"
+#include "amt-module.h"
 
 typedef AmtHttpTransport *(*TransportNewFunc) (void);
 typedef int               (*Sha256Func)       (const void *data,
@@ -48,37 +47,25 @@ static struct {
 extern gpointer const amt_https_used_by_module[];
 
 static gboolean
-resolve (GModule    *module,
+resolve (gpointer    module,
          const char *name,
          gpointer   *symbol)
 {
-  if (g_module_symbol (module, name, symbol) && *symbol != NULL)
-    return TRUE;
-
-  https.failure = g_strdup_printf ("%s has no %s", https.path, name);
-  return FALSE;
+  *symbol = amt_module_symbol (module, https.path, name, &https.failure);
+  return *symbol != NULL;
 }
 
 static void
 load_once (void)
 {
-  const char *dir = g_getenv ("AMT_MODULE_DIR");
-  GModule *module;
+  gpointer module;
 
-  https.path = g_module_build_path (dir != NULL && dir[0] != '\0' ? dir : AMT_MODULE_DIR,
-                                    "aws-mfa-tray-https");
   /* The table of what the module takes from us is linked (amt-https-exports.c). */
   g_assert (amt_https_used_by_module[0] != NULL);
 
-  /* Its symbols stay local, so that the libraries it brings cannot clash with the program's. */
-  module = g_module_open (https.path, G_MODULE_BIND_LOCAL);
+  module = amt_module_open ("aws-mfa-tray-https", &https.path, &https.failure);
   if (module == NULL)
-    {
-      https.failure = g_strdup (g_module_error ());
-      return;
-    }
-  /* The transport's GType lives in it: it must never be unloaded. */
-  g_module_make_resident (module);
+    return;
 
   if (!resolve (module, "amt_https_module_transport_new", (gpointer *) &https.transport_new) ||
       !resolve (module, "amt_https_module_sha256", (gpointer *) &https.sha256) ||
@@ -97,7 +84,7 @@ load_once (void)
  * @error: return location for a #GError
  *
  * Loads the HTTPS stack, once per process; thread-safe. Blocks for the time it takes (about
- * 20 ms): call it from a worker thread.
+ * 5 ms): call it from a worker thread.
  *
  * Returns: %TRUE when it is loaded
  */
