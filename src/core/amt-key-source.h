@@ -6,7 +6,7 @@
 
 #include <gio/gio.h>
 
-#include "amt-sigv4.h"
+#include "amt-credentials.h"
 
 G_BEGIN_DECLS
 

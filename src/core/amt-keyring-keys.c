@@ -1,25 +1,19 @@
-/* amt-keyring-keys.c: long-term keys in the keyring (libsecret's password API)
+/* amt-keyring-keys.c: long-term keys in the keyring
  *
- * One item per profile: the profile and the access key id as attributes, the secret access
- * key as the secret. libsecret's password API (secret_password_*) decides where it lives:
+ * An AmtKeySource whose work is done by the module "aws-mfa-tray-keyring"
+ * (amt-keyring-module.c: libsecret, one item per profile, the Secret Service outside a
+ * sandbox and the Secret portal's keyring file inside Flatpak), opened the first time keys
+ * are looked for, stored or deleted. libsecret brings libgcrypt, and neither is needed by a
+ * command that reads its keys from the credentials file or by a cached credential-process
+ * (bench/README.md, f.).
  *
- * - outside a sandbox, in the Secret Service on the session bus (gnome-keyring, KeePassXC),
- *   in the default collection; reading may bring the desktop's unlock prompt;
- * - inside Flatpak, when the desktop offers the Secret portal (org.freedesktop.portal.Secret,
- *   version 1), in an encrypted keyring file of the app's own ($XDG_DATA_HOME/keyrings, that
- *   is ~/.var/app/APP-ID/data/keyrings), whose key the portal hands over from the desktop's
- *   keyring (RetrieveSecret). Flathub lets no app talk to the Secret Service itself, so an
- *   item stored outside Flatpak is not seen inside, and the other way round.
+ * Here is what needs no libsecret: whether a keyring answers on the bus (the Add Profile
+ * switch), and inside Flatpak with no Secret portal one sentence before anything is tried
+ * (libsecret would knock at the Secret Service, which the sandbox keeps out). Flathub lets no
+ * app talk to the Secret Service itself, so an item stored outside Flatpak is not seen inside,
+ * and the other way round.
  *
- * Everything here is asynchronous, so that the applet's main loop goes on while a prompt is
- * shown. A dismissed prompt leaves the item locked and its secret unread: that is an error of
- * its own (AMT_KEY_SOURCE_ERROR_LOCKED), so that a login ends before any code is sent.
- * Inside Flatpak with no Secret portal libsecret would try the Secret Service, which the
- * sandbox does not let through: that is said in one sentence before anything is tried.
- *
- * One code path for both: secret_password_searchv finds the items on Debian's libsecret 0.20.5
- * with either backend. Unlike secret_service_search it keeps the attribute table, not a copy,
- * until its backend is there, so the strings the table points to must outlive the call.
+ * Everything is asynchronous, so that the applet's main loop goes on while a prompt is shown.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,11 +21,11 @@
 
 #include "config.h"
 
-#include <string.h>
 #include <glib/gi18n.h>
-#include <libsecret/secret.h>
 
 #include "amt-keyring-keys.h"
+#include "amt-keyring-module.h"
+#include "amt-module.h"
 #include "amt-sandbox.h"
 
 /* The Secret Service's well-known bus name. */
@@ -57,35 +51,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (AmtKeyringKeys, amt_keyring_keys, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (AMT_TYPE_KEY_SOURCE,
                                                       amt_keyring_keys_key_source_init))
 
-static const SecretSchema *
-get_schema (void)
-{
-  static const SecretSchema schema = {
-    AMT_KEYRING_SCHEMA_NAME, SECRET_SCHEMA_NONE,
-    {
-      { AMT_KEYRING_ATTRIBUTE_PROFILE, SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { AMT_KEYRING_ATTRIBUTE_KEY_ID, SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    }
-  };
-
-  return &schema;
-}
-
-/* The attributes that find (no @key_id) or make (with it) @profile's item. The table points
- * into its arguments, which must outlive it: libsecret keeps it until its call is done. */
-static GHashTable *
-item_attributes (const char *profile,
-                 const char *key_id)
-{
-  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
-
-  g_hash_table_insert (attributes, (gpointer) AMT_KEYRING_ATTRIBUTE_PROFILE, (gpointer) profile);
-  if (key_id != NULL)
-    g_hash_table_insert (attributes, (gpointer) AMT_KEYRING_ATTRIBUTE_KEY_ID, (gpointer) key_id);
-  return attributes;
-}
-
 static void
 amt_keyring_keys_class_init (AmtKeyringKeysClass *klass)
 {
@@ -94,45 +59,6 @@ amt_keyring_keys_class_init (AmtKeyringKeysClass *klass)
 static void
 amt_keyring_keys_init (AmtKeyringKeys *self)
 {
-}
-
-static GError *
-locked_error (const char *profile)
-{
-  return g_error_new (AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_LOCKED,
-                      _("The keyring stayed locked, so the long-term keys of %s could not be used: unlock it when it asks, and try again."),
-                      profile);
-}
-
-/* The one sentence for a failure of the keyring, in the words of what was being done. */
-static GError *
-explain_error (GError       *error,
-               GCancellable *cancellable,
-               const char   *profile)
-{
-  g_autoptr(GError) cause = error;
-
-  if (g_cancellable_is_cancelled (cancellable))
-    return g_steal_pointer (&cause);
-
-  g_debug ("keyring: %s", cause->message);
-
-  /* No service on the bus, or none that D-Bus could start. */
-  if (cause->domain == G_DBUS_ERROR || cause->domain == G_SPAWN_ERROR ||
-      g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_DBUS_ERROR) ||
-      g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    return g_error_new (AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_UNAVAILABLE,
-                        _("No keyring (Secret Service, such as GNOME Keyring or KeePassXC) answers on this desktop, so the long-term keys of %s cannot be kept there: start one, or keep the keys in the credentials file."),
-                        profile);
-
-  /* libsecret says "cancelled" for a prompt that was dismissed (the Secret Service's unlock
-   * prompt, or the Secret portal's). */
-  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return locked_error (profile);
-
-  return g_error_new (AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_FAILED,
-                      _("The keyring could not be used for the long-term keys of %s: %s."),
-                      profile, cause->message);
 }
 
 static gboolean
@@ -225,92 +151,68 @@ check_sandbox_reach (GTask      *task,
   return FALSE;
 }
 
-/* lookup: the item's access key id attribute, then its secret */
+/* The module, opened once per process. */
+static struct {
+  AmtKeyringModuleFunc  lookup;
+  AmtKeyringModuleFunc  store;
+  AmtKeyringModuleFunc  delete;
+  char                 *path;
+  char                 *failure;
+} module;
 
-typedef struct {
-  char *profile;
-  char *key_id;
-} LookupData;
+/* What the module takes from the program, named where the linker must keep it, so that every
+ * program that can open the module has them (and exports them: --export-dynamic). */
+static gpointer const used_by_module[] = {
+  (gpointer) amt_credentials_new,
+  (gpointer) amt_credentials_free,
+  (gpointer) amt_key_source_error_quark,
+};
 
 static void
-lookup_data_free (LookupData *data)
+open_module (void)
 {
-  g_free (data->profile);
-  g_free (data->key_id);
-  g_free (data);
+  gpointer handle;
+
+  g_assert (used_by_module[0] != NULL);
+
+  handle = amt_module_open ("aws-mfa-tray-keyring", &module.path, &module.failure);
+  if (handle == NULL)
+    return;
+
+  module.lookup = amt_module_symbol (handle, module.path, "amt_keyring_module_lookup", &module.failure);
+  module.store = amt_module_symbol (handle, module.path, "amt_keyring_module_store", &module.failure);
+  module.delete = amt_module_symbol (handle, module.path, "amt_keyring_module_delete", &module.failure);
+  if (module.lookup == NULL || module.store == NULL || module.delete == NULL)
+    module.lookup = module.store = module.delete = NULL;
 }
 
-static void
-secret_retrieved_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+/* Before any call: the sandbox can reach a keyring, and the module that talks to it opens.
+ * Opening it maps libsecret and libgcrypt, a fraction of a millisecond: on the caller's
+ * thread, the main one. */
+static gboolean
+check_ready (GTask      *task,
+             const char *profile)
 {
-  g_autoptr(GTask) task = user_data;
-  LookupData *data = g_task_get_task_data (task);
-  g_autoptr(SecretValue) value = NULL;
-  const char *secret;
-  GError *error = NULL;
+  static gsize opened = 0;
 
-  value = secret_retrievable_retrieve_secret_finish (SECRET_RETRIEVABLE (source), result, &error);
-  if (value == NULL && error != NULL)
+  if (!check_sandbox_reach (task, profile))
+    return FALSE;
+
+  if (g_once_init_enter (&opened))
     {
-      g_task_return_error (task, explain_error (error, g_task_get_cancellable (task), data->profile));
-      return;
+      open_module ();
+      g_once_init_leave (&opened, 1);
     }
+  if (module.lookup != NULL)
+    return TRUE;
 
-  /* The SecretValue keeps the secret in libsecret's wiped memory; the copy is wiped by
-   * amt_credentials_free(). */
-  secret = value != NULL ? secret_value_get_text (value) : NULL;
-  if (data->key_id == NULL || *data->key_id == '\0' || secret == NULL || *secret == '\0')
-    g_task_return_new_error (task, AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_NOT_FOUND,
-                             _("The keyring’s item for %s holds no usable keys: add them again (aws-mfa-tray keys move-to-keyring, or Add Profile)."),
-                             data->profile);
-  else
-    g_task_return_pointer (task, amt_credentials_new (data->key_id, secret, NULL, NULL),
-                           (GDestroyNotify) amt_credentials_free);
-}
-
-static void
-search_done_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  LookupData *data = g_task_get_task_data (task);
-  g_autoptr(GHashTable) attributes = NULL;
-  GList *items;
-  SecretRetrievable *item;
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  GError *error = NULL;
-
-  items = secret_password_search_finish (result, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, explain_error (error, g_task_get_cancellable (task), data->profile));
-      return;
-    }
-  if (items == NULL)
-    {
-      g_task_return_new_error (task, AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_NOT_FOUND,
-                               _("The long-term keys of %s are not in the keyring: add them again (aws-mfa-tray keys move-to-keyring, or Add Profile)."),
-                               data->profile);
-      return;
-    }
-
-  /* An item of the Secret Service still locked: the unlock prompt was dismissed. (Items of
-   * the file behind the Secret portal are never locked.) */
-  item = items->data;
-  if (SECRET_IS_ITEM (item) && secret_item_get_locked (SECRET_ITEM (item)))
-    g_task_return_error (task, locked_error (data->profile));
-  else
-    {
-      attributes = secret_retrievable_get_attributes (item);
-      data->key_id = g_strdup (g_hash_table_lookup (attributes, AMT_KEYRING_ATTRIBUTE_KEY_ID));
-      secret_retrievable_retrieve_secret (item, cancellable, secret_retrieved_cb,
-                                          g_steal_pointer (&task));
-    }
-
-  g_list_free_full (items, g_object_unref);
+  g_debug ("Could not open %s: %s", module.path, module.failure);
+  g_task_return_new_error (task, AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_FAILED,
+                           /* Translators: %s is a file, "/usr/lib/aws-mfa-tray/libaws-mfa-tray-keyring.so" */
+                           _("Could not load the part of MFA Tray for AWS that uses the keyring (%s); "
+                             "reinstall the application."),
+                           module.path);
+  return FALSE;
 }
 
 static void
@@ -321,21 +223,11 @@ keyring_keys_lookup_async (AmtKeySource        *source,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  g_autoptr(GHashTable) attributes = NULL;
-  LookupData *data = g_new0 (LookupData, 1);
 
   g_task_set_source_tag (task, keyring_keys_lookup_async);
-  data->profile = g_strdup (profile);
-  g_task_set_task_data (task, data, (GDestroyNotify) lookup_data_free);
-  if (!check_sandbox_reach (task, profile))
-    return;
-
-  /* libsecret keeps the table until it is done: the task's copy of @profile lives as long. */
-  attributes = item_attributes (data->profile, NULL);
-  /* UNLOCK: a locked collection brings the desktop's prompt. The secret is read once the
-   * item is known to be unlocked. */
-  secret_password_searchv (get_schema (), attributes, SECRET_SEARCH_UNLOCK, cancellable,
-                           search_done_cb, g_steal_pointer (&task));
+  g_task_set_task_data (task, g_strdup (profile), g_free);
+  if (check_ready (task, profile))
+    module.lookup (g_steal_pointer (&task));
 }
 
 static AmtCredentials *
@@ -348,62 +240,12 @@ keyring_keys_lookup_finish (AmtKeySource  *source,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* store: one item per profile, so the old one (another key id, maybe) goes first */
-
-typedef struct {
-  char              *profile;
-  AmtCredentials    *keys;
-} StoreData;
-
 static void
-store_data_free (StoreData *data)
+store_data_free (AmtKeyringStore *data)
 {
   g_free (data->profile);
   amt_credentials_free (data->keys);
   g_free (data);
-}
-
-static void
-store_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  StoreData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (!secret_password_store_finish (result, &error))
-    g_task_return_error (task, explain_error (error, g_task_get_cancellable (task), data->profile));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-old_item_cleared_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  StoreData *data = g_task_get_task_data (task);
-  g_autoptr(GHashTable) attributes = item_attributes (data->profile, data->keys->access_key_id);
-  g_autofree char *label = NULL;
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  GError *error = NULL;
-
-  /* FALSE and no error: there was no old item. */
-  secret_password_clear_finish (result, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, explain_error (error, g_task_get_cancellable (task), data->profile));
-      return;
-    }
-
-  /* Translators: the label of the keyring item, as keyring managers (Seahorse) show it */
-  label = g_strdup_printf (_("AWS long-term keys of %s (MFA Tray for AWS)"), data->profile);
-  /* libsecret copies the secret into its own wiped memory. */
-  secret_password_storev (get_schema (), attributes, SECRET_COLLECTION_DEFAULT, label,
-                          data->keys->secret_access_key, cancellable, store_done_cb,
-                          g_steal_pointer (&task));
 }
 
 static void
@@ -415,19 +257,14 @@ keyring_keys_store_async (AmtKeySource            *source,
                           gpointer                 user_data)
 {
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  g_autoptr(GHashTable) attributes = NULL;
-  StoreData *data = g_new0 (StoreData, 1);
+  AmtKeyringStore *data = g_new0 (AmtKeyringStore, 1);
 
   g_task_set_source_tag (task, keyring_keys_store_async);
   data->profile = g_strdup (profile);
   data->keys = amt_credentials_copy (keys);
   g_task_set_task_data (task, data, (GDestroyNotify) store_data_free);
-  if (!check_sandbox_reach (task, profile))
-    return;
-
-  attributes = item_attributes (data->profile, NULL);
-  secret_password_clearv (get_schema (), attributes, cancellable, old_item_cleared_cb,
-                          g_steal_pointer (&task));
+  if (check_ready (task, profile))
+    module.store (g_steal_pointer (&task));
 }
 
 static gboolean
@@ -440,24 +277,6 @@ keyring_keys_finish_boolean (AmtKeySource  *source,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* delete */
-
-static void
-cleared_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  secret_password_clear_finish (result, &error);
-  if (error != NULL)
-    g_task_return_error (task, explain_error (error, g_task_get_cancellable (task),
-                                              g_task_get_task_data (task)));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 static void
 keyring_keys_delete_async (AmtKeySource        *source,
                            const char          *profile,
@@ -466,16 +285,11 @@ keyring_keys_delete_async (AmtKeySource        *source,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  g_autoptr(GHashTable) attributes = NULL;
 
   g_task_set_source_tag (task, keyring_keys_delete_async);
   g_task_set_task_data (task, g_strdup (profile), g_free);
-  if (!check_sandbox_reach (task, profile))
-    return;
-
-  attributes = item_attributes (g_task_get_task_data (task), NULL);
-  secret_password_clearv (get_schema (), attributes, cancellable, cleared_cb,
-                          g_steal_pointer (&task));
+  if (check_ready (task, profile))
+    module.delete (g_steal_pointer (&task));
 }
 
 static void

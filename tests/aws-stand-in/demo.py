@@ -73,8 +73,9 @@ def main():
                        XDG_CONFIG_HOME=os.path.join(home, ".config"),
                        AWS_ENDPOINT_URL=aws.url, AWS_CA_BUNDLE=aws.ca_bundle,
                        GSETTINGS_SCHEMA_DIR=os.path.join(args.build_dir, "data"),
-                       # The HTTPS module of the build tree (src/aws/amt-https.c)
-                       AMT_MODULE_DIR=os.path.join(args.build_dir, "src", "aws"),
+                       # The modules of the build tree (src/base/amt-module.c)
+                       AMT_MODULE_DIR=os.pathsep.join(os.path.join(args.build_dir, "src", d)
+                                                      for d in ("aws", "core")),
                        GSETTINGS_BACKEND="memory",
                        XDG_DATA_DIRS=os.path.join(args.source_dir, "data") + ":" +
                        os.environ.get("XDG_DATA_DIRS", "/usr/local/share:/usr/share"))

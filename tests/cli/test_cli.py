@@ -240,7 +240,8 @@ def main():
 
         def https_module_missing():
             # The HTTPS stack is a module loaded on the first call (src/aws/amt-https.c): when
-            # it cannot be loaded, one sentence, and the code is not spent.
+            # it cannot be loaded (none in $AMT_MODULE_DIR), one sentence, and the code is not
+            # spent.
             home = Home(aws, *alice_files(aws))
             before = home.read_credentials()
             fresh_codes()

@@ -11,6 +11,8 @@ keyring.py), with botocore and the AWS CLI reading the files after every step.
 - a locked collection whose unlock prompt is dismissed: one sentence, no code sent.
 - no Secret Service on the bus: one sentence, and a profile with keys in the file still logs in.
 - a profile that uses the keys without MFA: the move is refused, nothing changes.
+- libsecret is a module of its own (src/core/amt-keyring-keys.c): mapped by a command that
+  uses the keyring and by no other; when it cannot be loaded, one sentence, no code sent.
 """
 
 import os
@@ -20,6 +22,13 @@ import subprocess
 from cli_helper import BOB_MFA, Checks, Home, ini_sections, one_error_line
 from keyring_daemon import SCHEMA, Keyring, bare_bus
 from stand_in import StandIn
+from test_no_gtk import loaded_libraries
+
+KEYRING_LIBRARIES = ("libsecret-1.so", "libgcrypt.so")
+
+
+def keyring_libraries_in(sonames):
+    return sorted(s for s in sonames if s.startswith(KEYRING_LIBRARIES))
 
 
 def keys_section(name, user):
@@ -204,12 +213,57 @@ def main():
             assert (home.read_credentials(), open(home.config, "rb").read()) == before
             assert keyring.items() == []
 
+        def module_loaded_only_when_used():
+            home = Home(aws, "[profile dev]\nsource_profile = bob-keys\nmfa_serial = %s\n" % BOB_MFA,
+                        keys_section("bob-keys", bob))
+            status, out, err = home.run("keys", "move-to-keyring", "--profile", "dev")
+            assert status == 0, err
+            try:
+                status, out, err, sonames = loaded_libraries(home, [os.environ["AMT_BINARY"], "status"])
+                assert status == 0, err
+                assert keyring_libraries_in(sonames) == [], keyring_libraries_in(sonames)
+                fresh_codes()
+                status, out, err, sonames = loaded_libraries(
+                    home, [os.environ["AMT_BINARY"], "login", "--profile", "dev", "--code-stdin"],
+                    stdin=aws.totp(BOB_MFA) + "\n")
+                assert status == 0, err
+                assert "libsecret-1.so.0" in sonames, sorted(sonames)
+            finally:
+                status, out, err = home.run("keys", "move-to-file", "--profile", "dev")
+                assert status == 0 and keyring.items() == [], err
+
+        def module_missing():
+            home = Home(aws, "[profile dev]\nsource_profile = bob-keys\nmfa_serial = %s\n" % BOB_MFA,
+                        keys_section("bob-keys", bob))
+            before = home.read_credentials(), open(home.config, "rb").read()
+            # Only the folder of the HTTPS module: the keyring's is not found.
+            env = home.env(AMT_MODULE_DIR=os.environ["AMT_MODULE_DIR"].split(os.pathsep)[0])
+            status, out, err = home.run("keys", "move-to-keyring", "--profile", "dev", env=env)
+            one_error_line(status, err, "Could not load", "keyring", "reinstall")
+            assert (home.read_credentials(), open(home.config, "rb").read()) == before
+            assert keyring.items() == []
+            status, out, err = home.run("keys", "move-to-keyring", "--profile", "dev")
+            assert status == 0, err
+            try:
+                aws.clear_requests()
+                status, out, err = home.run("login", "--profile", "dev", "--code-stdin",
+                                            stdin=aws.totp(BOB_MFA) + "\n", env=env)
+                one_error_line(status, err, "Could not load", "keyring", "reinstall")
+                assert aws.requests() == [], aws.requests()
+            finally:
+                status, out, err = home.run("keys", "move-to-file", "--profile", "dev")
+                assert status == 0 and keyring.items() == [], err
+
         checks.run("aws-mfa [NAME-long-term]: into the keyring, a login, and back", aws_mfa)
         checks.run("source_profile: into the keyring, a login, and back", source_profile)
         checks.run("own keys: into the keyring, a login, and back", own_keys)
         checks.run("credential-process, no terminal: keys from the keyring", credential_process)
         checks.run("a profile using the keys without MFA: the move is refused", used_without_mfa)
         checks.run("no Secret Service: said, and the file still works", no_secret_service)
+        checks.run("libsecret is mapped by a login from the keyring, not by status",
+                   module_loaded_only_when_used)
+        checks.run("the keyring module missing: said, files unchanged, no code sent", module_missing)
+        # Last: it leaves the collection locked.
         checks.run("locked keyring, prompt dismissed: said, no code sent", locked_prompt_dismissed)
     return checks.finish()
 

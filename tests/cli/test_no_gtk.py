@@ -45,6 +45,10 @@ def loaded_libraries(home, argv, stdin=None, **extra_env):
     return proc.returncode, proc.stdout.decode(), proc.stderr.decode(), sonames
 
 
+def keyring_in(sonames):
+    return sorted(s for s in sonames if s.startswith(("libsecret", "libgcrypt")))
+
+
 def gtk_in(sonames):
     return sorted(s for s in sonames if s.startswith(("libgtk", "libgdk", "libayatana")))
 
@@ -60,6 +64,8 @@ def main():
             # The record worked: it names GLib, which every command maps.
             assert "libglib-2.0.so.0" in sonames, sorted(sonames)
             assert gtk_in(sonames) == [], (args, gtk_in(sonames))
+            # Keys in the file: the keyring's module (libsecret, libgcrypt) is not loaded either.
+            assert keyring_in(sonames) == [], (args, keyring_in(sonames))
             return out
 
         def login_code_stdin():

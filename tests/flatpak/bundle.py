@@ -86,7 +86,7 @@ class Bundle:
         self.env['FLATPAK_USER_DIR'] = os.path.join(self.work, 'user-installation')
         self.env['FLATPAK_SYSTEM_DIR'] = os.path.join(self.work, 'system-installation')
         self.env.pop('FLATPAK_CONFIG_DIR', None)
-        # `flatpak run` passes the environment on: the bundle loads its own HTTPS module, from
+        # `flatpak run` passes the environment on: the bundle loads its own modules, from
         # /app/lib/aws-mfa-tray, not the build tree's.
         self.env.pop('AMT_MODULE_DIR', None)
         os.environ.pop('AMT_MODULE_DIR', None)
