@@ -21,6 +21,7 @@
 #include "amt-about.h"
 #include "amt-application.h"
 #include "amt-autostart.h"
+#include "amt-sandbox.h"
 #include "amt-background-status.h"
 #include "amt-message-dialog.h"
 #include "amt-mfa-dialog.h"
@@ -836,7 +837,7 @@ amt_application_startup (GApplication *app)
         }
     }
   g_signal_connect (self, "window-removed", G_CALLBACK (window_removed_cb), NULL);
-  if (amt_autostart_is_sandboxed () && g_application_get_dbus_connection (app) != NULL)
+  if (amt_sandbox_is_flatpak () && g_application_get_dbus_connection (app) != NULL)
     self->background_status = amt_background_status_new (g_application_get_dbus_connection (app),
                                                           self->sessions);
   g_signal_connect_object (self->sessions, "changed",

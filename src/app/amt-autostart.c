@@ -17,12 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "amt-autostart.h"
-
-gboolean
-amt_autostart_is_sandboxed (void)
-{
-  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
-}
+#include "amt-sandbox.h"
 
 /* Returns: (transfer full): where the autostart entry goes outside a sandbox */
 char *
@@ -155,7 +150,7 @@ amt_autostart_apply (gboolean   enabled,
 {
   g_autofree char *path = NULL;
 
-  if (amt_autostart_is_sandboxed ())
+  if (amt_sandbox_is_flatpak ())
     return request_background (enabled, error);
 
   if (enabled)

@@ -8,7 +8,6 @@
 
 G_BEGIN_DECLS
 
-gboolean  amt_autostart_is_sandboxed   (void);
 char     *amt_autostart_dup_file_path  (void);
 gboolean  amt_autostart_apply          (gboolean   enabled,
                                         GError   **error);

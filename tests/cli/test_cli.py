@@ -7,10 +7,8 @@ with one sentence and write nothing."""
 
 import json
 import os
-import time
 
-from cli_helper import (ALICE_MFA, BOB_MFA, DAVE_MFA, Checks, Home, ini_sections,
-                        one_error_line)
+from cli_helper import ALICE_MFA, BOB_MFA, Checks, Home, ini_sections, one_error_line
 from stand_in import StandIn
 
 ADMIN = "arn:aws:iam::222222222222:role/Admin"

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from cli_helper import ALICE_MFA, Checks, Home, ini_sections
+from cli_helper import ALICE_MFA, Checks, Home
 from stand_in import StandIn
 
 LOGINS = int(os.environ.get("AMT_INPLACE_RACE_LOGINS", "60"))

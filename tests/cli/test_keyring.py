@@ -58,7 +58,6 @@ def main():
         def round_trip(name, holder, config, credentials, expect_section_gone):
             home = Home(aws, config, credentials + bystander)
             before_credentials = home.read_credentials()
-            before_config = open(home.config, "rb").read()
             assert home.status()[name]["keys"] == "file"
             assert home.botocore_credentials(holder) == bob_keys
 

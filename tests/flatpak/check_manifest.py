@@ -16,7 +16,6 @@ Prints one line per check and "N passed, M failed".
 """
 
 import json
-import os
 import re
 import subprocess
 import sys

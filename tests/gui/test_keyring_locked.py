@@ -18,7 +18,7 @@ from app import APP_ID, Applet, start_gui_checks
 from gi.repository import Gio, GLib
 from keyring_daemon import Keyring
 from stand_in import StandIn
-from xdo import type_into, wait_for, windows_named
+from xdo import wait_for
 
 BOB_MFA = 'arn:aws:iam::111111111111:mfa/bob'
 DIALOG_TITLE = 'Log In to AWS'

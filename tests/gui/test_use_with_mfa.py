@@ -38,7 +38,7 @@ def main():
         os.chmod(credentials, 0o600)
 
         env = aws.endpoint_env()
-        with Applet(env=env, checks=checks) as applet:
+        with Applet(env=env, checks=checks):
             window = wait_for(lambda: windows_named('Sessions'))
             checks.check(window, 'the Sessions window opens')
             if not window:

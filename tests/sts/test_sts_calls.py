@@ -4,7 +4,6 @@ credentials, XML and JSON answers, regional and global signing, the endpoint fro
 variable and from the profile, the CA bundle, and how each AWS refusal maps to an error code
 and its sentence."""
 
-import os
 import time
 
 from stand_in import StandIn
@@ -43,7 +42,6 @@ def main():
     checks = Checks()
     with StandIn() as aws:
         alice = creds_of(aws.user("alice"))
-        bob = creds_of(aws.user("bob"))
         sts_env = {"AWS_ENDPOINT_URL_STS": aws.url, "AWS_CA_BUNDLE": aws.ca_bundle}
         iam_env = {"AWS_ENDPOINT_URL_IAM": aws.url, "AWS_CA_BUNDLE": aws.ca_bundle}
         state = {}
