@@ -52,8 +52,8 @@ login_label (GPtrArray *group)
 /* "prod — 3 h 12 min left": activating it logs the profile in (or, for a profile that
  * cannot be refreshed, opens the window that says why). */
 static GMenuItem *
-profile_line_new (AmtSessions    *sessions,
-                  AmtProfile     *profile)
+profile_line_new (AmtSessions *sessions,
+                  AmtProfile  *profile)
 {
   g_autofree char *state = amt_sessions_describe_profile (sessions, profile);
   g_autofree char *name = escape_mnemonic (amt_profile_get_name (profile));
@@ -87,8 +87,8 @@ login_item_new (AmtProfile *profile,
 
 /* The profile of @group whose session ends first. */
 static AmtProfile *
-group_first_to_end (AmtSessions    *sessions,
-                    GPtrArray      *group)
+group_first_to_end (AmtSessions *sessions,
+                    GPtrArray   *group)
 {
   AmtProfile *first = NULL;
   gint64 first_left = G_MAXINT64;
@@ -124,9 +124,9 @@ show_all_item_new (guint n_profiles)
  * device whose session ends first also gets its "Log In to …" at the top level. No menu
  * holds more than MAX_PROFILE_LINES_IN_MENU lines of profiles: the window shows the rest. */
 static void
-append_device_submenus (AmtSessions    *sessions,
-                        GMenu          *profiles_section,
-                        GMenu          *login_section)
+append_device_submenus (AmtSessions *sessions,
+                        GMenu       *profiles_section,
+                        GMenu       *login_section)
 {
   GListModel *profiles = amt_sessions_get_profiles (sessions);
   guint n_profiles = g_list_model_get_n_items (profiles);

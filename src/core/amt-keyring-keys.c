@@ -179,10 +179,12 @@ open_module (void)
   if (handle == NULL)
     return;
 
-  module.lookup = amt_module_symbol (handle, module.path, "amt_keyring_module_lookup", &module.failure);
-  module.store = amt_module_symbol (handle, module.path, "amt_keyring_module_store", &module.failure);
-  module.delete = amt_module_symbol (handle, module.path, "amt_keyring_module_delete", &module.failure);
-  if (module.lookup == NULL || module.store == NULL || module.delete == NULL)
+  if ((module.lookup = amt_module_symbol (handle, module.path, "amt_keyring_module_lookup",
+                                          &module.failure)) == NULL ||
+      (module.store = amt_module_symbol (handle, module.path, "amt_keyring_module_store",
+                                         &module.failure)) == NULL ||
+      (module.delete = amt_module_symbol (handle, module.path, "amt_keyring_module_delete",
+                                          &module.failure)) == NULL)
     module.lookup = module.store = module.delete = NULL;
 }
 

@@ -213,10 +213,11 @@ create_temp_file (const char  *dir,
         }
       *saved_errno = errno;
       record_temp_file (lock_fd, NULL);
-      if (errno != EEXIST)
+      if (*saved_errno != EEXIST)
         return -1;
     }
 
+  *saved_errno = EEXIST;
   return -1;
 }
 

@@ -22,13 +22,7 @@ import subprocess
 from cli_helper import BOB_MFA, Checks, Home, ini_sections, one_error_line
 from keyring_daemon import SCHEMA, Keyring, bare_bus
 from stand_in import StandIn
-from test_no_gtk import loaded_libraries
-
-KEYRING_LIBRARIES = ("libsecret-1.so", "libgcrypt.so")
-
-
-def keyring_libraries_in(sonames):
-    return sorted(s for s in sonames if s.startswith(KEYRING_LIBRARIES))
+from test_no_gtk import keyring_in, loaded_libraries
 
 
 def keys_section(name, user):
@@ -220,7 +214,7 @@ def main():
             try:
                 status, out, err, sonames = loaded_libraries(home, [os.environ["AMT_BINARY"], "status"])
                 assert status == 0, err
-                assert keyring_libraries_in(sonames) == [], keyring_libraries_in(sonames)
+                assert keyring_in(sonames) == [], keyring_in(sonames)
                 fresh_codes()
                 status, out, err, sonames = loaded_libraries(
                     home, [os.environ["AMT_BINARY"], "login", "--profile", "dev", "--code-stdin"],
