@@ -14,6 +14,7 @@
 
 #include "amt-key-actions.h"
 #include "amt-message-dialog.h"
+#include "amt-sandbox.h"
 
 typedef struct {
   GtkWindow   *parent;
@@ -97,9 +98,14 @@ amt_key_actions_ask_move (GtkWindow   *parent,
       dialog = gtk_message_dialog_new (parent, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                        GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
                                        _("Keep the keys of %s in the keyring?"), profile);
+      /* Inside Flatpak, libsecret keeps them in a keyring file of the app's own, whose key
+       * comes from the desktop's keyring through the Secret portal (amt-keyring-keys.c). */
       gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
-                                                _("The long-term keys in [%s] are stored in the desktop’s keyring, checked, and then taken out of the AWS files. "
-                                                  "MFA Tray for AWS reads them from the keyring to log in."),
+                                                amt_sandbox_is_flatpak ()
+                                                ? _("The long-term keys in [%s] are stored in the app’s own keyring, locked with the desktop’s keyring, checked, and then taken out of the AWS files. "
+                                                    "MFA Tray for AWS reads them from there to log in.")
+                                                : _("The long-term keys in [%s] are stored in the desktop’s keyring, checked, and then taken out of the AWS files. "
+                                                    "MFA Tray for AWS reads them from the keyring to log in."),
                                                 config->source_profile);
       gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
                               _("_Move to Keyring"), GTK_RESPONSE_ACCEPT, NULL);
