@@ -30,6 +30,7 @@ struct _AmtProfileDialog
   AmtProfile   *profile;       /* NULL when adding */
   char         *saved_name;    /* the profile saved, once it is */
   GCancellable *cancellable;
+  GCancellable *reach_cancellable;  /* the question whether a keyring is there */
   gboolean      login_after;   /* log in once the device is known */
   gboolean      finishing;     /* the OK response that ends the dialog */
 
@@ -270,6 +271,38 @@ amt_profile_dialog_find_mfa_device (AmtProfileDialog *self)
   find_devices (self);
 }
 
+/* New keys go to the keyring when there is one; otherwise the form says so. Inside Flatpak,
+ * libsecret keeps them in the app's own keyring file, whose key the desktop's keyring gives
+ * through the Secret portal (amt-keyring-keys.c). */
+static void
+keyring_reach_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(AmtProfileDialog) self = user_data;
+  gboolean in_flatpak = amt_sandbox_is_flatpak ();
+  g_autoptr(GError) error = NULL;
+  gboolean reachable = amt_keyring_keys_is_reachable_finish (result, &error);
+
+  /* Closed, or saved meanwhile: the switch has no say any more. */
+  if (error != NULL || self->saved_name != NULL)
+    return;
+
+  if (reachable)
+    {
+      gtk_widget_set_sensitive (self->keyring_switch, TRUE);
+      gtk_label_set_text (GTK_LABEL (self->keyring_note),
+                          in_flatpak ? _("In the app’s own keyring, locked with the desktop’s keyring; not in the credentials file.")
+                                     : _("In the desktop’s keyring, not in the credentials file."));
+      return;
+    }
+
+  gtk_switch_set_active (GTK_SWITCH (self->keyring_switch), FALSE);
+  gtk_label_set_text (GTK_LABEL (self->keyring_note),
+                      in_flatpak ? _("Inside Flatpak, the keyring is reached only through the desktop’s Secret portal, which this desktop does not offer: the keys go to the credentials file.")
+                                 : _("No keyring answers on this desktop: the keys go to the credentials file."));
+}
+
 /* Saved: the name and keys are fixed from now on, and the secret is gone from the form. */
 static void
 new_profile_saved (AmtProfileDialog *self,
@@ -434,6 +467,8 @@ amt_profile_dialog_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->reach_cancellable);
+  g_clear_object (&self->reach_cancellable);
   g_clear_object (&self->sessions);
   g_clear_object (&self->profile);
   g_clear_pointer (&self->saved_name, g_free);
@@ -473,6 +508,7 @@ static void
 amt_profile_dialog_init (AmtProfileDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->reach_cancellable = g_cancellable_new ();
   g_signal_connect (self, "response", G_CALLBACK (response_cb), NULL);
   g_signal_connect_swapped (self->find_button, "clicked", G_CALLBACK (find_clicked_cb), self);
 }
@@ -500,23 +536,11 @@ amt_profile_dialog_new (GtkWindow   *parent,
 
   if (profile == NULL)
     {
-      /* New keys go to the keyring when there is one; otherwise the form says so. Inside
-       * Flatpak, libsecret keeps them in the app's own keyring file, whose key the desktop's
-       * keyring gives through the Secret portal (amt-keyring-keys.c). */
-      gboolean in_flatpak = amt_sandbox_is_flatpak ();
-
-      if (amt_keyring_keys_is_reachable (in_flatpak))
-        gtk_label_set_text (GTK_LABEL (self->keyring_note),
-                            in_flatpak ? _("In the app’s own keyring, locked with the desktop’s keyring; not in the credentials file.")
-                                       : _("In the desktop’s keyring, not in the credentials file."));
-      else
-        {
-          gtk_switch_set_active (GTK_SWITCH (self->keyring_switch), FALSE);
-          gtk_widget_set_sensitive (self->keyring_switch, FALSE);
-          gtk_label_set_text (GTK_LABEL (self->keyring_note),
-                              in_flatpak ? _("Inside Flatpak, the keyring is reached only through the desktop’s Secret portal, which this desktop does not offer: the keys go to the credentials file.")
-                                         : _("No keyring answers on this desktop: the keys go to the credentials file."));
-        }
+      /* The switch waits for the bus to say whether a keyring is there (keyring_reach_cb). */
+      gtk_widget_set_sensitive (self->keyring_switch, FALSE);
+      gtk_label_set_text (GTK_LABEL (self->keyring_note), _("Looking for the keyring…"));
+      amt_keyring_keys_is_reachable_async (amt_sandbox_is_flatpak (), self->reach_cancellable,
+                                           keyring_reach_cb, g_object_ref (self));
       gtk_widget_grab_focus (self->name_entry);
       return self;
     }

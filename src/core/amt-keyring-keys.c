@@ -121,7 +121,9 @@ has_secret_portal (GDBusConnection *bus)
  *
  * Whether libsecret will find a keyring, asked of the session bus without starting anything:
  * inside Flatpak the Secret portal; elsewhere a Secret Service that answers or that D-Bus can
- * start. Takes @in_flatpak so that unit tests can ask both questions.
+ * start. Takes @in_flatpak so that unit tests can ask both questions. Blocks for the bus's
+ * answers (up to 2 s each when a name's owner hangs): not on the main thread, where
+ * amt_keyring_keys_is_reachable_async() asks it.
  */
 gboolean
 amt_keyring_keys_is_reachable (gboolean in_flatpak)
@@ -136,19 +138,51 @@ amt_keyring_keys_is_reachable (gboolean in_flatpak)
          bus_name_is_activatable (bus, SECRET_SERVICE_NAME);
 }
 
-/* Inside Flatpak, libsecret with no Secret portal would knock at the Secret Service, which
- * the sandbox keeps out: say why before anything is tried. */
-static gboolean
-check_sandbox_reach (GTask      *task,
-                     const char *profile)
+static void
+reach_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
 {
-  if (!amt_sandbox_is_flatpak () || amt_keyring_keys_is_reachable (TRUE))
-    return TRUE;
+  g_task_return_boolean (task, amt_keyring_keys_is_reachable (GPOINTER_TO_INT (task_data)));
+}
 
-  g_task_return_new_error (task, AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_UNAVAILABLE,
-                           _("Inside Flatpak, MFA Tray for AWS reaches the keyring only through the desktop’s Secret portal, which this desktop does not offer, so the long-term keys of %s cannot be kept there: keep them in the credentials file, or use MFA Tray for AWS installed without Flatpak."),
-                           profile);
-  return FALSE;
+/**
+ * amt_keyring_keys_is_reachable_async:
+ * @in_flatpak: whether this runs inside a Flatpak sandbox
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: for @callback
+ *
+ * amt_keyring_keys_is_reachable(), asked on a worker thread.
+ */
+void
+amt_keyring_keys_is_reachable_async (gboolean             in_flatpak,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, amt_keyring_keys_is_reachable_async);
+  g_task_set_task_data (task, GINT_TO_POINTER (in_flatpak), NULL);
+  g_task_run_in_thread (task, reach_thread);
+}
+
+/**
+ * amt_keyring_keys_is_reachable_finish:
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError (%G_IO_ERROR_CANCELLED only)
+ *
+ * Returns: whether libsecret will find a keyring
+ */
+gboolean
+amt_keyring_keys_is_reachable_finish (GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* The module, opened once per process. */
@@ -188,17 +222,14 @@ open_module (void)
     module.lookup = module.store = module.delete = NULL;
 }
 
-/* Before any call: the sandbox can reach a keyring, and the module that talks to it opens.
- * Opening it maps libsecret and libgcrypt, a fraction of a millisecond: on the caller's
- * thread, the main one. */
-static gboolean
-check_ready (GTask      *task,
-             const char *profile)
+/* Opens the module that talks to the keyring, once, and gives it @task: @call is the address
+ * of one of the module's functions, found when it opens. Opening it maps libsecret and
+ * libgcrypt, a fraction of a millisecond: on the caller's thread, the main one. */
+static void
+call_module (GTask                 *task,
+             AmtKeyringModuleFunc  *call)
 {
   static gsize opened = 0;
-
-  if (!check_sandbox_reach (task, profile))
-    return FALSE;
 
   if (g_once_init_enter (&opened))
     {
@@ -206,7 +237,10 @@ check_ready (GTask      *task,
       g_once_init_leave (&opened, 1);
     }
   if (module.lookup != NULL)
-    return TRUE;
+    {
+      (*call) (task);
+      return;
+    }
 
   g_debug ("Could not open %s: %s", module.path, module.failure);
   g_task_return_new_error (task, AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_FAILED,
@@ -214,7 +248,61 @@ check_ready (GTask      *task,
                            _("Could not load the part of MFA Tray for AWS that uses the keyring (%s); "
                              "reinstall the application."),
                            module.path);
-  return FALSE;
+  g_object_unref (task);
+}
+
+typedef struct {
+  GTask                *task;
+  char                 *profile;
+  AmtKeyringModuleFunc *call;
+} ReachData;
+
+static void
+sandbox_reach_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ReachData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (amt_keyring_keys_is_reachable_finish (result, &error))
+    call_module (data->task, data->call);
+  else
+    {
+      /* Not reachable, or the call was cancelled meanwhile. */
+      if (error != NULL)
+        g_task_return_error (data->task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (data->task, AMT_KEY_SOURCE_ERROR, AMT_KEY_SOURCE_ERROR_UNAVAILABLE,
+                                 _("Inside Flatpak, MFA Tray for AWS reaches the keyring only through the desktop’s Secret portal, which this desktop does not offer, so the long-term keys of %s cannot be kept there: keep them in the credentials file, or use MFA Tray for AWS installed without Flatpak."),
+                                 data->profile);
+      g_object_unref (data->task);
+    }
+  g_free (data->profile);
+  g_free (data);
+}
+
+/* Takes @task, for @profile. Inside Flatpak, libsecret with no Secret portal would knock at
+ * the Secret Service, which the sandbox keeps out: that is asked first (off the main thread),
+ * and the reason said before anything is tried. */
+static void
+start (GTask                *task,
+       const char           *profile,
+       AmtKeyringModuleFunc *call)
+{
+  ReachData *data;
+
+  if (!amt_sandbox_is_flatpak ())
+    {
+      call_module (task, call);
+      return;
+    }
+
+  data = g_new0 (ReachData, 1);
+  data->task = task;
+  data->profile = g_strdup (profile);
+  data->call = call;
+  amt_keyring_keys_is_reachable_async (TRUE, g_task_get_cancellable (task), sandbox_reach_cb, data);
 }
 
 static void
@@ -228,8 +316,7 @@ keyring_keys_lookup_async (AmtKeySource        *source,
 
   g_task_set_source_tag (task, keyring_keys_lookup_async);
   g_task_set_task_data (task, g_strdup (profile), g_free);
-  if (check_ready (task, profile))
-    module.lookup (g_steal_pointer (&task));
+  start (g_steal_pointer (&task), profile, &module.lookup);
 }
 
 static AmtCredentials *
@@ -265,8 +352,7 @@ keyring_keys_store_async (AmtKeySource            *source,
   data->profile = g_strdup (profile);
   data->keys = amt_credentials_copy (keys);
   g_task_set_task_data (task, data, (GDestroyNotify) store_data_free);
-  if (check_ready (task, profile))
-    module.store (g_steal_pointer (&task));
+  start (g_steal_pointer (&task), profile, &module.store);
 }
 
 static gboolean
@@ -290,8 +376,7 @@ keyring_keys_delete_async (AmtKeySource        *source,
 
   g_task_set_source_tag (task, keyring_keys_delete_async);
   g_task_set_task_data (task, g_strdup (profile), g_free);
-  if (check_ready (task, profile))
-    module.delete (g_steal_pointer (&task));
+  start (g_steal_pointer (&task), profile, &module.delete);
 }
 
 static void

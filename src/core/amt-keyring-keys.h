@@ -12,7 +12,13 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AmtKeyringKeys, amt_keyring_keys, AMT, KEYRING_KEYS, GObject)
 
-AmtKeyringKeys *amt_keyring_keys_new          (void);
-gboolean        amt_keyring_keys_is_reachable (gboolean in_flatpak);
+AmtKeyringKeys *amt_keyring_keys_new                  (void);
+gboolean        amt_keyring_keys_is_reachable         (gboolean              in_flatpak);
+void            amt_keyring_keys_is_reachable_async   (gboolean              in_flatpak,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean        amt_keyring_keys_is_reachable_finish  (GAsyncResult         *result,
+                                                       GError              **error);
 
 G_END_DECLS

@@ -50,6 +50,9 @@ def main():
             checks.check(form, 'Add Profile… opens the form')
             if not form:
                 return checks.finish()
+            if shots:
+                time.sleep(0.5)
+                screenshot(os.path.join(shots, 'first-run-form.png'))
 
             # 2. The form: name, keys, Enter. The device is found by AWS.
             type_into(form[-1], 'bob', 'key:Tab', bob['access_key_id'], 'key:Tab',

@@ -1,5 +1,6 @@
 /* test-keyring-reach.c: whether the keyring can be used, inside Flatpak and outside
- * (amt_keyring_keys_is_reachable, which decides the Add Profile switch)
+ * (amt_keyring_keys_is_reachable, which decides the Add Profile switch, and its _async form,
+ * which the dialog and the keyring's calls inside Flatpak use)
  *
  * Inside Flatpak libsecret uses its keyring file only when the desktop's portal has the Secret
  * interface in version 1; the Secret Service does not count there (the sandbox keeps it out).
@@ -190,6 +191,65 @@ test_secret_service (void)
   peer_stop (service);
 }
 
+typedef struct {
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Wait;
+
+static void
+answered_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+static gboolean
+ask_async (gboolean       in_flatpak,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
+  gboolean reachable;
+
+  amt_keyring_keys_is_reachable_async (in_flatpak, cancellable, answered_cb, &wait);
+  /* Asked off this thread: the answer comes through the main loop, never before it runs. */
+  g_assert_null (wait.result);
+  g_main_loop_run (wait.loop);
+  reachable = amt_keyring_keys_is_reachable_finish (wait.result, error);
+  g_object_unref (wait.result);
+  g_main_loop_unref (wait.loop);
+  return reachable;
+}
+
+/* The same answers asked from the main thread, and a question called off. */
+static void
+test_async (void)
+{
+  Peer *portal = peer_start (PORTAL_NAME, PORTAL_PATH, "org.freedesktop.portal.Secret", 1);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ask_async (TRUE, NULL, &error));
+  g_assert_no_error (error);
+  /* Outside, what the bus says (gnome-keyring may be activatable on this test's bus). */
+  g_assert_cmpint (ask_async (FALSE, NULL, &error), ==, amt_keyring_keys_is_reachable (FALSE));
+  g_assert_no_error (error);
+  peer_stop (portal);
+
+  portal = peer_start (PORTAL_NAME, PORTAL_PATH, "org.freedesktop.portal.Secret", 2);
+  g_assert_false (ask_async (TRUE, NULL, &error));
+  g_assert_no_error (error);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (ask_async (TRUE, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  peer_stop (portal);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -199,6 +259,7 @@ main (int    argc,
   g_test_add_func ("/keyring-reach/secret-portal", test_secret_portal);
   g_test_add_func ("/keyring-reach/portal-without-secret", test_portal_without_secret);
   g_test_add_func ("/keyring-reach/secret-service", test_secret_service);
+  g_test_add_func ("/keyring-reach/async", test_async);
 
   return g_test_run ();
 }
