@@ -800,10 +800,11 @@ def refresh_with(b, aws):
          "`amt-bench-login-cycles`)", "–", "–", cell(inside_ours)],
     ]
     why = ("CPU %s against the floor's %s (%s); curl's request made with libcurl-gnutls "
-           "takes %s of CPU (%s), so GnuTLS is not the difference. Ours adds the HTTPS module "
-           "loaded with dlopen at the first call (%s; in the others' start), the start of a "
-           "program linked with GIO and json-glib, and the credentials file written "
-           "with fsync and read again"
+           "takes %s of CPU (%s), so GnuTLS is not the difference, nor are libcurl's "
+           "libraries: the module that loads them at the first call (%s) costs what the "
+           "others pay for them in their start. Ours adds the start of a program on GIO and "
+           "json-glib, GSettings, the files read and checked before the request and after "
+           "the write, and the credentials file written with two fsyncs"
            % (cell(cpu.get("ours")), cell(cpu.get("floor")),
               fmt_ratio(cpu["ours"], cpu["floor"]) if cpu.get("ours") and cpu.get("floor")
               else "–",
