@@ -46,15 +46,6 @@ static struct {
  * links it. */
 extern gpointer const amt_https_used_by_module[];
 
-static gboolean
-resolve (gpointer    module,
-         const char *name,
-         gpointer   *symbol)
-{
-  *symbol = amt_module_symbol (module, https.path, name, &https.failure);
-  return *symbol != NULL;
-}
-
 static void
 load_once (void)
 {
@@ -67,14 +58,13 @@ load_once (void)
   if (module == NULL)
     return;
 
-  if (!resolve (module, "amt_https_module_transport_new", (gpointer *) &https.transport_new) ||
-      !resolve (module, "amt_https_module_sha256", (gpointer *) &https.sha256) ||
-      !resolve (module, "amt_https_module_hmac_sha256", (gpointer *) &https.hmac_sha256) ||
-      !resolve (module, "amt_https_module_http_date", (gpointer *) &https.http_date))
-    {
-      https.transport_new = NULL;
-      return;
-    }
+  if (!amt_module_symbols (module, https.path, &https.failure,
+                           "amt_https_module_transport_new", (gpointer *) &https.transport_new,
+                           "amt_https_module_sha256", (gpointer *) &https.sha256,
+                           "amt_https_module_hmac_sha256", (gpointer *) &https.hmac_sha256,
+                           "amt_https_module_http_date", (gpointer *) &https.http_date,
+                           NULL))
+    return;
 
   https.transport = https.transport_new ();
 }

@@ -90,24 +90,49 @@ amt_module_open (const char  *name,
 }
 
 /**
- * amt_module_symbol:
+ * amt_module_symbols:
  * @module: a module amt_module_open() opened
  * @path: its file, for the message
- * @symbol: a function it exports
- * @failure: (out) (transfer full) (optional): what is missing, for the log
+ * @failure: (out) (transfer full) (optional): the first that is missing, for the log
+ * @first_symbol: the name of a function @module exports
+ * @...: where to put its address (a `gpointer *`), then more names and places, then %NULL
  *
- * Returns: (nullable): @symbol, or %NULL when @module has no such function
+ * Finds every function a caller takes from @module. When one is missing, none is set: every
+ * place holds %NULL, so that the first one can say whether the module is usable.
+ *
+ * Returns: whether @module has them all
  */
-gpointer
-amt_module_symbol (gpointer     module,
-                   const char  *path,
-                   const char  *symbol,
-                   char       **failure)
+gboolean
+amt_module_symbols (gpointer     module,
+                    const char  *path,
+                    char       **failure,
+                    const char  *first_symbol,
+                    ...)
 {
-  gpointer address = dlsym (module, symbol);
+  const char *missing = NULL;
+  const char *symbol;
+  va_list args;
 
-  if (address == NULL && failure != NULL)
-    *failure = g_strdup_printf ("%s has no %s", path, symbol);
+  va_start (args, first_symbol);
+  for (symbol = first_symbol; symbol != NULL; symbol = va_arg (args, const char *))
+    {
+      gpointer *address = va_arg (args, gpointer *);
 
-  return address;
+      *address = missing == NULL ? dlsym (module, symbol) : NULL;
+      if (*address == NULL && missing == NULL)
+        missing = symbol;
+    }
+  va_end (args);
+
+  if (missing == NULL)
+    return TRUE;
+
+  va_start (args, first_symbol);
+  for (symbol = first_symbol; symbol != NULL; symbol = va_arg (args, const char *))
+    *va_arg (args, gpointer *) = NULL;
+  va_end (args);
+
+  if (failure != NULL)
+    *failure = g_strdup_printf ("%s has no %s", path, missing);
+  return FALSE;
 }

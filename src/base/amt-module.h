@@ -8,12 +8,13 @@
 
 G_BEGIN_DECLS
 
-gpointer amt_module_open   (const char  *name,
-                            char       **path,
-                            char       **failure);
-gpointer amt_module_symbol (gpointer     module,
-                            const char  *path,
-                            const char  *symbol,
-                            char       **failure);
+gpointer amt_module_open    (const char  *name,
+                             char       **path,
+                             char       **failure);
+gboolean amt_module_symbols (gpointer     module,
+                             const char  *path,
+                             char       **failure,
+                             const char  *first_symbol,
+                             ...) G_GNUC_NULL_TERMINATED;
 
 G_END_DECLS

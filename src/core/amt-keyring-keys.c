@@ -213,13 +213,11 @@ open_module (void)
   if (handle == NULL)
     return;
 
-  if ((module.lookup = amt_module_symbol (handle, module.path, "amt_keyring_module_lookup",
-                                          &module.failure)) == NULL ||
-      (module.store = amt_module_symbol (handle, module.path, "amt_keyring_module_store",
-                                         &module.failure)) == NULL ||
-      (module.delete = amt_module_symbol (handle, module.path, "amt_keyring_module_delete",
-                                          &module.failure)) == NULL)
-    module.lookup = module.store = module.delete = NULL;
+  amt_module_symbols (handle, module.path, &module.failure,
+                      "amt_keyring_module_lookup", (gpointer *) &module.lookup,
+                      "amt_keyring_module_store", (gpointer *) &module.store,
+                      "amt_keyring_module_delete", (gpointer *) &module.delete,
+                      NULL);
 }
 
 /* Opens the module that talks to the keyring, once, and gives it @task: @call is the address

@@ -249,6 +249,13 @@ def main():
             one_error_line(status, err, "Could not load", "reinstall")
             assert aws.requests() == [], aws.requests()
             assert home.read_credentials() == before
+            # One that lacks functions the program needs (of another version): the same.
+            status, out, err = home.login(
+                "dev", aws.totp(ALICE_MFA),
+                env=home.env(AMT_MODULE_DIR=os.environ["AMT_INCOMPLETE_MODULE_DIR"]))
+            one_error_line(status, err, "Could not load", "reinstall")
+            assert aws.requests() == [], aws.requests()
+            assert home.read_credentials() == before
             status, out, err = home.login("dev", aws.totp(ALICE_MFA))
             assert status == 0, (status, out, err)
 
