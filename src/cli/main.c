@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,24 @@ dup_applet_path (void)
   return g_build_filename (LIBEXECDIR, AMT_APPLET_NAME, NULL);
 }
 
+/* The end of a subcommand: everything of ours is freed, and secrets wiped, by now. What it
+ * printed is flushed (amt_cli_finish_output() has said whether it arrived), and the process
+ * ends without the destructors of the libraries that the HTTPS module brought (GnuTLS,
+ * libcurl's two dozen): they free memory that the exit frees anyway, from pages that were
+ * never touched before (~0.35 ms of a login, bench d). LeakSanitizer looks for leaks in
+ * exit(), so a sanitizer build exits the usual way. */
+static G_NORETURN void
+exit_command (int status)
+{
+  fflush (stdout);
+  fflush (stderr);
+#ifdef __SANITIZE_ADDRESS__
+  exit (status);
+#else
+  _exit (status);
+#endif
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -57,7 +76,15 @@ main (int   argc,
   g_set_application_name (_("MFA Tray for AWS"));
 
   if (argc > 1 && amt_cli_is_command (argv[1]))
-    return amt_cli_run (argc, argv);
+    {
+#ifdef M_ARENA_MAX
+      /* A subcommand works on one thread at a time (the main loop, or one worker it waits
+       * for): one malloc arena, so that a worker does not map and fault in a heap of its own
+       * (~0.4 ms of a login, bench d). */
+      mallopt (M_ARENA_MAX, 1);
+#endif
+      exit_command (amt_cli_run (argc, argv));
+    }
   if (argc > 1 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
     {
       amt_cli_print_usage ();
