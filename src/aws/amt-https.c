@@ -54,6 +54,10 @@ load_once (void)
   /* The table of what the module takes from us is linked (amt-https-exports.c). */
   g_assert (amt_https_used_by_module[0] != NULL);
 
+#ifdef AMT_HTTPS_OPEN_FIRST
+  /* Found in libcurl's libraries at configuration (meson.build); see amt-module.c. */
+  amt_module_open_first (AMT_HTTPS_OPEN_FIRST);
+#endif
   module = amt_module_open ("aws-mfa-tray-https", &https.path, &https.failure);
   if (module == NULL)
     return;

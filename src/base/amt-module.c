@@ -19,6 +19,13 @@
  * modules) from ever standing in for a library's. Not under AddressSanitizer, whose allocator
  * must see every allocation and which refuses such modules.
  *
+ * Every library a module brings is then bound against one search list, the module's, in the
+ * order of their dependencies. A large library deep in it asks every object before it for each
+ * of its own symbols: OpenSSL's libcrypto, which Debian's libcurl-gnutls brings through
+ * libssh2, stands 23rd there, and its 3,400 references to itself made 75,000 of the 178,000
+ * symbol lookups of a login. amt_module_open_first() opens such a library on its own first,
+ * with a search list that starts with itself; the module then finds it loaded.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "amt-module"
@@ -87,6 +94,21 @@ amt_module_open (const char  *name,
     *failure = g_strdup (dlerror ());
 
   return module;
+}
+
+/**
+ * amt_module_open_first:
+ * @soname: a library that a module brings, by its soname ("libcrypto.so.3")
+ *
+ * Opens @soname as amt_module_open() opens a module, before the module that brings it (see
+ * the top of this file); only an order of loading, so a library that cannot be opened is left
+ * to the module's own opening to report.
+ */
+void
+amt_module_open_first (const char *soname)
+{
+  if (dlopen (soname, MODULE_FLAGS) == NULL)
+    g_debug ("%s not opened first: %s", soname, dlerror ());
 }
 
 /**

@@ -8,13 +8,14 @@
 
 G_BEGIN_DECLS
 
-gpointer amt_module_open    (const char  *name,
-                             char       **path,
-                             char       **failure);
-gboolean amt_module_symbols (gpointer     module,
-                             const char  *path,
-                             char       **failure,
-                             const char  *first_symbol,
-                             ...) G_GNUC_NULL_TERMINATED;
+gpointer amt_module_open       (const char  *name,
+                                char       **path,
+                                char       **failure);
+void     amt_module_open_first (const char  *soname);
+gboolean amt_module_symbols    (gpointer     module,
+                                const char  *path,
+                                char       **failure,
+                                const char  *first_symbol,
+                                ...) G_GNUC_NULL_TERMINATED;
 
 G_END_DECLS
