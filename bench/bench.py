@@ -750,6 +750,32 @@ def refresh_with(b, aws):
                             lib.clean_env())[1].stdout
         module_loads.append(json.loads(out)["module_load_seconds"])
 
+    # How many objects the dynamic linker asks for symbols in one run of each (glibc's
+    # LD_DEBUG=symbols writes a line per object asked): a count, not a time, so nearly the
+    # same in every run of the same code; the lookups are a large share of each start.
+    def symbol_lookups(name, cmd, stdin=None):
+        if name in failures:
+            return None
+        folder = b.mkdir("refresh-symbols-" + name)
+        lib.write_private(credentials, pristine)
+        try:
+            lib.run_timed(cmd, dict(env, LD_DEBUG="symbols",
+                                    LD_DEBUG_OUTPUT=os.path.join(folder, "ld")), stdin=stdin)
+        except (lib.CommandFailed, OSError):
+            return None
+        count = 0
+        for log in os.listdir(folder):
+            with open(os.path.join(folder, log), errors="replace") as f:
+                count += sum(1 for line in f if "lookup in file=" in line)
+        return count
+
+    lookups = {
+        "floor": symbol_lookups("floor", ["curl", "-K", curl_config]),
+        "gnutls": symbol_lookups("gnutls", [gnutls_tool, gnutls_config]),
+        "ours": symbol_lookups("ours", [b.applet, "login", "--profile", PROFILE,
+                                        "--code-stdin"], stdin=code),
+    }
+
     def med(name):
         return median(results[name]) if results[name] and name not in failures else None
 
@@ -798,6 +824,9 @@ def refresh_with(b, aws):
         ["the request (libcurl's `time_total`)", cell(inside_curl), cell(inside_gnutls), "–"],
         ["one login inside the process: request, XML, credentials file written (one cycle of "
          "`amt-bench-login-cycles`)", "–", "–", cell(inside_ours)],
+        ["symbol lookups of the dynamic linker, one run (objects asked, `LD_DEBUG=symbols`)"]
+        + ["{:,}".format(lookups[name]) if lookups[name] is not None else "–"
+           for name in ("floor", "gnutls", "ours")],
     ]
     why = ("CPU %s against the floor's %s (%s); curl's request made with libcurl-gnutls "
            "takes %s of CPU (%s), so GnuTLS is not the difference, nor are libcurl's "
