@@ -44,8 +44,8 @@ dup_applet_path (void)
  * whose output must arrive has checked it with amt_cli_finish_output()). What is left in the
  * buffers is flushed, and the process ends without the destructors of the libraries that the
  * HTTPS module brought (GnuTLS, libcurl's two dozen), which release memory and state that
- * the exit discards anyway (~0.35 ms of a login, bench d). LeakSanitizer looks for leaks in exit(), so a
- * sanitizer build exits the usual way. */
+ * the exit discards anyway (~0.35 ms of a login, bench d). LeakSanitizer looks for leaks in
+ * exit(), so a sanitizer build exits the usual way. */
 static G_NORETURN void
 exit_command (int status)
 {
